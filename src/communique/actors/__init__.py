@@ -1,0 +1,77 @@
+"""The actor stage: every mention of a person, government, group or outlet resolved to one actor.
+
+`resolve_actors(annotated, kb)` returns an `ActorTable`, which the attribution and event stages
+query by character span of the Doc (`actor_at`) to turn a speaker or an event argument into an
+actor id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from communique.models import Actor, content_id
+from communique.nlp import AnnotatedDoc
+
+
+@dataclass
+class ActorTable:
+    """The actors of one article, with their mentions as Doc (body) character ranges."""
+
+    annotated: AnnotatedDoc
+    actors: list[Actor] = field(default_factory=list)
+    # (doc_start, doc_end, actor id), kept sorted by start
+    _mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    _by_id: dict[str, Actor] = field(default_factory=dict)
+
+    def get(self, actor_id: str | None) -> Actor | None:
+        return self._by_id.get(actor_id) if actor_id else None
+
+    def add(self, actor: Actor) -> Actor:
+        if actor.id not in self._by_id:
+            self.actors.append(actor)
+            self._by_id[actor.id] = actor
+        return self._by_id[actor.id]
+
+    def add_mention(self, actor: Actor, doc_start: int, doc_end: int) -> None:
+        actor = self.add(actor)
+        span = self.annotated.span((doc_start, doc_end))
+        if span not in actor.mentions:
+            actor.mentions.append(span)
+            actor.mentions.sort()
+        self._mentions.append((doc_start, doc_end, actor.id))
+        self._mentions.sort()
+
+    def actor_at(self, doc_start: int, doc_end: int) -> Actor | None:
+        """The actor whose mention best covers the Doc character range: the largest overlap wins."""
+        best, best_overlap = None, 0
+        for start, end, actor_id in self._mentions:
+            if start >= doc_end:
+                break
+            overlap = min(end, doc_end) - max(start, doc_start)
+            if overlap > best_overlap:
+                best, best_overlap = actor_id, overlap
+        return self._by_id.get(best) if best else None
+
+    def mentions(self) -> list[tuple[int, int, Actor]]:
+        return [(s, e, self._by_id[a]) for s, e, a in self._mentions]
+
+    def ad_hoc(self, name: str, doc_start: int, doc_end: int, **fields) -> Actor:
+        """An actor for a span no resolver claimed ("sources", "a senior diplomat"): one per name."""
+        actor = Actor(id=content_id(name, "a-"), name=name, **fields)
+        actor = self.add(actor)
+        self.add_mention(actor, doc_start, doc_end)
+        return actor
+
+
+_NER_KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "government", "NORP": "group"}
+
+
+def resolve_actors(annotated: AnnotatedDoc, kb=None) -> ActorTable:
+    """Placeholder resolver until the actor issue lands: one actor per distinct entity text."""
+    table = ActorTable(annotated)
+    for ent in annotated.doc.ents:
+        if ent.label_ not in _NER_KIND:
+            continue
+        actor = Actor(id=content_id(ent.text, "a-"), name=ent.text, kind=_NER_KIND[ent.label_])
+        table.add_mention(actor, ent.start_char, ent.end_char)
+    return table

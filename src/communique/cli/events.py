@@ -1,0 +1,5 @@
+"""`communique` commands for the events stage (registered on communique.cli.app)."""
+
+from __future__ import annotations
+
+from communique.cli.app import app, eval_app, train_app  # noqa: F401
