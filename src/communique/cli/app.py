@@ -15,7 +15,8 @@ train_app = typer.Typer(help="Train the models communique ships.", no_args_is_he
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 
-console = Console(stderr=True)  # progress, messages and errors; data goes to stdout
+console = Console(stderr=True)  # progress, messages and errors
+stdout = Console()  # tables of data
 
 DbOption = typer.Option(None, "--db", help="Database: a SQLite path or postgresql:// URL (default: COMMUNIQUE_DB or ~/.local/share/communique/communique.db).")
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")

@@ -2,4 +2,251 @@
 
 from __future__ import annotations
 
-from communique.cli.app import app  # noqa: F401
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from communique.cli.app import DbOption, JsonOption, app, console, stdout
+from communique.config import Settings, db_url
+from communique.models import Article, Extraction, Rejection
+
+# Inputs that hold many articles: `extract` prints JSONL for these even when given alone.
+_CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+def parse_date(value: Optional[str], option: str = "--published") -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
+
+
+def fail(message: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def make_pipeline(settings: Settings):
+    from communique.nlp import ModelNotInstalled
+    from communique.pipeline import Pipeline
+
+    try:
+        return Pipeline(settings)
+    except ModelNotInstalled as exc:
+        fail(str(exc))
+
+
+def open_store(db: Optional[str]):
+    from communique.store import Store
+
+    store = Store(db_url(db))
+    store.migrate()
+    return store
+
+
+@contextmanager
+def progress_bar(label: str):
+    """A progress display on stderr; Rich keeps quiet when stderr is not a terminal."""
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(label, total=None, status="")
+        yield lambda status="": progress.update(task, advance=1, status=status)
+
+
+def report_rejection(rejection: Rejection) -> None:
+    console.print(f"[yellow]rejected[/yellow] {rejection}", highlight=False, soft_wrap=True, markup=True)
+
+
+def run_pipeline(
+    paths: list[str], settings: Settings, published: Optional[date], tick=None
+) -> Iterator[Extraction | Rejection]:
+    """Read, clean and analyse every article; rejections pass through in order."""
+    from communique.readers import load_articles
+
+    pipeline = make_pipeline(settings)
+    pending: list[Article] = []
+
+    def flush() -> Iterator[Extraction]:
+        for extraction in pipeline.extract(pending):
+            if tick:
+                tick(extraction.article.source or "")
+            yield extraction
+        pending.clear()
+
+    for item in load_articles(paths, settings, published):
+        if isinstance(item, Rejection):
+            report_rejection(item)
+            yield item
+            continue
+        pending.append(item)
+        if len(pending) >= 32:
+            yield from flush()
+    yield from flush()
+
+
+def _single_document(paths: list[str]) -> bool:
+    if len(paths) != 1 or paths[0] == "-":
+        return len(paths) == 1
+    path = Path(paths[0])
+    return path.is_file() and not path.name.lower().endswith(_CONTAINER_SUFFIXES)
+
+
+def _summary(extraction: Extraction) -> None:
+    art = extraction.article
+    console.print(f"[bold]{art.headline or '(no headline)'}[/bold]  {art.publisher or ''}  {art.published or ''}")
+    console.print(f"  id {art.id}  {len(art.body)} body chars, {len(art.captions)} captions", highlight=False)
+    for title, rows, cols in (
+        ("actors", extraction.actors, lambda a: [a.name, a.country or "", a.sector or "", a.role or "", str(len(a.mentions))]),
+        ("quotes", extraction.quotes, lambda q: [q.speaker_text or "", q.kind, q.cue or "", q.text[:80]]),
+        ("events", extraction.events, lambda e: [e.type, e.mode or "", e.date or "", e.evidence[:80]]),
+    ):
+        if rows:
+            table = Table(title=f"{title} ({len(rows)})", show_header=False, title_justify="left")
+            for row in rows:
+                table.add_row(*cols(row))
+            console.print(table)
+
+
+@app.command()
+def extract(
+    paths: list[str] = typer.Argument(..., help="Files, directories, globs, or - for stdin."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
+    as_json: bool = JsonOption,
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),
+) -> None:
+    """Run the whole pipeline without storing and print what it finds.
+
+    With --json a single text or HTML file gives one JSON document; several inputs, a directory,
+    a JSONL or a WARC file give JSONL, one line per article.
+    """
+    settings = Settings()
+    if max_bytes is not None:
+        settings.max_bytes = max_bytes
+    day = parse_date(published)
+    single = _single_document(paths)
+    read = 0
+    out = sys.stdout
+    with progress_bar("extracting") as tick:
+        for item in run_pipeline(paths, settings, day, tick):
+            if isinstance(item, Rejection):
+                continue
+            read += 1
+            if not as_json:
+                _summary(item)
+            elif single and read == 1:
+                first = item
+            else:
+                if single and read == 2:  # a "single" input held several articles after all
+                    out.write(json.dumps(first.to_json_dict(), ensure_ascii=False) + "\n")
+                    single = False
+                out.write(json.dumps(item.to_json_dict(), ensure_ascii=False) + "\n")
+    if as_json and single and read == 1:
+        out.write(json.dumps(first.to_json_dict(), ensure_ascii=False, indent=2) + "\n")
+    if read == 0:
+        fail("no article could be read from the input", code=1)
+
+
+def ingest_paths(paths: list[str], db: Optional[str], published: Optional[date], settings: Settings):
+    store = open_store(db)
+    with progress_bar("ingesting") as tick:
+        report = store.ingest(run_pipeline(paths, settings, published, tick))
+    return store, report
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, directories, globs, or - for stdin."),
+    db: Optional[str] = DbOption,
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),
+) -> None:
+    """Read, analyse and store articles. Re-ingesting an article changes nothing."""
+    settings = Settings()
+    if max_bytes is not None:
+        settings.max_bytes = max_bytes
+    _, report = ingest_paths(paths, db, parse_date(published), settings)
+    console.print(
+        f"{report.added} added, {report.unchanged} already stored, {report.rejected} rejected", highlight=False
+    )
+    if report.added + report.unchanged == 0:
+        fail("no article could be read from the input", code=1)
+
+
+def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: str) -> None:
+    rows = list(rows)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, default=str, indent=2) + "\n")
+        return
+    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c))[:90] for c in columns))
+    stdout.print(table)
+
+
+@app.command()
+def articles(
+    db: Optional[str] = DbOption,
+    as_json: bool = JsonOption,
+    limit: int = typer.Option(50, "--limit"),
+    offset: int = typer.Option(0, "--offset"),
+) -> None:
+    """List stored articles."""
+    store = open_store(db)
+    print_rows(store.articles(limit=limit, offset=offset), ["id", "published", "publisher", "headline", "source"], as_json, "articles")
+
+
+@app.command()
+def show(
+    article_id: str = typer.Argument(..., help="An article id or a unique prefix of one."),
+    db: Optional[str] = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Show one stored article with its actors, quotes and events."""
+    store = open_store(db)
+    found = store.article(article_id)
+    if found is None:
+        fail(f"no stored article has id {article_id!r}", code=1)
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, default=str, indent=2) + "\n")
+        return
+    _summary(Extraction.model_validate(found))
+
+
+def demo_corpus() -> Path:
+    return Path(str(resources.files("communique") / "demo" / "articles"))
+
+
+@app.command()
+def demo(db: Optional[str] = DbOption) -> None:
+    """Ingest the bundled demo articles (written by the communique team) and print what was found."""
+    corpus = demo_corpus()
+    store, report = ingest_paths([str(corpus)], db, None, Settings())
+    console.print(
+        f"demo corpus {corpus}: {report.added} added, {report.unchanged} already stored, {report.rejected} rejected",
+        highlight=False,
+    )
+    print_rows(store.actors(), ["name", "country", "sector", "role", "mention_count"], False, "actors")
+    print_rows(store.quotes(), ["speaker_name", "kind", "channel", "text"], False, "quotes")
+    print_rows(store.events(), ["date", "type", "mode", "participants", "report_count"], False, "events")
