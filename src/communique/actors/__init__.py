@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from communique.models import Actor, content_id
+from communique.models import Actor
 from communique.nlp import AnnotatedDoc
 
 
@@ -56,22 +56,21 @@ class ActorTable:
         return [(s, e, self._by_id[a]) for s, e, a in self._mentions]
 
     def ad_hoc(self, name: str, doc_start: int, doc_end: int, **fields) -> Actor:
-        """An actor for a span no resolver claimed ("sources", "a senior diplomat"): one per name."""
-        actor = Actor(id=content_id(name, "a-"), name=name, **fields)
+        """An actor for a span no resolver claimed ("sources", "a senior diplomat"): one per name and
+        country (the id hashes both; pass `id=` to choose it)."""
+        from communique.actors.resolve import actor_id
+
+        given = fields.pop("id", None)
+        actor = Actor(id=given or actor_id(name, fields.get("country")), name=name, **fields)
         actor = self.add(actor)
         self.add_mention(actor, doc_start, doc_end)
         return actor
 
 
-_NER_KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "government", "NORP": "group"}
-
-
 def resolve_actors(annotated: AnnotatedDoc, kb=None) -> ActorTable:
-    """Placeholder resolver until the actor issue lands: one actor per distinct entity text."""
+    """Every actor of an article with all its mentions (names, titles, short forms, descriptions,
+    pronoun subjects), resolved against the knowledge base on the article's publication date."""
+    from communique.actors.resolve import resolve
+
     table = ActorTable(annotated)
-    for ent in annotated.doc.ents:
-        if ent.label_ not in _NER_KIND:
-            continue
-        actor = Actor(id=content_id(ent.text, "a-"), name=ent.text, kind=_NER_KIND[ent.label_])
-        table.add_mention(actor, ent.start_char, ent.end_char)
-    return table
+    return resolve(table, kb)
