@@ -1,0 +1,307 @@
+"""`Store`: the database behind `communique ingest`, `show`, `actors`, `quotes` and `events`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import Self
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from communique.models import Extraction, Rejection
+from communique.store import queries
+from communique.store.engine import WRITE, make_engine
+from communique.store.ingest import (
+    ADDED,
+    ERROR,
+    REJECTED,
+    UNCHANGED,
+    ActorResolver,
+    known_article_ids,
+    stored_article_id,
+    write_extraction,
+    write_rejection,
+)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BATCH_ATTEMPTS = 5
+PG_MIGRATION_LOCK = 0x636F6D6D  # pg_advisory_xact_lock key: one migrating process at a time
+
+
+@dataclass
+class IngestReport:
+    """What one `Store.ingest` call did. `errors` holds one line per item that could not be stored."""
+
+    added: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    added_ids: list[str] = field(default_factory=list)  # ids of the articles this call stored
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.unchanged} unchanged, {self.rejected} rejected, {len(self.errors)} errors"
+
+
+OnItem = Callable[[object, str], None]  # called with (item, "added" | "unchanged" | "rejected" | "error")
+
+
+def _label(item) -> str:
+    if isinstance(item, Extraction):
+        return item.article.source or item.article.id
+    if isinstance(item, dict):
+        article = item.get("article") if isinstance(item.get("article"), dict) else {}
+        return str(article.get("source") or article.get("id") or "<record>")
+    return type(item).__name__
+
+
+def _batches(items: Iterable, size: int) -> Iterator[tuple[list, BaseException | None]]:
+    """Batches of `items`; if the input fails, the items read so far come with the exception."""
+    iterator = iter(items)
+    while True:
+        batch: list = []
+        try:
+            for item in islice(iterator, size):
+                batch.append(item)  # noqa: PERF402  (one by one: what was read before a failure is kept)
+        except BaseException as exc:  # noqa: BLE001  (re-raised by the caller once the batch is stored)
+            yield batch, exc
+            return
+        if not batch:
+            return
+        yield batch, None
+
+
+class Store:
+    """A communique database at a SQLAlchemy URL (`communique.config.db_url()` builds one)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+
+    @classmethod
+    def open(cls, value: str | None = None) -> Store:
+        """A Store for `--db` / COMMUNIQUE_DB / the default SQLite file, migrated to the current schema."""
+        from communique.config import db_url
+
+        store = cls(db_url(value))
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # ------------------------------------------------------------ schema
+
+    def _alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        # ConfigParser interpolates '%': a URL-encoded password must be escaped
+        config.set_main_option(
+            "sqlalchemy.url", self.engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        )
+        return config
+
+    def migrate(self) -> None:
+        """Upgrade the database to the newest schema; does nothing when it is already there."""
+        config = self._alembic_config()
+        with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at (None before the first migration)."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def head(self) -> str | None:
+        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+
+    # ------------------------------------------------------------ writing
+
+    def ingest(
+        self,
+        items: Iterable[Extraction | Rejection | dict],
+        batch_size: int = 50,
+        on_item: OnItem | None = None,
+    ) -> IngestReport:
+        """Store extractions (or their JSON dicts) and record rejections.
+
+        Each batch is one transaction, and each item within it a savepoint: an item that cannot be
+        stored is reported in `errors` without undoing the rest of its batch. An article already in
+        the store is left as it is, so an interrupted ingest can simply be run again. If `items`
+        itself raises, the items read before it are stored and the exception is re-raised.
+        `on_item` is called for each item once its batch is committed.
+        """
+        report = IngestReport()
+        for batch, failure in _batches(items, max(1, int(batch_size))):
+            if batch:
+                self._ingest_batch(batch, report, on_item)
+            if failure is not None:
+                raise failure
+        return report
+
+    def _ingest_batch(self, batch: list, report: IngestReport, on_item: OnItem | None) -> None:
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                outcomes = self._write_batch(batch)
+                break
+            except DBAPIError as exc:
+                # Two writers that need each other's rows (PostgreSQL deadlock or serialization
+                # failure): this batch was rolled back whole, so it can simply be written again.
+                if not _transient(exc) or attempt == BATCH_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
+        for item, outcome, detail in outcomes:
+            if outcome == ADDED:
+                report.added += 1
+                report.added_ids.append(detail)
+            elif outcome == UNCHANGED:
+                report.unchanged += 1
+            elif outcome == REJECTED:
+                report.rejected += 1
+            else:
+                report.errors.append(detail)
+            if on_item is not None:
+                on_item(item, outcome)
+
+    def _write_batch(self, batch: list) -> list[tuple[object, str, str | None]]:
+        """Write one batch in one transaction; (item, outcome, article id or error line) per item."""
+        outcomes: list[tuple[object, str, str | None]] = []
+        with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+            resolver = ActorResolver(conn)
+            stored = known_article_ids(conn, batch)
+            for item in batch:
+                article_id = stored_article_id(item) if isinstance(item, Extraction) else None
+                if article_id is not None and article_id in stored:
+                    outcomes.append((item, UNCHANGED, article_id))  # the common rerun case: no savepoint
+                    continue
+                try:
+                    with conn.begin_nested():
+                        outcome, detail = self._ingest_item(conn, item, resolver)
+                except Exception as exc:  # bad input, or a database error inside its savepoint
+                    if _transient(exc) or conn.invalidated or not conn.in_transaction():
+                        raise  # the batch as a whole has failed: retried, or reported to the caller
+                    outcome, detail = ERROR, f"{_label(item)}: {exc.__class__.__name__}: {_one_line(exc)}"
+                    resolver.forget()
+                outcomes.append((item, outcome, detail))
+        return outcomes
+
+    @staticmethod
+    def _ingest_item(conn: Connection, item, resolver: ActorResolver) -> tuple[str, str | None]:
+        if isinstance(item, Rejection):
+            return write_rejection(conn, item), None
+        if isinstance(item, dict):
+            item = Extraction.model_validate(item)
+        if not isinstance(item, Extraction):
+            raise TypeError(f"not an Extraction or Rejection: {type(item).__name__}")
+        return write_extraction(conn, item, resolver)
+
+    # ------------------------------------------------------------ reading
+
+    def _read(self):
+        return self.engine.connect()
+
+    def count(self) -> dict[str, int]:
+        """Rows per table."""
+        with self._read() as conn:
+            return queries.count(conn)
+
+    def articles(self, limit: int = 50, offset: int = 0) -> list[dict]:
+        """Article summaries, newest publication first, with their actor, quote and event counts."""
+        with self._read() as conn:
+            return queries.list_articles(conn, limit=limit, offset=offset)
+
+    def article_ids(self, ident: str) -> list[str]:
+        """The ids `ident` could mean (id, external id, or id prefix): one when it is unambiguous."""
+        with self._read() as conn:
+            return queries.article_ids(conn, ident)
+
+    def article(self, ident: str) -> dict | None:
+        """One article with its actors, quotes and events, in the extract contract's shape (actor ids
+        are global). `ident` is an id, a unique id prefix, or the input's own id; None if none or
+        several match."""
+        with self._read() as conn:
+            return queries.get_article(conn, ident)
+
+    def rejections(self) -> list[dict]:
+        with self._read() as conn:
+            return queries.list_rejections(conn)
+
+    def actors(self, country: str | None = None, name: str | None = None) -> list[dict]:
+        """Actors (optionally of one country, or whose name contains `name`) with `mention_count`
+        and `article_count`, most widely reported first."""
+        with self._read() as conn:
+            return queries.list_actors(conn, country=country, name=name)
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        country: str | None = None,
+        via: str | None = None,
+        search: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[dict]:
+        """Quotes, newest article first. `speaker` and `via` match actor names (substring, any case);
+        `country` is the speaker's country; `search` a substring of the quoted text."""
+        with self._read() as conn:
+            return queries.list_quotes(
+                conn, speaker=speaker, country=country, via=via, search=search, limit=limit, offset=offset
+            )
+
+    def events(
+        self,
+        actor: str | None = None,
+        country: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+    ) -> list[dict]:
+        """Events in date order (undated last) with participants and reports.
+
+        `actor` matches a participant's name; `country` a participant's country; `dyad` two
+        different participants, each side given as a name or a country code, in either role;
+        `type` is a PLOVER type; `since` / `until` bound the event date (inclusive).
+        """
+        with self._read() as conn:
+            return queries.list_events(
+                conn,
+                actor=actor,
+                country=country,
+                dyad=dyad,
+                type=type,
+                since=since,
+                until=until,
+                limit=limit,
+            )
+
+
+def _transient(exc: BaseException) -> bool:
+    """A deadlock or serialization failure (SQLSTATE class 40): retrying the transaction may succeed."""
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
+    return sqlstate.startswith("40")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]

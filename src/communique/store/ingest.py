@@ -1,0 +1,388 @@
+"""Writing extractions: one article with its actors, mentions, quotes and events, inside the caller's
+transaction.
+
+Idempotence rests on the article id: the article row is inserted first with ON CONFLICT DO NOTHING,
+and if it was already there nothing else of the extraction is written. Actors are resolved to
+global ids through `actor_keys` (KB id first, then normalised name + country), and every reference
+to an article-local actor id in quotes and events is rewritten to the global id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, select, text, update
+
+from communique.models import Actor, Extraction, Rejection
+from communique.store import identity
+from communique.store.schema import (
+    actor_keys,
+    actor_mentions,
+    actors,
+    article_actors,
+    articles,
+    event_participants,
+    event_reports,
+    events,
+    quotes,
+    rejected,
+)
+
+ADDED, UNCHANGED, REJECTED, ERROR = "added", "unchanged", "rejected", "error"
+
+
+_IGNORING_INSERTS: dict[tuple, TextClause] = {}
+
+
+def _ignoring_insert(conn: Connection, table: Table, columns: tuple[str, ...]) -> TextClause:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING <primary key>, the same SQL on SQLite (3.35+) and
+    PostgreSQL. Written as typed text because SQLAlchemy's dialect-specific INSERT constructs are
+    compiled afresh on every execution; this one is compiled once per table."""
+    key = (conn.dialect.name, table.name, columns)
+    if key not in _IGNORING_INSERTS:
+        quote = conn.dialect.identifier_preparer.quote
+        names = ", ".join(quote(c) for c in columns)
+        values = ", ".join(f":p{i}" for i in range(len(columns)))
+        returning = ", ".join(quote(c.name) for c in table.primary_key.columns)
+        statement = text(
+            f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING {returning}"
+        ).bindparams(*(bindparam(f"p{i}", type_=table.c[c].type) for i, c in enumerate(columns)))
+        _IGNORING_INSERTS[key] = statement
+    return _IGNORING_INSERTS[key]
+
+
+def _insert_ignore(conn: Connection, table: Table, row: dict) -> int:
+    """Insert one row unless it clashes with a unique key; the number of rows inserted (0 or 1)."""
+    row = identity.safe_row(table, row)
+    columns = tuple(row)
+    statement = _ignoring_insert(conn, table, columns)
+    # RETURNING, not rowcount: psycopg reports no row count for a skipped ON CONFLICT insert
+    return len(conn.execute(statement, {f"p{i}": row[c] for i, c in enumerate(columns)}).all())
+
+
+def _insert_many(conn: Connection, table, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(table.insert(), [identity.safe_row(table, row) for row in rows])
+
+
+def _span_columns(prefix: str, span) -> dict:
+    start, end = (span[0], span[1]) if span else (None, None)
+    return {f"{prefix}_start": start, f"{prefix}_end": end}
+
+
+def _published(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def write_rejection(conn: Connection, item: Rejection) -> str:
+    source, reason = str(item.source), str(item.reason)
+    _insert_ignore(
+        conn,
+        rejected,
+        {"id": identity.rejection_id(source, reason), "source": source, "reason": reason, "at": _now()},
+    )
+    return REJECTED
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ActorResolver:
+    """Maps an extraction's actors to global actor ids, creating or completing actors as needed.
+
+    Remembers what it resolved for the length of one transaction; `forget()` after a rollback.
+    """
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self._cache: dict[tuple, str] = {}
+        self._completed: dict[str, set] = {}  # actor id -> the (field, value) pairs already offered
+
+    def forget(self) -> None:
+        self._cache.clear()
+        self._completed.clear()
+
+    def resolve(self, actor: Actor) -> str:
+        kb_id = identity.safe_row(actors, {"kb_id": (actor.kb_id or "").strip() or None})["kb_id"]
+        if kb_id != actor.kb_id:
+            actor = actor.model_copy(update={"kb_id": kb_id})
+        country = identity.normalise_country(actor.country)
+        cache_key = (kb_id, identity.normalise_name(actor.name), country)
+        if cache_key in self._cache:
+            self._complete(self._cache[cache_key], actor, country)
+        else:
+            self._cache[cache_key] = self._resolve(actor, country)
+        return self._cache[cache_key]
+
+    def _resolve(self, actor: Actor, country: str | None) -> str:
+        conn = self.conn
+        strong = identity.kb_key(actor.kb_id)
+        by_name = identity.name_key(actor.name, country)
+        keys = [k for k in (strong, by_name) if k]
+        found = dict(
+            conn.execute(
+                select(actor_keys.c.key, actor_keys.c.actor_id).where(actor_keys.c.key.in_(keys))
+            ).all()
+        )
+
+        target = found.get(strong) if strong else None
+        if target is None and by_name in found:
+            # The same name and country is the same actor unless both carry different KB ids.
+            known_kb = conn.execute(select(actors.c.kb_id).where(actors.c.id == found[by_name])).scalar()
+            if not actor.kb_id or not known_kb or known_kb == actor.kb_id:
+                target = found[by_name]
+
+        if target is None:
+            primary = keys[0]
+            _insert_ignore(
+                conn,
+                actors,
+                {
+                    "id": identity.actor_id_for_key(primary),
+                    "key": primary,
+                    "name": actor.name,
+                    "country": country,
+                    "sector": actor.sector,
+                    "role": actor.role,
+                    "kind": actor.kind or "other",
+                    "kb_id": actor.kb_id,
+                },
+            )
+            # A concurrent writer may have stored this key first: its row wins.
+            target = conn.execute(select(actors.c.id).where(actors.c.key == primary)).scalar_one()
+            self._completed.setdefault(target, set()).update(self._offered(actor, country))
+        else:
+            self._complete(target, actor, country)
+
+        for key in keys:
+            if key not in found:
+                _insert_ignore(conn, actor_keys, {"key": key, "actor_id": target})
+        return target
+
+    @staticmethod
+    def _offered(actor: Actor, country: str | None) -> set[tuple[str, str | None]]:
+        return {
+            ("country", country),
+            ("sector", actor.sector),
+            ("role", actor.role),
+            ("kb_id", actor.kb_id),
+            ("kind", actor.kind),
+        }
+
+    def _complete(self, actor_id: str, actor: Actor, country: str | None) -> None:
+        """Fill in what the stored actor lacks from what this article says; never overwrite."""
+        offered = self._offered(actor, country)
+        done = self._completed.setdefault(actor_id, set())
+        if offered <= done:
+            return
+        done |= offered
+        values = {}
+        for column, value in (
+            ("country", country),
+            ("sector", actor.sector),
+            ("role", actor.role),
+            ("kb_id", actor.kb_id),
+        ):
+            if value:
+                values[column] = func.coalesce(
+                    actors.c[column], identity.safe_row(actors, {column: value})[column]
+                )
+        if actor.kind and actor.kind != "other":
+            values["kind"] = case((actors.c.kind == "other", actor.kind), else_=actors.c.kind)
+        if values:
+            self.conn.execute(update(actors).where(actors.c.id == actor_id).values(**values))
+
+
+def stored_article_id(extraction: Extraction) -> str | None:
+    """The id an extraction's article is stored under; None if it cannot be computed (the item then
+    fails, and is reported, when it is written)."""
+    try:
+        return identity.article_id(extraction.article.body, extraction.article.text)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def known_article_ids(conn: Connection, items: list) -> set[str]:
+    """Which of these items' articles are already stored (one query for a batch)."""
+    ids = sorted({stored_article_id(item) for item in items if isinstance(item, Extraction)} - {None})
+    known: set[str] = set()
+    for i in range(0, len(ids), 500):
+        known.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(ids[i : i + 500]))).scalars())
+    return known
+
+
+def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorResolver) -> tuple[str, str]:
+    """Store one extraction; returns (outcome, article id), outcome ADDED or UNCHANGED."""
+    art = extraction.article
+    article_id = identity.article_id(art.body, art.text)
+    published = _published(art.published)
+    inserted = _insert_ignore(
+        conn,
+        articles,
+        {
+            "id": article_id,
+            "external_id": art.id if art.id != article_id else None,
+            "source": art.source,
+            "url": art.url,
+            "publisher": art.publisher,
+            "headline": art.headline,
+            "byline": art.byline,
+            "published": published,
+            "language": art.language,
+            "text": art.text,
+            "body": art.body,
+            "captions": list(art.captions),
+            "ingested_at": _now(),
+        },
+    )
+    if not inserted:
+        return UNCHANGED, article_id
+
+    local_to_global = _write_actors(conn, extraction, article_id, resolver)
+
+    def globalise(ref: str) -> str:
+        return local_to_global.get(ref, ref)
+
+    _write_quotes(conn, extraction, article_id, local_to_global, globalise)
+    _write_events(conn, extraction, article_id, published, local_to_global, globalise)
+    return ADDED, article_id
+
+
+def _write_actors(conn, extraction: Extraction, article_id: str, resolver: ActorResolver) -> dict[str, str]:
+    article_text = extraction.article.text
+    local_to_global: dict[str, str] = {}
+    links, mentions = [], []
+    for position, actor in enumerate(extraction.actors):
+        if actor.id in local_to_global:  # a repeated local id: the first actor of that id stands
+            continue
+        global_id = resolver.resolve(actor)
+        local_to_global[actor.id] = global_id
+        links.append(
+            {
+                "article_id": article_id,
+                "local_id": actor.id,
+                "actor_id": global_id,
+                "position": position,
+                "name": actor.name,
+            }
+        )
+        for start, end in dict.fromkeys(tuple(m) for m in actor.mentions):
+            mention_text = article_text[start:end] if 0 <= start <= end else ""
+            mentions.append(
+                {
+                    "article_id": article_id,
+                    "actor_id": global_id,
+                    "start": start,
+                    "end": end,
+                    "text": mention_text,
+                }
+            )
+    # local ids are cut to the column's length; two that differ only past it keep the first
+    seen_local: set[str] = set()
+    unique_links = []
+    for link in links:
+        stored = identity.safe_row(article_actors, link)["local_id"]
+        if stored not in seen_local:
+            seen_local.add(stored)
+            unique_links.append(link)
+    _insert_many(conn, article_actors, unique_links)
+    _insert_many(conn, actor_mentions, mentions)
+    return local_to_global
+
+
+def _write_quotes(conn, extraction: Extraction, article_id: str, local_to_global, globalise) -> None:
+    scoped = identity.ScopedIds(article_id)
+    rows = []
+    for position, quote in enumerate(extraction.quotes):
+        speaker_id = local_to_global.get(quote.speaker) if quote.speaker else None
+        speaker_text = quote.speaker_text
+        if quote.speaker and speaker_id is None and not speaker_text:
+            speaker_text = quote.speaker  # an unresolved speaker given as a name: keep the name
+        rows.append(
+            {
+                "id": scoped(quote.id, position),
+                "article_id": article_id,
+                "local_id": quote.id,
+                "position": position,
+                "kind": quote.kind,
+                "text": quote.text,
+                "speaker_id": speaker_id,
+                "speaker_text": speaker_text,
+                "cue": quote.cue,
+                "via": [globalise(v) for v in quote.via],
+                "channel": quote.channel,
+                "date": quote.date,
+                **_span_columns("content", quote.content_span),
+                **_span_columns("source", quote.source_span),
+                **_span_columns("cue", quote.cue_span),
+            }
+        )
+    _insert_many(conn, quotes, rows)
+
+
+def _write_events(
+    conn, extraction: Extraction, article_id: str, published, local_to_global, globalise
+) -> None:
+    """Each extracted event becomes a fused event with a single report (fusion merges them later)."""
+    scoped = identity.ScopedIds(article_id)
+    event_rows, participant_rows, report_rows = [], [], []
+    for position, event in enumerate(extraction.events):
+        event_id = scoped(event.id, position)
+        event_type = (event.type or "").strip().upper() or "OTHER"
+        event_rows.append(
+            {
+                "id": event_id,
+                "type": event_type,
+                "mode": event.mode,
+                "context": event.context,
+                "status": event.status,
+                "date": identity.parse_date(event.date),
+                "date_precision": event.date_precision,
+                "location": event.location,
+                "first_seen": published,
+            }
+        )
+        for role, refs in (("actor", event.actors), ("recipient", event.recipients)):
+            for index, ref in enumerate(refs):
+                global_id = local_to_global.get(ref)
+                participant_rows.append(
+                    {
+                        "event_id": event_id,
+                        "role": role,
+                        "position": index,
+                        "actor_id": global_id,
+                        "name": None if global_id else ref,
+                    }
+                )
+        report_rows.append(
+            {
+                "id": event_id,
+                "event_id": event_id,
+                "article_id": article_id,
+                "local_id": event.id,
+                "position": position,
+                "type": event_type,
+                "mode": event.mode,
+                "context": event.context,
+                "status": event.status,
+                "actors": [globalise(a) for a in event.actors],
+                "recipients": [globalise(r) for r in event.recipients],
+                "date": event.date,
+                "date_precision": event.date_precision,
+                "location": event.location,
+                **_span_columns("location", event.location_span),
+                "evidence": event.evidence or "",
+                **_span_columns("evidence", event.evidence_span),
+                "reported_by": [globalise(r) for r in event.reported_by],
+                "refers_to_past": bool(event.refers_to_past),
+            }
+        )
+    _insert_many(conn, events, event_rows)
+    _insert_many(conn, event_participants, participant_rows)
+    _insert_many(conn, event_reports, report_rows)
