@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.console import Console
 
@@ -16,7 +18,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 
 console = Console(stderr=True)  # progress, messages and errors
-stdout = Console()  # tables of data
+stdout = Console(width=None if sys.stdout.isatty() else 160)  # tables of data; wide when piped
 
 DbOption = typer.Option(None, "--db", help="Database: a SQLite path or postgresql:// URL (default: COMMUNIQUE_DB or ~/.local/share/communique/communique.db).")
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")

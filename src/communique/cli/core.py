@@ -247,6 +247,8 @@ def demo(db: Optional[str] = DbOption) -> None:
         f"demo corpus {corpus}: {report.added} added, {report.unchanged} already stored, {report.rejected} rejected",
         highlight=False,
     )
-    print_rows(store.actors(), ["name", "country", "sector", "role", "mention_count"], False, "actors")
-    print_rows(store.quotes(), ["speaker_name", "kind", "channel", "text"], False, "quotes")
-    print_rows(store.events(), ["date", "type", "mode", "participants", "report_count"], False, "events")
+    from communique.cli.lists import actors, events, quotes
+
+    actors(country=None, name=None, db=db, as_json=False)
+    quotes(speaker=None, country=None, via=None, search=None, limit=100, db=db, as_json=False)
+    events(actor=None, country=None, dyad=(None, None), event_type=None, since=None, until=None, limit=None, db=db, as_json=False)
