@@ -35,7 +35,7 @@ def normalise_for_id(text: str) -> str:
 
 def content_id(text: str, prefix: str = "") -> str:
     """A short, stable hex id of a normalised text."""
-    digest = hashlib.sha256(normalise_for_id(text).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(normalise_for_id(text).encode("utf-8", "surrogatepass")).hexdigest()
     return prefix + digest[:16]
 
 

@@ -7,6 +7,7 @@ actor id.
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass, field
 
 from communique.models import Actor
@@ -36,10 +37,8 @@ class ActorTable:
         actor = self.add(actor)
         span = self.annotated.span((doc_start, doc_end))
         if span not in actor.mentions:
-            actor.mentions.append(span)
-            actor.mentions.sort()
-        self._mentions.append((doc_start, doc_end, actor.id))
-        self._mentions.sort()
+            insort(actor.mentions, span)
+        insort(self._mentions, (doc_start, doc_end, actor.id))
 
     def actor_at(self, doc_start: int, doc_end: int) -> Actor | None:
         """The actor whose mention best covers the Doc character range: the largest overlap wins."""
