@@ -55,10 +55,16 @@ def eval_plover(
     ),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Score only the first N rows (a quick check)."),
     epochs: int = typer.Option(12, "--epochs", min=1, max=100, help="Training epochs per fold under --cv."),
+    retype: str = typer.Option("hint", "--retype", help="When the classifier may retype a dictionary trigger: hint (default), nouns, all."),
 ) -> None:
     """Score event typing (macro-F1, YIELD = CONCEDE + RETREAT) and source / target actors on a PLV CSV."""
     from communique.eval.plover import evaluate, shipped_train_file
 
+    from communique.events import extract as event_extract
+
+    if retype not in ("hint", "nouns", "all"):
+        raise typer.BadParameter("choose hint, nouns or all", param_hint="--retype")
+    event_extract.RETYPE = retype
     folds = cv if cv is not None else (5 if shipped_train_file() == file.name else 0)
     report = evaluate(file, folds=folds, limit=limit, epochs=epochs, log=console.print)
     if json_out:

@@ -1,11 +1,11 @@
-"""The event stage: PLOVER-typed events with actors, recipients, dates, place and evidence."""
+"""The event stage: PLOVER-typed events with actors, recipients, dates, place and evidence.
+
+See `communique.events.extract` for the method; the dictionaries live in `communique/data/events/`
+and the sentence classifier in `communique/data/models/events/`.
+"""
 
 from __future__ import annotations
 
-from communique.actors import ActorTable
-from communique.models import Event, Quote
-from communique.nlp import AnnotatedDoc
+from communique.events.extract import extract_events
 
-
-def extract_events(annotated: AnnotatedDoc, actors: ActorTable, quotes: list[Quote]) -> list[Event]:
-    return []
+__all__ = ["extract_events"]

@@ -1,0 +1,139 @@
+"""The event stage's data: the trigger dictionary, PLOVER modes, factuality and argument word lists.
+
+Everything is read from `communique/data/events/*.yaml` once and cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Token
+
+DATA_PACKAGE = "communique"
+DATA_DIR = ("data", "events")
+
+
+def _read_yaml(name: str) -> dict:
+    path = resources.files(DATA_PACKAGE).joinpath(*DATA_DIR, name)
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+@dataclass(frozen=True)
+class TriggerEntry:
+    """One dictionary entry: a verb or noun (with its particle or modifier words) that signals a type."""
+
+    type: str
+    pos: str  # "VERB" or "NOUN"
+    head: str  # the head lemma
+    extra: tuple[str, ...] = ()  # verbs: particle / preposition; nouns: modifier words before the head
+    mode: str | None = None
+    preps: tuple[str, ...] = ()
+    reciprocal: bool = False
+    no_object: bool = False
+    type_hint: str | None = None
+    firm: bool = False  # the classifier may not retype it
+
+    @property
+    def specificity(self) -> int:
+        return len(self.extra)
+
+
+@dataclass
+class Lexicon:
+    entries: dict[tuple[str, str], list[TriggerEntry]] = field(default_factory=dict)
+    types: dict[str, list[str]] = field(default_factory=dict)  # type -> allowed modes
+    scoring_alias: dict[str, str] = field(default_factory=dict)
+    mode_cues: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    factuality: dict[str, frozenset[str]] = field(default_factory=dict)
+    group_nouns: frozenset[str] = frozenset()
+    participant_anaphors: frozenset[str] = frozenset()
+    country_anaphors: frozenset[str] = frozenset()
+    light_verbs: frozenset[str] = frozenset()
+    according_cues: frozenset[str] = frozenset()
+
+    def match(self, token: Token) -> TriggerEntry | None:
+        """The most specific dictionary entry the token heads, or None."""
+        pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ == "NOUN" else None
+        if pos is None:
+            return None
+        lemma = token.lemma_.lower()
+        candidates = self.entries.get((pos, lemma)) or self.entries.get((pos, token.text.lower()))
+        if not candidates:
+            return None
+        if pos == "VERB":
+            attached = {c.text.lower() for c in token.children if c.dep_ in ("prt", "prep", "dobj", "advmod")}
+            # "call on X" parsed with the preposition on the next token only
+            nxt = token.nbor(1).text.lower() if token.i + 1 < len(token.doc) else ""
+            attached.add(nxt)
+        else:
+            attached = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
+            attached |= {c.text.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod", "prep")}
+        best = None
+        for entry in candidates:
+            if entry.extra and not set(entry.extra) <= attached:
+                continue
+            if best is None or entry.specificity > best.specificity:
+                best = entry
+        return best
+
+    def plv_label(self, event_type: str) -> str:
+        return self.scoring_alias.get(event_type, event_type)
+
+
+def _word(value) -> str:
+    """A YAML list item as a word: YAML 1.1 reads a bare `on` / `off` / `no` as a boolean."""
+    if value is True:
+        return "on"
+    if value is False:
+        return "off"
+    return str(value).lower()
+
+
+def _entry(event_type: str, pos: str, raw, defaults: dict) -> TriggerEntry:
+    spec = dict(defaults)
+    spec.update(raw if isinstance(raw, dict) else {"lemma": raw})
+    words = str(spec["lemma"]).lower().split()
+    if pos == "VERB":
+        head, extra = words[0], tuple(words[1:])
+    else:
+        head, extra = words[-1], tuple(words[:-1])
+    return TriggerEntry(
+        type=event_type,
+        pos=pos,
+        head=head,
+        extra=extra,
+        mode=spec.get("mode"),
+        preps=tuple(_word(p) for p in spec.get("preps") or ()),
+        reciprocal=bool(spec.get("reciprocal", False)),
+        no_object=bool(spec.get("no_object", False)),
+        type_hint=spec.get("type_hint"),
+        firm=bool(spec.get("firm", False)),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    lex = Lexicon()
+    for event_type, block in _read_yaml("verbs.yaml").items():
+        defaults = block.get("defaults") or {}
+        for pos, key in (("VERB", "verbs"), ("NOUN", "nouns")):
+            for raw in block.get(key) or []:
+                entry = _entry(event_type, pos, raw, defaults)
+                lex.entries.setdefault((pos, entry.head), []).append(entry)
+    modes = _read_yaml("modes.yaml")
+    lex.types = {t: list(m or []) for t, m in (modes.get("types") or {}).items()}
+    lex.scoring_alias = dict(modes.get("scoring_alias") or {})
+    lex.mode_cues = {
+        t: {mode: frozenset(words) for mode, words in (cues or {}).items()} for t, cues in (modes.get("cues") or {}).items()
+    }
+    lex.factuality = {k: frozenset(_word(w) for w in v or []) for k, v in _read_yaml("factuality.yaml").items()}
+    args = _read_yaml("arguments.yaml")
+    lex.group_nouns = frozenset(args.get("group_nouns") or [])
+    lex.participant_anaphors = frozenset(args.get("participant_anaphors") or [])
+    lex.country_anaphors = frozenset(args.get("country_anaphors") or [])
+    lex.light_verbs = frozenset(args.get("light_verbs") or [])
+    lex.according_cues = frozenset(args.get("according_cues") or [])
+    return lex
