@@ -44,6 +44,7 @@ FALLBACK_MIN_PROB = 0.5
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _NP_DROP_DEPS = {"relcl", "acl", "appos", "prep", "punct", "cc", "conj", "advcl", "det", "case"}
 _QUANTITY_HEADS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions", "group", "number", "crowd", "band", "unit"}
+_NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 _REPORTING_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis"}
 
@@ -129,6 +130,8 @@ class _Context:
         if token.pos_ == "PRON":
             return self.resolve_pronoun(token)
         if token.pos_ not in ("PROPN", "NOUN", "X", "NUM", "ADJ"):
+            return None
+        if token.ent_type_ in _NOT_ACTOR_ENTITIES:  # "on Thursday", "for two weeks": when, not who
             return None
         head_actor = self._covering(token.idx, token.idx + len(token.text))
         if head_actor is not None:
