@@ -131,8 +131,6 @@ class _Context:
             return self.resolve_pronoun(token)
         if token.pos_ not in ("PROPN", "NOUN", "X", "NUM", "ADJ"):
             return None
-        if token.ent_type_ in _NOT_ACTOR_ENTITIES:  # "on Thursday", "for two weeks": when, not who
-            return None
         head_actor = self._covering(token.idx, token.idx + len(token.text))
         if head_actor is not None:
             return head_actor
@@ -140,6 +138,8 @@ class _Context:
         if token.lemma_.lower() in _QUANTITY_HEADS or token.pos_ == "NUM":
             for obj in self.prep_objects(token, {"of"}):
                 return self.actor_for(obj, allow_group)
+        if token.ent_type_ in _NOT_ACTOR_ENTITIES:  # "on Thursday", "for two weeks": when, not who
+            return None
         for child in token.children:
             if child.dep_ == "appos":
                 found = self.actor_for(child, allow_group)
