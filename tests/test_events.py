@@ -203,3 +203,11 @@ def test_no_events_without_classifier_model(pipeline, monkeypatch):
     actors = resolve_actors(annotated, pipeline.kb)
     events = extract_events(annotated, actors, [], classifier=False)
     assert [e.type for e in events] == ["ACCUSE"]
+
+
+def test_a_day_named_beside_the_verb_is_a_date_not_a_participant(extract_text):
+    events = _named(extract_text("The Dutch foreign minister on Thursday urged Serbia to recognise the court's ruling."))
+    for e in events:
+        assert not _has(e["actor_names"] + e["recipient_names"], "Thursday")
+    request = _one(events, "REQUEST")
+    assert request["date"] == "2024-02-29" and request["date_precision"] == "day"
