@@ -41,13 +41,21 @@ class AnnotatedDoc:
     doc: Doc
 
     def span(self, item: SpacySpan | Token | tuple[int, int]) -> Span:
-        """A token, a spaCy span or a (start_char, end_char) pair of the Doc as a span of article.text."""
+        """A token, a spaCy span or a (start_char, end_char) pair of the Doc as a span of article.text.
+
+        Surrounding white space is left out: a sentence that ends a paragraph owns the paragraph
+        break as a token, but no annotation should start or end with one."""
         if isinstance(item, Token):
             start, end = item.idx, item.idx + len(item.text)
         elif isinstance(item, SpacySpan):
             start, end = item.start_char, item.end_char
         else:
             start, end = item
+        text = self.doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
         return self.article.text_span(start, end)
 
     def text_of(self, span: Span) -> str:
