@@ -150,6 +150,7 @@ def expected_counts(n: int) -> dict[str, int]:
         "events": n,
         "event_participants": 2 * n,
         "event_reports": n,
+        "event_dyads": 2 * n,  # NOR-EU and EU-NOR per event
     }
 
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, select, text, update
+from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, insert, select, text, update
 
 from communique.models import Actor, Extraction, Rejection
-from communique.store import identity
+from communique.store import fusion, identity
 from communique.store.schema import (
     actor_keys,
     actor_mentions,
     actors,
     article_actors,
     articles,
-    event_participants,
     event_reports,
     events,
     quotes,
@@ -249,7 +248,7 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
     def globalise(ref: str) -> str:
         return local_to_global.get(ref, ref)
 
-    _write_quotes(conn, extraction, article_id, local_to_global, globalise)
+    _write_quotes(conn, extraction, article_id, published, local_to_global, globalise)
     _write_events(conn, extraction, article_id, published, local_to_global, globalise)
     return ADDED, article_id
 
@@ -296,17 +295,29 @@ def _write_actors(conn, extraction: Extraction, article_id: str, resolver: Actor
     return local_to_global
 
 
-def _write_quotes(conn, extraction: Extraction, article_id: str, local_to_global, globalise) -> None:
+def _write_quotes(conn, extraction: Extraction, article_id: str, published, local_to_global, globalise) -> None:
+    """Store the quotes; each joins the group of an earlier report of the same words by the same
+    speaker when `fusion` finds one (`group_id`, `group_reason`)."""
     scoped = identity.ScopedIds(article_id)
     rows = []
+    placed: list[tuple[str, fusion.QuoteKey, str]] = []
+    if extraction.quotes:
+        fusion.lock(conn, "quotes")
     for position, quote in enumerate(extraction.quotes):
         speaker_id = local_to_global.get(quote.speaker) if quote.speaker else None
         speaker_text = quote.speaker_text
         if quote.speaker and speaker_id is None and not speaker_text:
             speaker_text = quote.speaker  # an unresolved speaker given as a name: keep the name
+        quote_id = scoped(quote.id, position)
+        key = fusion.QuoteKey(speaker_id, speaker_text, quote.text or "", published)
+        group_id, group_reason = fusion.group_quote(conn, key, placed)
+        group_id = group_id or quote_id
+        placed.append((quote_id, key, group_id))
         rows.append(
             {
-                "id": scoped(quote.id, position),
+                "id": quote_id,
+                "group_id": group_id,
+                "group_reason": group_reason,
                 "article_id": article_id,
                 "local_id": quote.id,
                 "position": position,
@@ -329,60 +340,71 @@ def _write_quotes(conn, extraction: Extraction, article_id: str, local_to_global
 def _write_events(
     conn, extraction: Extraction, article_id: str, published, local_to_global, globalise
 ) -> None:
-    """Each extracted event becomes a fused event with a single report (fusion merges them later)."""
+    """Store each extracted event as a report, fused into an existing event when `fusion` finds one
+    it describes (or starting a new fused event, whose id is the report's)."""
     scoped = identity.ScopedIds(article_id)
-    event_rows, participant_rows, report_rows = [], [], []
     for position, event in enumerate(extraction.events):
-        event_id = scoped(event.id, position)
+        report_id = scoped(event.id, position)
         event_type = (event.type or "").strip().upper() or "OTHER"
-        event_rows.append(
-            {
-                "id": event_id,
-                "type": event_type,
-                "mode": event.mode,
-                "context": event.context,
-                "status": event.status,
-                "date": identity.parse_date(event.date),
-                "date_precision": event.date_precision,
-                "location": event.location,
-                "first_seen": published,
-            }
+        status = event.status
+        actor_refs = [globalise(a) for a in event.actors]
+        recipient_refs = [globalise(r) for r in event.recipients]
+        fusion.lock(conn, "event:" + event_type)
+        participants = fusion.participants_for(
+            conn, [("actor", a) for a in actor_refs] + [("recipient", r) for r in recipient_refs]
         )
-        for role, refs in (("actor", event.actors), ("recipient", event.recipients)):
-            for index, ref in enumerate(refs):
-                global_id = local_to_global.get(ref)
-                participant_rows.append(
+        window = fusion.report_window(event.date, event.date_precision, published)
+        placement = fusion.place_report(
+            conn, event_type, status, participants, window, (event.date, event.date_precision)
+        )
+        event_id = placement.event_id or report_id
+        if placement.event_id is None:
+            conn.execute(
+                insert(events),
+                identity.safe_row(
+                    events,
                     {
-                        "event_id": event_id,
-                        "role": role,
-                        "position": index,
-                        "actor_id": global_id,
-                        "name": None if global_id else ref,
-                    }
-                )
-        report_rows.append(
-            {
-                "id": event_id,
-                "event_id": event_id,
-                "article_id": article_id,
-                "local_id": event.id,
-                "position": position,
-                "type": event_type,
-                "mode": event.mode,
-                "context": event.context,
-                "status": event.status,
-                "actors": [globalise(a) for a in event.actors],
-                "recipients": [globalise(r) for r in event.recipients],
-                "date": event.date,
-                "date_precision": event.date_precision,
-                "location": event.location,
-                **_span_columns("location", event.location_span),
-                "evidence": event.evidence or "",
-                **_span_columns("evidence", event.evidence_span),
-                "reported_by": [globalise(r) for r in event.reported_by],
-                "refers_to_past": bool(event.refers_to_past),
-            }
+                        "id": event_id,
+                        "type": event_type,
+                        "mode": event.mode,
+                        "context": event.context,
+                        "status": status,
+                        "date": identity.parse_date(event.date),
+                        "date_precision": event.date_precision,
+                        "location": event.location,
+                        "first_seen": published,
+                        "date_start": window[0] if window else None,
+                        "date_end": window[1] if window else None,
+                        "report_count": 1,
+                    },
+                ),
+            )
+        conn.execute(
+            insert(event_reports),
+            identity.safe_row(
+                event_reports,
+                {
+                    "id": report_id,
+                    "event_id": event_id,
+                    "article_id": article_id,
+                    "local_id": event.id,
+                    "position": position,
+                    "type": event_type,
+                    "mode": event.mode,
+                    "context": event.context,
+                    "status": status,
+                    "actors": actor_refs,
+                    "recipients": recipient_refs,
+                    "date": event.date,
+                    "date_precision": event.date_precision,
+                    "location": event.location,
+                    **_span_columns("location", event.location_span),
+                    "evidence": event.evidence or "",
+                    **_span_columns("evidence", event.evidence_span),
+                    "reported_by": [globalise(r) for r in event.reported_by],
+                    "refers_to_past": bool(event.refers_to_past),
+                    "merge_reason": placement.reason,
+                },
+            ),
         )
-    _insert_many(conn, events, event_rows)
-    _insert_many(conn, event_participants, participant_rows)
-    _insert_many(conn, event_reports, report_rows)
+        fusion.refresh_event(conn, event_id)

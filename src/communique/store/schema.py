@@ -9,8 +9,15 @@ Identity rules the tables encode:
 - an actor's id is global: derived from its first identity key (`kb:<kb id>`, else
   `name:<normalised name>|<country>`); `actor_keys` holds every key that resolves to it, so a
   person first seen without a KB id and later with one stays one actor;
-- `events` are fused events, `event_reports` what each article said about one; for now every
-  extracted event is its own fused event with one report, but nothing assumes one-to-one.
+- `events` are fused events, `event_reports` what each article said about one; `store.fusion`
+  decides which fused event a new report joins and writes why (`merge_reason`);
+- `event_dyads` is a denormalised index of fused events by pairs of participant countries (both
+  orders), which answers dyad timelines and last-contact queries from one composite index;
+- quotes of the same words by the same speaker share a `group_id` (the id of the first of them).
+
+Revision 0002 also creates full-text search, which is not described here because it differs by
+backend: an FTS5 table `search_fts` kept by triggers on SQLite, GIN expression indexes on PostgreSQL
+(`include_in_comparison` tells schema comparisons to leave them alone).
 """
 
 from __future__ import annotations
@@ -142,8 +149,12 @@ quotes = Table(
     Column("source_end", Integer),
     Column("cue_start", Integer),
     Column("cue_end", Integer),
+    # quotes of the same words by the same speaker: the id of the first stored one, and why
+    Column("group_id", ID),
+    Column("group_reason", Text),
     Index(None, "article_id"),
     Index(None, "speaker_id"),
+    Index(None, "group_id"),
 )
 
 events = Table(
@@ -158,8 +169,14 @@ events = Table(
     Column("date_precision", String(16), nullable=False),
     Column("location", Text),
     Column("first_seen", Date),  # the earliest publication date of the articles reporting it
+    # the days every report's date allows (their intersection): what a new report must overlap
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("report_count", Integer, nullable=False, server_default="1"),
+    Column("conflicts", JSON),  # details the reports disagree on, each value with its reports
     Index(None, "type", "date"),
     Index(None, "date"),
+    Index(None, "type", "date_start"),
 )
 
 event_participants = Table(
@@ -202,8 +219,40 @@ event_reports = Table(
     Column("evidence_end", Integer),
     Column("reported_by", JSON, nullable=False),  # global actor ids, or names; innermost first
     Column("refers_to_past", Boolean, nullable=False),
+    Column("merge_reason", Text),  # why this report joined its fused event (or "first report")
     Index(None, "event_id"),
     Index(None, "article_id"),
 )
+
+# One row per ordered pair of participant countries of a fused event (a solo country pairs with
+# itself). `level` is a bit set of the participants' ranks (1: minister, 2: leader).
+event_dyads = Table(
+    "event_dyads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("country_a", String(16), nullable=False),
+    Column("country_b", String(16), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("date", Date),
+    Column("level", Integer, nullable=False, server_default="0"),
+    # covering indexes (the event id last): a dyad's events come out in date order from the index alone
+    Index(None, "country_a", "country_b", "type", "date", "event_id"),
+    Index(None, "country_a", "country_b", "date", "event_id"),
+    Index(None, "event_id"),
+)
+
+SEARCH_TABLE = "search_fts"  # SQLite FTS5 table (and its shadow tables), created by revision 0002
+SEARCH_INDEXES = ("ix_quotes_text_search", "ix_event_reports_evidence_search")  # PostgreSQL GIN
+
+
+def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
+    """False for the full-text search objects, which the metadata does not describe: an Alembic
+    `include_object` hook for schema comparisons."""
+    if type_ == "table" and name and name.startswith(SEARCH_TABLE):
+        return False
+    if type_ == "index" and name in SEARCH_INDEXES:
+        return False
+    return True
 
 TABLES = [t.name for t in metadata.sorted_tables]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from communique.store.schema import metadata
+from communique.store.schema import include_in_comparison, metadata
 
 config = context.config
 
@@ -23,6 +23,7 @@ def _configure_and_run(connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table for later revisions
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_in_comparison,  # full-text search objects are per backend, not in metadata
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,222 @@
+"""Commands over the fused record: timeline, last-contact, event, check-claims, search, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from communique.cli.app import DbOption, JsonOption, app, console, stdout
+
+
+def _date(value: Optional[str], option: str) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
+
+
+def _record(db: Optional[str]):
+    from communique.config import db_url
+    from communique.query import Record
+    from communique.store import Store
+
+    store = Store(db_url(db))
+    store.migrate()
+    return Record(store)
+
+
+def _dump(value) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+def _who(event: dict, role: str) -> str:
+    return ", ".join(
+        f"{p['name']}" + (f" ({p['country']})" if p.get("country") else "")
+        for p in event["participants"]
+        if p.get("role") == role
+    )
+
+
+def _events_table(title: str, found: list[dict]) -> None:
+    table = Table(title=f"{title} ({len(found)})", title_justify="left")
+    for column in ("date", "type", "mode", "actors", "recipients", "reports", "id"):
+        table.add_column(column)
+    for e in found:
+        table.add_row(
+            f"{e['date'] or ''} ({e['date_precision']})",
+            e["type"],
+            e["mode"] or "",
+            _who(e, "actor"),
+            _who(e, "recipient"),
+            str(e["report_count"]),
+            e["id"],
+        )
+    stdout.print(table)
+
+
+@app.command()
+def timeline(
+    first: str = typer.Argument(..., help="A country code (CHN) or an actor name."),
+    second: Optional[str] = typer.Argument(None, help="The other side of the dyad (optional)."),
+    type: Optional[str] = typer.Option(None, "--type", help="PLOVER event type, e.g. CONSULT."),
+    since: Optional[str] = typer.Option(None, "--since", help="Earliest event date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Latest event date (YYYY-MM-DD)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=0, help="Only the latest N events."),
+    db: Optional[str] = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The fused events between two countries or actors (or of one), in date order."""
+    with _record(db) as record:
+        found = record.timeline(
+            first, second, type=type, since=_date(since, "--since"), until=_date(until, "--until"), limit=limit
+        )
+    if as_json:
+        _dump({"events": found})
+    else:
+        _events_table(f"timeline {first}" + (f" / {second}" if second else ""), found)
+
+
+@app.command("last-contact")
+def last_contact(
+    first: str = typer.Argument(..., help="A country code or an actor name."),
+    second: str = typer.Argument(..., help="The other country code or actor name."),
+    before: Optional[str] = typer.Option(None, "--before", help="Only contacts strictly before this date."),
+    level: str = typer.Option("any", "--level", help="any, minister or leader."),
+    db: Optional[str] = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The last CONSULT between two countries or actors before a date."""
+    if level.lower() not in ("any", "minister", "leader"):
+        raise typer.BadParameter("choose any, minister or leader", param_hint="--level")
+    with _record(db) as record:
+        found = record.last_contact(first, second, before=_date(before, "--before"), level=level)
+    if as_json:
+        _dump({"last_contact": found})
+        return
+    if found is None:
+        console.print(f"no contact between {first} and {second} in the record", highlight=False)
+        raise typer.Exit(1)
+    _events_table(f"last contact {first} / {second}", [found])
+
+
+@app.command()
+def event(
+    event_id: str = typer.Argument(..., help="A fused event id, a report id, or a unique prefix."),
+    db: Optional[str] = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """One fused event with all its reports and why they were merged."""
+    with _record(db) as record:
+        found = record.event(event_id)
+    if found is None:
+        console.print(f"[red]error:[/red] no single fused event matches {event_id!r}", highlight=False)
+        raise typer.Exit(1)
+    if as_json:
+        _dump(found)
+        return
+    stdout.print(
+        f"[bold]{found['type']}[/bold] {found['mode'] or ''}  {found['date'] or 'undated'} ({found['date_precision']})"
+        f"  {found['report_count']} report(s)  id {found['id']}",
+        highlight=False,
+    )
+    stdout.print(f"  actors: {_who(found, 'actor')}   recipients: {_who(found, 'recipient')}", highlight=False)
+    for conflict in found["conflicts"]:
+        values = "; ".join(f"{v['value']} ({len(v['reports'])})" for v in conflict["values"])
+        stdout.print(f"  [yellow]conflict[/yellow] {conflict['field']}: {values}; kept {conflict['kept']}")
+    for r in found["reports"]:
+        stdout.print(
+            f"\n  {r['publisher'] or '?'} {r['published'] or ''}  article {r['article_id']}  "
+            f"date {r['date'] or '-'} ({r['date_precision']})",
+            highlight=False,
+        )
+        stdout.print(f"    {r['evidence'][:200]}", highlight=False)
+        stdout.print(f"    why: {r['merge_reason']}", highlight=False)
+
+
+@app.command("check-claims")
+def check_claims(
+    article_id: Optional[str] = typer.Argument(None, help="An article id (or prefix); default: every article."),
+    db: Optional[str] = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Check claims like "the first ... since March 1" against the record."""
+    with _record(db) as record:
+        found = record.check_claims(article_id)
+    if as_json:
+        _dump({"claims": found})
+        return
+    table = Table(title=f"claims ({len(found)})", title_justify="left")
+    for column in ("verdict", "countries", "claimed", "reference", "claim", "basis"):
+        table.add_column(column)
+    for c in found:
+        table.add_row(
+            c["verdict"],
+            "-".join(c["countries"]),
+            c["claimed_date"] or "",
+            c["reference_date"] or "",
+            c["claim"][:100],
+            c["basis"],
+        )
+    stdout.print(table)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Words that must all occur (stemmed on both backends)."),
+    limit: int = typer.Option(50, "--limit", min=0),
+    db: Optional[str] = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Full-text search over quotes and event evidence."""
+    with _record(db) as record:
+        found = record.search(query, limit=limit)
+    if as_json:
+        _dump({"results": found})
+        return
+    table = Table(title=f"search {query!r} ({len(found)})", title_justify="left")
+    for column in ("kind", "published", "publisher", "text", "id"):
+        table.add_column(column)
+    for hit in found:
+        table.add_row(hit["kind"], hit["published"] or "", hit["publisher"] or "", hit["text"][:120], hit["id"])
+    stdout.print(table)
+
+
+@app.command()
+def export(
+    format: str = typer.Option("jsonl", "--format", help="csv, jsonl, parquet (needs pyarrow) or plover."),
+    out: Optional[str] = typer.Option(None, "--out", help="Output file (default: standard output; parquet needs a file)."),
+    country: Optional[str] = typer.Option(None, "--country", help="Only events with a participant of this country."),
+    type: Optional[str] = typer.Option(None, "--type", help="Only events of this PLOVER type."),
+    since: Optional[str] = typer.Option(None, "--since"),
+    until: Optional[str] = typer.Option(None, "--until"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Stream the fused events (all, or those matching the filters) to a file."""
+    from communique.query.export import FORMATS, MissingDependency
+
+    fmt = format.lower()
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt == "parquet" and not out:
+        raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
+    filters = {"country": country, "type": type, "since": _date(since, "--since"), "until": _date(until, "--until")}
+    with _record(db) as record:
+        try:
+            if fmt == "parquet":
+                n = record.export(fmt, out, **filters)
+            elif out:
+                with open(out, "w", encoding="utf-8", newline="") as handle:
+                    n = record.export(fmt, handle, **filters)
+            else:
+                n = record.export(fmt, sys.stdout, **filters)
+        except MissingDependency as exc:
+            console.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+    console.print(f"{n} events written" + (f" to {out}" if out else ""), highlight=False)

@@ -1,0 +1,197 @@
+"""The query API and its commands over a fused record: timelines, last contact, claim checks,
+full-text search, one event's detail. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from communique.models import Event
+from communique.query import Record, to_dataframe
+from fusion_fixtures import KARIUKI, MARSH, OTIENO, SOLBERG, call_reports, later_call, report
+
+pytest_plugins = ["store_db"]
+
+EXTRACT_EVENT_FIELDS = {
+    "id", "type", "mode", "actors", "recipients", "date", "date_precision", "location", "evidence",
+    "evidence_span", "reported_by",
+}
+
+
+def summit() -> object:
+    """Leaders of Norway and Kenya meet in late February (leader level)."""
+    return report(
+        "Prime Minister Ivar Lunde met President Ruth Kariuki in Nairobi on 20 February.",
+        "Summit News", "2024-02-21", SOLBERG, KARIUKI, "2024-02-20", mode="meet",
+    )
+
+
+def claim_article(since: str, claimed: str) -> object:
+    """An article claiming its call is the first between the two countries since `since`."""
+    text = (
+        f"Elena Marsh spoke with Daniel Otieno on Tuesday. It was the first call between the two countries "
+        f"since {since}, officials said."
+    )
+    past = Event(
+        id="e2", type="CONSULT", actors=["a0"], recipients=["a1"], date=claimed, date_precision="day",
+        evidence=f"It was the first call between the two countries since {since}, officials said.",
+        evidence_span=(text.index("It was"), len(text)), refers_to_past=True,
+    )
+    return report(text, "Claims Weekly", "2024-03-06", MARSH, OTIENO, "2024-03-05", extra_events=[past])
+
+
+@pytest.fixture
+def record(store):
+    store.ingest(call_reports() + [later_call(), summit()])
+    with Record(store) as r:
+        yield r
+
+
+def test_dyad_timeline_in_date_order_with_the_extract_fields(record):
+    found = record.timeline("NOR", "KEN")
+    assert [e["date"] for e in found] == ["2024-02-20", "2024-03-05", "2024-03-12"]
+    for event in found:
+        assert EXTRACT_EVENT_FIELDS <= set(event)
+        assert event["report_count"] == len(event["reports"])
+        assert {"article_id", "evidence", "reported_by"} <= set(event["reports"][0])
+    assert found[1]["report_count"] == 3
+    assert record.timeline("KEN", "NOR") == found  # either order
+
+
+def test_timeline_filters(record):
+    assert [e["date"] for e in record.timeline("NOR", "KEN", type="consult", since=date(2024, 3, 1))] == [
+        "2024-03-05",
+        "2024-03-12",
+    ]
+    assert [e["date"] for e in record.timeline("NOR", "KEN", until=date(2024, 3, 1))] == ["2024-02-20"]
+    assert [e["date"] for e in record.timeline("NOR", "KEN", limit=1)] == ["2024-03-12"]
+    assert record.timeline("NOR", "BRA") == []
+    assert record.timeline("NOR", "KEN", type="ASSAULT") == []
+
+
+def test_timeline_by_actor_names_and_mixed_sides(record):
+    by_name = record.timeline("Marsh", "Otieno")
+    assert [e["date"] for e in by_name] == ["2024-03-05", "2024-03-12"]
+    assert [e["date"] for e in record.timeline("Kariuki", "NOR")] == ["2024-02-20"]
+    assert len(record.timeline("KEN")) == 3
+
+
+def test_last_contact_before_a_date_and_by_level(record):
+    assert record.last_contact("NOR", "KEN")["date"] == "2024-03-12"
+    assert record.last_contact("NOR", "KEN", before=date(2024, 3, 12))["date"] == "2024-03-05"
+    assert record.last_contact("NOR", "KEN", before=date(2024, 3, 5))["date"] == "2024-02-20"
+    assert record.last_contact("NOR", "KEN", before=date(2024, 2, 20)) is None
+    assert record.last_contact("NOR", "KEN", level="leader")["date"] == "2024-02-20"
+    assert record.last_contact("NOR", "KEN", level="minister")["date"] == "2024-03-12"
+    assert record.last_contact("Marsh", "Otieno", before=date(2024, 3, 12))["date"] == "2024-03-05"
+    assert record.last_contact("NOR", "BRA") is None
+
+
+def test_event_detail_by_event_or_report_id(record):
+    event = record.timeline("NOR", "KEN")[1]
+    detail = record.event(event["id"])
+    assert detail["id"] == event["id"] and len(detail["reports"]) == 3
+    assert record.event(detail["reports"][-1]["id"])["id"] == event["id"]
+    assert record.event("no-such-event") is None
+
+
+def test_a_claim_the_record_supports_agrees(record, store):
+    store.ingest([claim_article("February 20", "2024-02-20")])
+    [claim] = record.check_claims(store.article_ids(_claims_article_id(store))[0])
+    assert claim["verdict"] == "agree", claim
+    assert claim["countries"] == ["KEN", "NOR"]
+    assert (claim["claimed_date"], claim["reference_date"]) == ("2024-02-20", "2024-03-05")
+
+
+def test_a_claim_the_record_contradicts(store):
+    store.ingest(call_reports() + [summit()])
+    store.ingest([claim_article("January 10", "2024-01-10")])
+    with Record(store) as record:
+        [claim] = record.check_claims(_claims_article_id(store))
+    assert claim["verdict"] == "contradicted"
+    assert [e["date"] for e in claim["contradicting"]] == ["2024-02-20"]
+
+
+def test_a_claim_with_nothing_else_in_the_record_has_no_data(store):
+    store.ingest([claim_article("January 10", "2024-01-10")])
+    with Record(store) as record:
+        [claim] = record.check_claims()
+    assert claim["verdict"] == "no data"
+
+
+def test_a_first_in_n_weeks_claim_is_read_from_the_evidence(store):
+    gap = report(
+        "Marsh and Otieno spoke on Tuesday, their first contact in three weeks.",
+        "Gap Post", "2024-03-13", MARSH, OTIENO, "2024-03-12",
+    )
+    store.ingest(call_reports() + [gap])
+    with Record(store) as record:
+        [claim] = record.check_claims()
+    assert claim["source"] == "pattern" and claim["claimed_date"] == "2024-02-20"
+    assert claim["verdict"] == "contradicted"  # the 5 March call was a week before
+
+
+def _claims_article_id(store) -> str:
+    return next(a["id"] for a in store.articles() if a["publisher"] == "Claims Weekly")
+
+
+def test_full_text_search_over_quotes_and_evidence(record):
+    hits = record.search("coastal towns")
+    assert {h["kind"] for h in hits} == {"quote"} and len(hits) == 2
+    assert all("coastal towns" in h["text"] for h in hits)
+    events = record.search("Nairobi")
+    assert [h["kind"] for h in events] == ["event"] and events[0]["event_id"]
+    assert record.search("fishing quotas telephone")[0]["publisher"] == "Fjord Daily"
+    assert record.search("") == [] and record.search("zebra") == []
+    assert record.search('" OR *') == []  # query syntax is taken as words, never an error
+
+
+def test_search_stems_words(record):
+    # "spoke" / "speaks" differ, but "calls" and "call" share a stem on both backends
+    assert record.search("calls")
+
+
+def test_to_dataframe_needs_pandas(record):
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install pandas"):
+            to_dataframe(record.timeline("NOR"))
+    else:
+        assert len(to_dataframe(record.timeline("NOR"))) == 3
+
+
+# ---------------------------------------------------------------- the commands
+
+
+def _run(*args: str):
+    from communique.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_commands_print_json(record, store):
+    db = store.url
+    out = _run("timeline", "NOR", "KEN", "--type", "CONSULT", "--json", "--db", db)
+    assert out.exit_code == 0, out.output
+    events = json.loads(out.stdout)["events"]
+    assert [e["date"] for e in events] == ["2024-02-20", "2024-03-05", "2024-03-12"]
+
+    out = _run("last-contact", "NOR", "KEN", "--before", "2024-03-12", "--level", "minister", "--json", "--db", db)
+    assert json.loads(out.stdout)["last_contact"]["date"] == "2024-03-05"
+
+    out = _run("event", events[1]["id"], "--db", db)
+    assert out.exit_code == 0 and "why: same type CONSULT" in out.stdout
+
+    out = _run("search", "coastal", "--json", "--db", db)
+    assert len(json.loads(out.stdout)["results"]) == 2
+
+    out = _run("check-claims", "--json", "--db", db)
+    assert json.loads(out.stdout) == {"claims": []}
+
+    assert _run("last-contact", "NOR", "BRA", "--db", db).exit_code == 1
+    assert _run("last-contact", "NOR", "KEN", "--level", "emperor", "--db", db).exit_code != 0
+    assert _run("timeline", "NOR", "--since", "yesterday", "--db", db).exit_code != 0
