@@ -105,7 +105,7 @@ def _continuation(annotated: AnnotatedDoc, item: Found, parent: Quote) -> Quote 
         return None
     return parent.model_copy(update={
         "id": content_id(f"{annotated.article.id}|{content_span}|{parent.id}", "q-"),
-        "kind": "direct",
+        "kind": item.kind,
         "text": text,
         "content_span": content_span,
         "continues": parent.id,

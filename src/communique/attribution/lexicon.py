@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -24,9 +24,29 @@ class Lexicon:
     cue_verb_channels: dict[str, str] = field(default_factory=dict)
     # verbs of thinking: cues only with a that-clause or bare clause, not "knows how" / "wonders if"
     clause_only_lemmas: frozenset[str] = frozenset()
+    # verbs that are cues only in some argument frames: lemma -> frame names (see frames.yaml)
+    frames: dict[str, frozenset[str]] = field(default_factory=dict)
+    # dependents of a cue verb, right after its noun-phrase content, that belong to that content
+    content_argument_deps: frozenset[str] = frozenset()
+    # prepositions that carry the complement of "is seen as", "is known for", "was asked about"
+    unsourced_preps: frozenset[str] = frozenset()
+    # lemmas the tagger gets wrong, by lower-case word form ("hopes" -> "hop")
+    lemma_fixes: dict[str, str] = field(default_factory=dict)
+    # "said in a statement": preposition -> nouns whose phrase right after the verb joins the cue
+    cue_channel_phrases: dict[str, frozenset[str]] = field(default_factory=dict)
+    # adverbs right before a cue verb that stay out of its span ("however said", "then asked")
+    cue_adverbs_excluded: frozenset[str] = frozenset()
 
     def is_cue_lemma(self, lemma: str) -> bool:
         return lemma in self.cue_lemmas or lemma in self.np_cue_lemmas
+
+    def is_clause_cue(self, lemma: str) -> bool:
+        """A verb that reports whatever clause it takes (say, believe), not only in its frames."""
+        return lemma in self.cue_lemmas or lemma in self.np_cue_lemmas or lemma in self._phrasal_verbs
+
+    @cached_property
+    def _phrasal_verbs(self) -> frozenset[str]:
+        return frozenset(p[0] for p in self.phrasal_cues)
 
 
 def _load_yaml(name: str) -> dict:
@@ -38,6 +58,11 @@ def _load_yaml(name: str) -> dict:
 def load_lexicon() -> Lexicon:
     cues = _load_yaml("cues.yaml")
     channels = _load_yaml("channels.yaml")
+    frame_data = _load_yaml("frames.yaml")
+    frames: dict[str, set[str]] = {}
+    for frame, lemmas in (frame_data.get("frames") or {}).items():
+        for lemma in lemmas or []:
+            frames.setdefault(str(lemma).lower(), set()).add(str(frame))
     groups: dict[str, list[str]] = cues.get("groups", {})
     enabled = set(cues.get("enabled_groups", []))
     single, phrasal = set(), set()
@@ -65,5 +90,14 @@ def load_lexicon() -> Lexicon:
         clause_only_lemmas=frozenset(
             w for g in cues.get("clause_only_groups", []) for w in (str(x).lower() for x in groups.get(g, []))
         ),
+        frames={k: frozenset(v) for k, v in frames.items()},
+        content_argument_deps=frozenset(str(w) for w in frame_data.get("content_argument_deps", [])),
+        unsourced_preps=frozenset(str(w).lower() for w in frame_data.get("unsourced_preps", [])),
+        lemma_fixes={str(k).lower(): str(v).lower() for k, v in (frame_data.get("lemma_fixes") or {}).items()},
+        cue_channel_phrases={
+            str(k).lower(): frozenset(str(w).lower() for w in v)
+            for k, v in (cues.get("cue_channel_phrases") or {}).items()
+        },
+        cue_adverbs_excluded=frozenset(str(w).lower() for w in cues.get("cue_adverbs_excluded", [])),
         cue_verb_channels={str(k).lower(): str(v) for k, v in (channels.get("cue_verbs") or {}).items()},
     )

@@ -14,6 +14,15 @@ The rules, in order:
    fragment is `mixed`; else `indirect`.
 4. A quotation no cue claimed, right after an attributed one (same paragraph, or the next paragraph
    of a running quote), continues it: same speaker, intermediaries, channel and date.
+5. Verbs that report only in certain argument frames (data/attribution/frames.yaml): "called for X",
+   "called X Y", "urged X to ...", "declined to ...", "described X as Y"; the content is the frame's
+   argument with the verb's other arguments after it ("criticized X for Y").
+6. Judgements no one is named for ("X appears to ...", "X is expected to ...", "X is seen as ..."):
+   no source, and a content in two pieces, the subject and the complement.
+7. "As X said, ..." and a cue in mid-sentence ("The plan, he said, is ..."): the clause around the
+   cue, the part after the cue as a second piece.
+The cue span follows PolNeAR: auxiliaries, negation and adverbs before the verb, "to", a particle or
+frame preposition, "in a statement", and a colon right after it.
 """
 
 from __future__ import annotations
@@ -32,6 +41,15 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 CLAUSE_DEPS = {"ccomp"}
 XCOMP_CUES = {"ask", "urge", "tell", "warn", "promise", "pledge", "vow", "threaten", "demand", "propose",
               "agree", "expect", "hope", "advise", "remind", "plead"}
+
+
+@dataclass(frozen=True)
+class FrameMatch:
+    """A cue verb's content in one of its frames: token range [lo, hi] and the cue's last token."""
+
+    lo: int
+    hi: int
+    cue_end: int
 
 
 @dataclass
@@ -105,6 +123,9 @@ class Rules:
         self.paragraph_starts = [0] + [m.start() for m in re.finditer(r"(?<=\n)[^\S\n]*\S", self.text)]
         # first token of "according to X" -> (first, phrase length, X's first token, X's last token, X's head)
         self.according: dict[int, tuple[int, int, int, int, int]] = self._according_phrases()
+        self._frames: dict[int, FrameMatch | None] = {}
+        self._frame_content: set[int] = set()  # cue tokens whose content came from a frame
+        self._second_piece: dict[int, tuple[int, int]] = {}  # cue token -> content after a mid-clause cue
 
     # -- quotations
 
@@ -165,25 +186,134 @@ class Rules:
 
     # -- cue verbs
 
+    def lemma(self, tok: Token) -> str:
+        low = tok.lower_
+        return self.lex.lemma_fixes.get(low) or tok.lemma_.lower()
+
     def is_cue(self, tok: Token) -> bool:
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("amod", "compound"):
             return False
-        lemma = tok.lemma_.lower()
+        lemma = self.lemma(tok)
         if lemma in self.lex.cue_lemmas:
             return True
         for child in tok.children:
             if child.dep_ in ("prt", "acomp", "advmod", "oprd") and (lemma, child.lower_) in self.lex.phrasal_cues:
                 return True
-        return False
+        return self.frame(tok) is not None
+
+    def frame(self, tok: Token) -> FrameMatch | None:
+        """The content a verb takes in one of its lexicon frames ("called for X", "described X as Y")."""
+        if tok.i in self._frames:
+            return self._frames[tok.i]
+        match = None
+        frames = self.lex.frames.get(self.lemma(tok))
+        if frames and tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
+            try:
+                match = self._match_frame(tok, frames)
+            except Exception:  # an odd parse costs this cue, nothing else
+                match = None
+        self._frames[tok.i] = match
+        return match
+
+    def _match_frame(self, tok: Token, frames: frozenset[str]) -> FrameMatch | None:
+        kids = [c for c in tok.children if c.i > tok.i]
+        by_dep: dict[str, Token] = {}
+        for c in kids:
+            by_dep.setdefault(c.dep_, c)
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if passive:
+            return None
+        obj, xcomp, oprd = by_dep.get("dobj"), by_dep.get("xcomp"), by_dep.get("oprd")
+        ccomp = by_dep.get("ccomp")
+        if "clause" in frames and ccomp is not None:
+            return FrameMatch(*_subtree_range(ccomp), cue_end=tok.i)
+        if "object_complement" in frames and obj is not None and (oprd is not None or xcomp is not None):
+            end = _subtree_range(oprd if oprd is not None else xcomp)[1]
+            return FrameMatch(_subtree_range(obj)[0], end, cue_end=tok.i)
+        if "object_complement" in frames and ccomp is None and obj is None and xcomp is not None:
+            # "called it shameful" parsed as a small clause
+            subj = [c for c in xcomp.children if c.dep_ == "nsubj"]
+            if subj:
+                return FrameMatch(*_subtree_range(xcomp), cue_end=tok.i)
+        if "object_infinitive" in frames and obj is not None and xcomp is not None and xcomp.i > obj.i:
+            return FrameMatch(_subtree_range(obj)[0], self._extend_over_arguments(tok, _subtree_range(xcomp)[1]), cue_end=tok.i)
+        if "infinitive" in frames and xcomp is not None and obj is None and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in xcomp.children
+        ):
+            return FrameMatch(*_subtree_range(xcomp), cue_end=tok.i)
+        if "object" in frames and obj is not None:
+            lo, hi = _subtree_range(obj)
+            # "described the deal as a disaster": the role given to the object goes with it
+            return FrameMatch(lo, self._extend_over_arguments(tok, hi), cue_end=tok.i)
+        for c in kids:
+            if c.dep_ in ("prep", "prt") and f"prep:{c.lower_}" in frames:
+                objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                if not objs or c.i != self._next_word(tok):
+                    continue
+                lo, hi = _subtree_range(objs[0])
+                return FrameMatch(lo, self._extend_over_arguments(tok, _subtree_range(c)[1]), cue_end=c.i)
+        return None
+
+    def _extend_over_arguments(self, tok: Token, hi: int) -> int:
+        """Past the object, the verb's other arguments right after it belong to the content too:
+        "accused him of lying", "criticized Sanders for taking the data", "called on leaders to act"."""
+        kids = sorted((c for c in tok.children if c.i > hi), key=lambda c: c.i)
+        for child in kids:
+            lo_c, hi_c = _subtree_range(child)
+            if lo_c != hi + 1 or child.dep_ not in self.lex.content_argument_deps:
+                break
+            hi = hi_c
+        return hi
+
+    @staticmethod
+    def _has_subject(tok: Token) -> bool:
+        return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in tok.children)
+
+    def _next_word(self, tok: Token) -> int:
+        """The token after the verb, past its adverbs ("called repeatedly for")."""
+        i = tok.i + 1
+        while i < len(self.doc) and self.doc[i].dep_ == "advmod" and self.doc[i].head.i == tok.i:
+            i += 1
+        return i
 
     def cue_range(self, tok: Token) -> tuple[int, int]:
-        lo = hi = tok.i
+        lo = self.cue_left_edge(tok)
+        hi = tok.i
+        frame = self._frames.get(tok.i)
+        if frame is not None and tok.i in self._frame_content:
+            hi = max(hi, frame.cue_end)
+        # "said in a statement": the channel phrase right after the verb is part of PolNeAR's cue
+        for child in tok.children:
+            if child.dep_ == "prep" and child.i == hi + 1 and child.lower_ in self.lex.cue_channel_phrases:
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                if objs and objs[0].lemma_.lower() in self.lex.cue_channel_phrases[child.lower_]:
+                    hi = objs[0].i
+        # "he said: ..." - a colon right after the cue belongs to it (PolNeAR marks it in nine cases of ten)
+        if hi + 1 < len(self.doc) and self.doc[hi + 1].text == ":":
+            hi += 1
         for child in tok.children:
             if child.dep_ == "prt" and child.i == hi + 1:
                 hi = child.i
-            if (tok.lemma_.lower(), child.lower_) in self.lex.phrasal_cues and child.i > hi:
+            if (self.lemma(tok), child.lower_) in self.lex.phrasal_cues and child.i > hi:
                 hi = child.i
         return _span_chars(self.doc, lo, hi)
+
+    def cue_left_edge(self, tok: Token) -> int:
+        """The first token of the cue: the verb with the auxiliaries, negation and manner adverbs right
+        before it ("has also said", "did not mention"), PolNeAR's cue span."""
+        doc = self.doc
+        lo = tok.i
+        while lo > 0:
+            prev = doc[lo - 1]
+            if prev.head.i != tok.i or prev.i < tok.sent.start:
+                break
+            if prev.dep_ in ("aux", "auxpass", "neg"):
+                lo -= 1
+            elif prev.dep_ == "advmod" and prev.tag_ == "RB" and prev.lower_ not in self.lex.cue_adverbs_excluded:
+                lo -= 1
+            else:
+                break
+        return lo
 
     def subject_of(self, tok: Token, depth: int = 0) -> Token | None:
         """The subject of a cue verb, inherited through conjunctions, participles and relative clauses."""
@@ -205,6 +335,9 @@ class Rules:
                     return child
         if tok.dep_ in ("conj", "xcomp", "advcl") and head is not tok and head.pos_ in ("VERB", "AUX"):
             return self.subject_of(head, depth + 1)
+        # "After citing the poll, Beck said ...", "dismissed it by pointing out ...": the main verb's subject
+        if tok.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX") and head.head.i != head.i:
+            return self.subject_of(head.head, depth + 1)
         if tok.dep_ == "relcl" and head is not tok:
             return head
         if tok.dep_ == "acl" and head is not tok and head.pos_ in ("NOUN", "PROPN"):
@@ -215,6 +348,8 @@ class Rules:
         if subj.dep_ not in SUBJECT_DEPS and subj.dep_ not in ("pobj", "dobj", "appos", "conj"):
             # an antecedent of a relative clause or participle: its own phrase without the clause
             exclude = exclude | {t.i for c in subj.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+        # "Trump on Tuesday", "Cruz, when asked about it,", "Even the organizer": not part of the name
+        exclude = exclude | {t.i for c in subj.children if self._not_of_source(c) for t in c.subtree}
         lo, hi = _subtree_range(subj, exclude)
         # keep the source contiguous around its head
         while lo < subj.i and any(i in exclude for i in range(lo, subj.i)):
@@ -236,17 +371,46 @@ class Rules:
             end += 1
         return start, end
 
+    def _not_of_source(self, child: Token) -> bool:
+        if child.dep_ == "advcl":
+            return True
+        if child.dep_ == "prep" and any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
+            return True
+        return False
+
     def clause_content(self, tok: Token) -> tuple[int, int] | None:
         """Token range of a cue verb's content clause, or None."""
         doc = self.doc
-        comps = [c for c in tok.children if c.dep_ in CLAUSE_DEPS]
+        lemma = self.lemma(tok)
+        if not self.lex.is_clause_cue(lemma):
+            frame = self.frame(tok)
+            if frame is None:
+                return None
+            self._frame_content.add(tok.i)
+            return _trim(doc, frame.lo, frame.hi)
+        # a clause with no subject of its own, past the verb's object ("asked Putin to wait until the
+        # Games were over" parsed with "were over" hanging off "asked") is a misparse, not the content
+        comps = [c for c in tok.children if c.dep_ in CLAUSE_DEPS and (
+            c.i < tok.i or self._has_subject(c) or self._in_quote(c.idx)
+            or not any(d.dep_ in ("dobj", "xcomp") and d.i < c.i for d in tok.children))]
         if not comps:
             marked = self.marked_clause(tok)
             comps = [marked] if marked is not None else []
-        if not comps and tok.lemma_.lower() in XCOMP_CUES:
+        if not comps and self.frame(tok) is not None and "object_infinitive" in self.lex.frames.get(lemma, ()):
+            frame = self.frame(tok)
+            self._frame_content.add(tok.i)
+            return _trim(doc, frame.lo, frame.hi)
+        if not comps and lemma in XCOMP_CUES:
             comps = [c for c in tok.children if c.dep_ == "xcomp"]
-        if not comps and tok.lemma_.lower() in self.lex.np_cue_lemmas:
-            comps = [c for c in tok.children if c.dep_ == "dobj"]
+        if not comps and lemma in self.lex.np_cue_lemmas:
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            if objs:
+                lo, hi = _subtree_range(objs[0])
+                return _trim(doc, lo, self._extend_over_arguments(tok, hi))
+        if not comps and self.frame(tok) is not None:
+            frame = self.frame(tok)
+            self._frame_content.add(tok.i)
+            return _trim(doc, frame.lo, frame.hi)
         if comps:
             # a clause on either side: take the one nearest the verb; an object of "tell" is not content
             comp = min(comps, key=lambda c: abs(c.i - tok.i))
@@ -264,17 +428,32 @@ class Rules:
                     ):
                         hi = max(hi, _subtree_range(child, exclude)[1])
             return _trim(doc, lo, hi)
-        if tok.dep_ == "parataxis" and tok.head is not tok:
+        as_clause = tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+        if (tok.dep_ == "parataxis" or as_clause) and tok.head is not tok:
             own = {t.i for t in tok.subtree}
-            lo, hi = _subtree_range(tok.head, own)
+            head = tok.head
+            while as_clause and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+                head = head.head  # "The bridge, as the mayor said, will reopen": the clause of "bridge"
+            lo, hi = _subtree_range(head, own)
             s_lo, s_hi = _sent_range(tok)
             lo, hi = max(lo, s_lo), min(hi, s_hi)
             if hi < tok.i:
                 return _trim(doc, lo, hi)
             if lo > tok.i:
+                if as_clause:
+                    # "As the mayor said last week, the bridge ...": what precedes the comma goes with the cue
+                    subj = min((c.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), default=head.i)
+                    comma = next((i for i in range(lo, min(subj, head.i)) if doc[i].text == ","), None)
+                    if comma is not None:
+                        lo = comma + 1
                 return _trim(doc, lo, hi)
-            # the parenthetical sits in the middle: take the part before it
-            return _trim(doc, lo, min(own) - 1) if min(own) > lo else None
+            # the parenthetical sits in the middle: the part before it, and the rest as a second piece
+            if min(own) <= lo:
+                return None
+            rest = _trim(doc, max(own) + 1, hi)
+            if rest is not None:
+                self._second_piece[tok.i] = rest
+            return _trim(doc, lo, min(own) - 1)
         return None
 
     def _according_attaches(self, first: int, comp: Token) -> bool:
@@ -384,7 +563,10 @@ class Rules:
             content_tok_set = {t.i for t in doc if content[0] <= t.idx < content[1]}
             if tok.i in content_tok_set:
                 continue
-            if tok.lemma_.lower() in self.lex.clause_only_lemmas and kind != "direct":
+            paragraph = self.paragraph_of(tok.idx)
+            if kind == "indirect" and paragraph not in (self.paragraph_of(content[0]), self.paragraph_of(content[1] - 1)):
+                continue  # a parse that ran over a paragraph break
+            if self.lemma(tok) in self.lex.clause_only_lemmas and kind != "direct":
                 first_word = doc[min(content_tok_set)] if content_tok_set else None
                 if first_word is None or first_word.tag_ in ("WDT", "WP", "WP$", "WRB") or first_word.lower_ in ("if", "whether", "to"):
                     continue
@@ -412,6 +594,14 @@ class Rules:
                     if first in content_tok_set:
                         item.content = self._cut_tail(item.content, doc[first].idx)
             found.append(item)
+            second = self._second_piece.get(tok.i)
+            if second is not None and kind != "direct":
+                rest, rest_kind = self.snap_to_quotes(_span_chars(doc, *second))
+                if rest[0] >= item.content[1]:
+                    found.append(Found(
+                        cue=item.cue, content=rest, kind=rest_kind, source=item.source, source_head=item.source_head,
+                        cue_token=tok.i, via=list(item.via), via_heads=list(item.via_heads), continues=item, scope=scope,
+                    ))
         for first, (_, n, o_lo, o_hi, o_head) in self.according.items():
             if first in claimed_according:
                 continue
@@ -425,11 +615,71 @@ class Rules:
         headline = self._headline()
         if headline is not None and not any(f.cue == headline.cue for f in found):
             found.append(headline)
+        found.extend(self._unsourced(found))
         found.sort(key=lambda f: f.content[0])
         self._nest(found)
         found.extend(self._continuations(found))
         found.sort(key=lambda f: (f.content[0], f.continues is not None))
         return found
+
+    def _unsourced(self, found: list[Found]) -> list[Found]:
+        """Judgements with no one named: "X seems to ...", "X is expected to ...", "X is seen as ...".
+        The content is the subject and the complement, in two pieces (the second continues the first)."""
+        doc = self.doc
+        out: list[Found] = []
+        cues = {f.cue_token for f in found}
+        for tok in doc:
+            frames = self.lex.frames.get(self.lemma(tok)) if tok.pos_ == "VERB" else None
+            if not frames or tok.i in cues or self.inside_long_quote(tok):
+                continue
+            try:
+                item = self._unsourced_at(tok, frames)
+            except Exception:  # an odd parse costs this one, nothing else
+                item = None
+            if item is not None:
+                out.extend(item)
+        return out
+
+    def _unsourced_at(self, tok: Token, frames: frozenset[str]) -> list[Found] | None:
+        doc = self.doc
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if any(c.dep_ == "agent" for c in tok.children):
+            return None
+        if passive and not {"passive", "passive_complement"} & frames or not passive and "raising" not in frames:
+            return None
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i), None)
+        if subj is None or subj.lower_ in ("there",):
+            return None
+        comp = next((c for c in tok.children if c.i > tok.i and (
+            c.dep_ in ("xcomp", "acomp", "oprd", "ccomp")
+            or c.dep_ == "prep" and c.lower_ in self.lex.unsourced_preps
+        )), None)
+        if comp is None:
+            return None
+        cue_hi = tok.i
+        lo, hi = _subtree_range(comp)
+        if comp.dep_ == "prep" and comp.i == self._next_word(tok):
+            objs = [g for g in comp.children if g.dep_ in ("pobj", "pcomp")]
+            if not objs:
+                return None
+            cue_hi = comp.i
+            lo, hi = _subtree_range(objs[0])
+        content = _trim(doc, lo, hi)
+        if content is None:
+            return None
+        s_lo, s_hi = _subtree_range(subj)
+        subject = _trim(doc, s_lo, min(s_hi, tok.i - 1))
+        cue = (doc[self.cue_left_edge(tok)].idx, doc[cue_hi].idx + len(doc[cue_hi].text))
+        if subject is not None and subject[1] >= self.cue_left_edge(tok):
+            subject = _trim(doc, subject[0], self.cue_left_edge(tok) - 1)
+        main_content, kind = self.snap_to_quotes(_span_chars(doc, *content))
+        main = Found(cue=cue, content=main_content, kind=kind, cue_token=tok.i,
+                     scope=set(range(self.cue_left_edge(tok), cue_hi + 1)))
+        items = [main]
+        if subject is not None and not ("passive_complement" in frames and passive):
+            items.append(Found(cue=cue, content=_span_chars(doc, *subject), kind=kind, cue_token=tok.i,
+                               continues=main, scope=main.scope))
+        return items
 
     def _scope(self, tok: Token, content: set[int], subj: Token | None) -> set[int]:
         s_lo, s_hi = _sent_range(tok)
@@ -571,10 +821,16 @@ class Rules:
         """One attribution per (cue, content); a cue's duplicate with a worse content is dropped."""
         seen: dict[tuple[int, int], Found] = {}
         out = []
+        kept: set[int] = set()
         for f in found:
+            if f.continues is not None:  # a second piece of the content: kept with its attribution
+                if id(f.continues) in kept:
+                    out.append(f)
+                continue
             if f.cue in seen:
                 continue
             seen[f.cue] = f
+            kept.add(id(f))
             out.append(f)
         return out
 
@@ -597,6 +853,8 @@ class Rules:
             q = self.quoted[k]
             if not q.runs_on or any(c_lo < q.end and q.start < c_hi for c_lo, c_hi in claimed):
                 continue
+            if not self._opens_paragraph(q.start):
+                continue  # it follows an attributed quotation in its own paragraph: that one it continues
             nxt = self.quoted[k + 1] if k + 1 < len(self.quoted) else None
             target = starts.get(nxt.start) if nxt is not None else None
             if target is None or self.paragraph_of(nxt.start) - self.paragraph_of(q.start) != 1:

@@ -246,7 +246,9 @@ def quotes_to_attributions(quotes, text: str) -> list[Attribution]:
     roots: dict[str, Attribution] = {}
     contents: dict[str, list[tuple[int, int]]] = {}
     order = []
-    for q in quotes:
+    ids = {q.id for q in quotes}
+    # the quotes that continue no other first: a continuation may come before its parent in the text
+    for q in sorted(quotes, key=lambda q: getattr(q, "continues", None) in ids):
         parent = getattr(q, "continues", None)
         key = parent if parent in roots else q.id
         if key not in roots:
