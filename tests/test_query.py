@@ -72,6 +72,32 @@ def test_timeline_filters(record):
     assert record.timeline("NOR", "KEN", type="ASSAULT") == []
 
 
+def test_timeline_pages_back_in_time_by_offset_cursor_or_date(record, store):
+    # a second event on the day of the last call, so that a page boundary falls inside one date
+    store.ingest([
+        report(
+            "Elena Marsh and Daniel Otieno signed a fisheries accord on Tuesday after their call.",
+            "Coast Courier", "2024-03-13", MARSH, OTIENO, "2024-03-12", type="AGREE", mode=None,
+        )
+    ])
+    everything = record.timeline("NOR", "KEN")
+    assert [e["date"] for e in everything] == ["2024-02-20", "2024-03-05", "2024-03-12", "2024-03-12"]
+    pages, cursor = [], None
+    while True:
+        page = record.timeline("NOR", "KEN", limit=1, before=cursor)
+        if not page:
+            break
+        pages.append(page[0])
+        cursor = page[0]["id"]  # the first event of a page is the cursor of the next, older one
+    assert pages[::-1] == everything
+    assert record.timeline("NOR", "KEN", limit=2, offset=1) == everything[1:3]
+    assert record.timeline("NOR", "KEN", offset=3) == everything[:1]
+    assert record.timeline("NOR", "KEN", before=date(2024, 3, 12)) == everything[:2]
+    assert record.timeline("NOR", "KEN", before="no-such-event") == []
+    page = record.timeline("NOR", "KEN", limit=2)
+    assert page == everything[2:] and all(e["report_count"] == len(e["reports"]) for e in page)
+
+
 def test_timeline_by_actor_names_and_mixed_sides(record):
     by_name = record.timeline("Marsh", "Otieno")
     assert [e["date"] for e in by_name] == ["2024-03-05", "2024-03-12"]
@@ -179,6 +205,14 @@ def test_commands_print_json(record, store):
     assert out.exit_code == 0, out.output
     events = json.loads(out.stdout)["events"]
     assert [e["date"] for e in events] == ["2024-02-20", "2024-03-05", "2024-03-12"]
+
+    out = _run("timeline", "NOR", "KEN", "--limit", "2", "--json", "--db", db)
+    page = json.loads(out.stdout)
+    assert [e["date"] for e in page["events"]] == ["2024-03-05", "2024-03-12"]
+    out = _run("timeline", "NOR", "KEN", "--limit", "2", "--before", page["next_before"], "--json", "--db", db)
+    assert [e["date"] for e in json.loads(out.stdout)["events"]] == ["2024-02-20"]
+    out = _run("timeline", "NOR", "KEN", "--before", "2024-03-05", "--json", "--db", db)
+    assert [e["date"] for e in json.loads(out.stdout)["events"]] == ["2024-02-20"]
 
     out = _run("last-contact", "NOR", "KEN", "--before", "2024-03-12", "--level", "minister", "--json", "--db", db)
     assert json.loads(out.stdout)["last_contact"]["date"] == "2024-03-05"

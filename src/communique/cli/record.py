@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from communique.cli.app import DbOption, JsonOption, app, console, stdout
+from communique.query.record import PAGE
 
 
 def _date(value: Optional[str], option: str) -> Optional[date]:
@@ -61,6 +62,16 @@ def _events_table(title: str, found: list[dict]) -> None:
     stdout.print(table)
 
 
+def _cursor(value: Optional[str]):
+    """--before: a date (YYYY-MM-DD) or an event id (the first event of the page just read)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return value.strip()
+
+
 @app.command()
 def timeline(
     first: str = typer.Argument(..., help="A country code (CHN) or an actor name."),
@@ -68,19 +79,34 @@ def timeline(
     type: Optional[str] = typer.Option(None, "--type", help="PLOVER event type, e.g. CONSULT."),
     since: Optional[str] = typer.Option(None, "--since", help="Earliest event date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Latest event date (YYYY-MM-DD)."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=0, help="Only the latest N events."),
+    limit: int = typer.Option(PAGE, "--limit", min=0, help="Events per page: the latest N (0: all)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip the latest N events (the pages read)."),
+    before: Optional[str] = typer.Option(
+        None, "--before", help="Only events before this date (YYYY-MM-DD) or before this event id (the next page)."
+    ),
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """The fused events between two countries or actors (or of one), in date order."""
+    """The fused events between two countries or actors (or of one), in date order, a page at a time
+    (the latest --limit; older pages with --before the first event's id, or --offset)."""
     with _record(db) as record:
         found = record.timeline(
-            first, second, type=type, since=_date(since, "--since"), until=_date(until, "--until"), limit=limit
+            first,
+            second,
+            type=type,
+            since=_date(since, "--since"),
+            until=_date(until, "--until"),
+            limit=limit or None,
+            offset=offset,
+            before=_cursor(before),
         )
+    older = found[0]["id"] if limit and len(found) == limit else None  # there may be an older page
     if as_json:
-        _dump({"events": found})
-    else:
-        _events_table(f"timeline {first}" + (f" / {second}" if second else ""), found)
+        _dump({"events": found, "next_before": older})
+        return
+    _events_table(f"timeline {first}" + (f" / {second}" if second else ""), found)
+    if older:
+        console.print(f"older events: --before {older}", highlight=False)
 
 
 @app.command("last-contact")

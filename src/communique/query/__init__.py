@@ -62,10 +62,15 @@ class Record:
         since: date | None = None,
         until: date | None = None,
         limit: int | None = None,
+        offset: int = 0,
+        before: date | str | None = None,
     ) -> list[dict]:
-        """Fused events between `a` and `b` (country codes or actor names), or of `a`, in date order."""
+        """Fused events between `a` and `b` (country codes or actor names), or of `a`, in date order;
+        `limit` keeps the latest N, `offset` / `before` (a date or an event id) page back in time."""
         with self._read() as conn:
-            return _record.timeline(conn, a, b, type=type, since=since, until=until, limit=limit)
+            return _record.timeline(
+                conn, a, b, type=type, since=since, until=until, limit=limit, offset=offset, before=before
+            )
 
     def last_contact(
         self, a: str, b: str, before: date | None = None, level: str = "any", type: str = "CONSULT"

@@ -8,16 +8,31 @@ through `event_participants`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Connection, Select, exists, literal, or_, select
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Select,
+    String,
+    Text,
+    any_,
+    bindparam,
+    exists,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
 
-from communique.store.fusion import LEVEL_LEADER, LEVEL_MINISTER
+from communique.store.fusion import LEVEL_LEADER, LEVEL_MINISTER, PRECISION_RANK
 from communique.store.queries import actors_named
 from communique.store.schema import (
     actors,
@@ -137,6 +152,9 @@ def dyad_query(
     return query
 
 
+PAGE = 100  # events in a timeline page (the command's default --limit)
+
+
 def timeline(
     conn: Connection,
     a: str,
@@ -145,17 +163,42 @@ def timeline(
     since: date | None = None,
     until: date | None = None,
     limit: int | None = None,
+    offset: int = 0,
+    before: date | str | None = None,
 ) -> list[dict]:
     """The dated fused events between two sides (or of one), in date order. With `limit`, the
-    latest `limit` of them (still in date order)."""
+    latest `limit` of them (still in date order). Pages go back in time: `offset` skips that many of
+    the latest events; `before` keeps the events strictly before a date or, given an event id (the
+    first event of the page just read), strictly before that event in timeline order. An unknown
+    or undated event id gives no events."""
     sa, sb = side(conn, a), (side(conn, b) if b else None)
-    query = dyad_query(conn, sa, sb, type=type, since=since, until=until).subquery()
+    cursor = None
+    ident = before.strip() if isinstance(before, str) else ""
+    if ident:
+        cursor = conn.execute(select(events.c.date).where(events.c.id == ident)).scalar()
+        if cursor is None:
+            return []
+    query = dyad_query(
+        conn, sa, sb, type=type, since=since, until=until, before=before if isinstance(before, date) else None
+    ).subquery()
     ordered = select(query.c.event_id, query.c.date).order_by(query.c.date.desc(), query.c.event_id.desc())
+    if cursor is not None:
+        # (date, id) < (cursor date, cursor id); the plain `<=` lets the index start at the cursor
+        ordered = ordered.where(
+            query.c.date <= cursor,
+            or_(query.c.date < cursor, query.c.event_id < ident),
+        )
     if limit is not None:
         ordered = ordered.limit(max(0, limit))
-    ids = [r.event_id for r in conn.execute(ordered)]
-    ids.reverse()
-    return event_records(conn, ids)
+    if offset and offset > 0:
+        ordered = ordered.offset(offset)
+    page = ordered.subquery()
+    rows = conn.execute(
+        select(*_EVENT_COLUMNS).join_from(page, events, events.c.id == page.c.event_id).order_by(
+            page.c.date, page.c.event_id
+        )
+    ).all()
+    return _records(conn, rows)
 
 
 def last_contact(
@@ -206,25 +249,113 @@ def event_detail(conn: Connection, ident: str) -> dict | None:
 
 
 # ---------------------------------------------------------------- event records
+#
+# A timeline page is ~100 events with ~150 reports: the time went to Python, not to the index
+# lookups. So each table is read once per page by one statement built once (`_reads`: the page's
+# event ids as one parameter, only the columns the record needs; revision 0003's covering indexes
+# answer the participants and the articles' outlet and date), rows are consumed as plain tuples,
+# dates and JSON come back unconverted (`_raw`, `_json`) and actor names are resolved in one query.
+
+
+def _id_in(column, array: bool):
+    """`column IN (:ids)`. On PostgreSQL `column = ANY(:ids)`, one array parameter: its SQL text is
+    the same whatever the page size, so psycopg prepares it after a few runs on a connection and the
+    server stops planning it again (planning a 100-value IN list costs about as much as running it)."""
+    if array:
+        return column == any_(bindparam("ids", type_=ARRAY(String)))
+    return column.in_(bindparam("ids", expanding=True))
+
+
+def _raw(column):
+    """`column` without SQLAlchemy's result conversion (a Date column then reads as ISO text on
+    SQLite, a date on PostgreSQL: `_iso` makes both ISO text)."""
+    return type_coerce(column, String).label(column.name)
+
+
+def _json(column):
+    """A JSON column read without conversion: text on SQLite (`_list` parses it), already parsed on
+    PostgreSQL (psycopg decodes json itself)."""
+    return type_coerce(column, Text).label(column.name)
+
+
+def _list(value) -> list:
+    """A JSON list as read by `_json`; anything else (null, malformed) is an empty list."""
+    if isinstance(value, str):
+        if value == "[]":  # by far the most common value: no need to parse it
+            return []
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return list(value) if isinstance(value, list) else []
+
+
+_EVENT_COLUMNS = (
+    events.c.id, events.c.type, events.c.mode, events.c.context, events.c.status, _raw(events.c.date),
+    events.c.date_precision, events.c.location, _raw(events.c.first_seen), _json(events.c.conflicts),
+)
+_PARTICIPANT_COLUMNS = (
+    event_participants.c.event_id, event_participants.c.role, event_participants.c.actor_id, event_participants.c.name,
+)
+
+# what a report contributes to an event record (positions below follow this order); `detail` adds
+# what the single-event view shows
+_REPORT_COLUMNS = (
+    event_reports.c.id, event_reports.c.event_id, event_reports.c.article_id, event_reports.c.evidence,
+    event_reports.c.evidence_start, event_reports.c.evidence_end, _json(event_reports.c.reported_by),
+    event_reports.c.date, event_reports.c.date_precision, event_reports.c.mode, event_reports.c.refers_to_past,
+    event_reports.c.merge_reason, articles.c.publisher, _raw(articles.c.published),
+)
+_DETAIL_COLUMNS = (
+    articles.c.headline, articles.c.url, event_reports.c.type, event_reports.c.status,
+    _json(event_reports.c.actors), _json(event_reports.c.recipients), event_reports.c.location,
+)
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """The statements that read a page of event records, by the page's event ids (`ids`)."""
+
+    events: Select
+    participants: Select
+    reports: Select
+    reports_detail: Select
+    names: Select
+
+
+@lru_cache(maxsize=2)
+def _reads(array: bool) -> _Reads:
+    def reports(detail: bool) -> Select:
+        return (
+            select(*_REPORT_COLUMNS, *(_DETAIL_COLUMNS if detail else ()))
+            .join(articles, articles.c.id == event_reports.c.article_id)
+            .where(_id_in(event_reports.c.event_id, array))
+            .order_by(articles.c.published.asc().nulls_last(), event_reports.c.id)
+        )
+
+    return _Reads(
+        events=select(*_EVENT_COLUMNS).where(_id_in(events.c.id, array)),
+        participants=select(*_PARTICIPANT_COLUMNS)
+        .where(_id_in(event_participants.c.event_id, array))
+        .order_by(event_participants.c.event_id, event_participants.c.role, event_participants.c.position),
+        reports=reports(False),
+        reports_detail=reports(True),
+        names=select(actors.c.id, actors.c.name, actors.c.country, actors.c.sector, actors.c.role).where(
+            _id_in(actors.c.id, array)
+        ),
+    )
+
+
+def _sql(conn: Connection) -> _Reads:
+    return _reads(conn.dialect.name == "postgresql")
 
 
 def _names(conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for chunk in _chunks(sorted({i for i in ids if isinstance(i, str) and i})):
-        for r in conn.execute(
-            select(actors.c.id, actors.c.name, actors.c.country, actors.c.sector, actors.c.role).where(
-                actors.c.id.in_(chunk)
-            )
-        ):
-            out[r.id] = {"id": r.id, "name": r.name, "country": r.country, "sector": r.sector, "role": r.role}
+        for actor_id, name, country, sector, role in conn.execute(_sql(conn).names, {"ids": chunk}).all():
+            out[actor_id] = {"id": actor_id, "name": name, "country": country, "sector": sector, "role": role}
     return out
-
-
-# what a report contributes to an event record outside `detail` (no JSON actor lists to decode)
-_REPORT_COLUMNS = (
-    "id", "event_id", "article_id", "evidence", "evidence_start", "evidence_end", "reported_by", "date",
-    "date_precision", "mode", "refers_to_past", "merge_reason",
-)
 
 
 def event_records(conn: Connection, ids: list[str], detail: bool = False) -> list[dict]:
@@ -233,102 +364,98 @@ def event_records(conn: Connection, ids: list[str], detail: bool = False) -> lis
     `participants` (names and countries), `conflicts` and `reports`."""
     if not ids:
         return []
-    rows: dict[str, object] = {}
-    participants: dict[str, list] = defaultdict(list)
-    reports: dict[str, list] = defaultdict(list)
+    rows: dict[str, tuple] = {}
     for chunk in _chunks(ids):
-        rows.update({r.id: r for r in conn.execute(select(events).where(events.c.id.in_(chunk)))})
-        for p in conn.execute(
-            select(event_participants)
-            .where(event_participants.c.event_id.in_(chunk))
-            .order_by(event_participants.c.event_id, event_participants.c.role, event_participants.c.position)
-        ):
-            participants[p.event_id].append(p)
-        report_columns = [event_reports] if detail else [event_reports.c[c] for c in _REPORT_COLUMNS]
-        for r in conn.execute(
-            select(*report_columns, articles.c.publisher, articles.c.published, articles.c.headline, articles.c.url)
-            .join(articles, articles.c.id == event_reports.c.article_id)
-            .where(event_reports.c.event_id.in_(chunk))
-            .order_by(articles.c.published.asc().nulls_last(), event_reports.c.id)
-        ):
-            reports[r.event_id].append(r._asdict())  # plain dicts: Row attribute access is slow in bulk
-    names = _names(
-        conn,
-        [p.actor_id for ps in participants.values() for p in ps]
-        + [ref for rs in reports.values() for r in rs for ref in (r["reported_by"] or [])],
-    )
+        rows.update((r[0], r) for r in conn.execute(_sql(conn).events, {"ids": chunk}).all())
+    return _records(conn, [rows[i] for i in ids if i in rows], detail)
+
+
+def _records(conn: Connection, rows: list[tuple], detail: bool = False) -> list[dict]:
+    """`event_records` of event rows already read (`_EVENT_COLUMNS`, in the order wanted)."""
+    participants: dict[str, list[tuple]] = defaultdict(list)
+    reports: dict[str, list[tuple]] = defaultdict(list)
+    wanted: set[str] = set()
+    sql = _sql(conn)
+    for chunk in _chunks([r[0] for r in rows]):
+        params = {"ids": chunk}
+        for p in conn.execute(sql.participants, params).all():
+            participants[p[0]].append(p)
+            if p[2]:
+                wanted.add(p[2])
+        for r in conn.execute(sql.reports_detail if detail else sql.reports, params).all():
+            r = (*r[:6], _list(r[6]), *r[7:])
+            reports[r[1]].append(r)
+            wanted.update(ref for ref in r[6] if isinstance(ref, str))
+    names = _names(conn, wanted)
     out = []
-    for event_id in ids:
-        row = rows.get(event_id)
-        if row is None:
-            continue
-        parts = participants[event_id]
-        reps = reports[event_id]
-        main = _main_report(row, reps)
+    for row in rows:
+        event_id, type_, mode, context, status, day, precision, location, first_seen, conflicts = row
+        parts = participants.get(event_id, ())
+        reps = reports.get(event_id, ())
+        main = _main_report(reps)
         out.append(
             {
-                "id": row.id,
-                "type": row.type,
-                "mode": row.mode,
-                "context": row.context,
-                "status": row.status,
-                "actors": [p.actor_id or p.name for p in parts if p.role == "actor"],
-                "recipients": [p.actor_id or p.name for p in parts if p.role == "recipient"],
-                "date": _iso(row.date),
-                "date_precision": row.date_precision,
-                "location": row.location,
-                "evidence": main["evidence"] if main is not None else "",
-                "evidence_span": _span(main["evidence_start"], main["evidence_end"]) if main is not None else None,
-                "reported_by": list(main["reported_by"] or []) if main is not None else [],
-                "refers_to_past": any(bool(r["refers_to_past"]) for r in reps),
-                "first_seen": _iso(row.first_seen),
+                "id": event_id,
+                "type": type_,
+                "mode": mode,
+                "context": context,
+                "status": status,
+                "actors": [p[2] or p[3] for p in parts if p[1] == "actor"],
+                "recipients": [p[2] or p[3] for p in parts if p[1] == "recipient"],
+                "date": _iso(day),
+                "date_precision": precision,
+                "location": location,
+                "evidence": main[3] if main is not None else "",
+                "evidence_span": _span(main[4], main[5]) if main is not None else None,
+                "reported_by": list(main[6]) if main is not None else [],
+                "refers_to_past": any(bool(r[10]) for r in reps),
+                "first_seen": _iso(first_seen),
                 "report_count": len(reps),
                 "participants": [
-                    {**(names.get(p.actor_id) or {"id": None, "name": p.name, "country": None}), "role": p.role}
-                    for p in parts
+                    {**(names.get(p[2]) or {"id": None, "name": p[3], "country": None}), "role": p[1]} for p in parts
                 ],
-                "conflicts": list(row.conflicts or []),
+                "conflicts": _list(conflicts),
                 "reports": [_report_dict(r, names, detail) for r in reps],
             }
         )
     return out
 
 
-def _main_report(row, reps):
+def _main_report(reps):
     """The report the fused event took its date from (the most precise; ties by id)."""
-    from communique.store.fusion import PRECISION_RANK
-
     if not reps:
         return None
-    return min(reps, key=lambda r: (PRECISION_RANK.get(r["date_precision"], 9), r["date"] is None, r["id"]))
+    return min(reps, key=lambda r: (PRECISION_RANK.get(r[8], 9), r[7] is None, r[0]))
 
 
-def _report_dict(r: dict, names: dict[str, dict], detail: bool) -> dict:
+def _report_dict(r: tuple, names: dict[str, dict], detail: bool) -> dict:
+    refs = r[6]
     out = {
-        "id": r["id"],
-        "article_id": r["article_id"],
-        "publisher": r["publisher"],
-        "published": _iso(r["published"]),
-        "evidence": r["evidence"],
-        "evidence_span": _span(r["evidence_start"], r["evidence_end"]),
-        "reported_by": list(r["reported_by"] or []),
-        "reported_by_names": [(names.get(ref) or {"name": ref})["name"] for ref in (r["reported_by"] or [])],
-        "date": r["date"],
-        "date_precision": r["date_precision"],
-        "mode": r["mode"],
-        "refers_to_past": bool(r["refers_to_past"]),
-        "merge_reason": r["merge_reason"],
+        "id": r[0],
+        "article_id": r[2],
+        "publisher": r[12],
+        "published": _iso(r[13]),
+        "evidence": r[3],
+        "evidence_span": _span(r[4], r[5]),
+        "reported_by": list(refs),
+        "reported_by_names": [(names.get(ref) or {"name": ref})["name"] for ref in refs],
+        "date": r[7],
+        "date_precision": r[8],
+        "mode": r[9],
+        "refers_to_past": bool(r[10]),
+        "merge_reason": r[11],
     }
     if detail:
+        headline, url, type_, status, acting, receiving, location = r[14:21]
         out.update(
             {
-                "headline": r["headline"],
-                "url": r["url"],
-                "type": r["type"],
-                "status": r["status"],
-                "actors": list(r["actors"] or []),
-                "recipients": list(r["recipients"] or []),
-                "location": r["location"],
+                "headline": headline,
+                "url": url,
+                "type": type_,
+                "status": status,
+                "actors": _list(acting),
+                "recipients": _list(receiving),
+                "location": location,
             }
         )
     return out
@@ -345,6 +472,7 @@ def dyad_countries(conn: Connection, event_id: str) -> set[tuple[str, str]]:
 
 __all__ = [
     "LEVELS",
+    "PAGE",
     "Side",
     "dyad_query",
     "event_detail",

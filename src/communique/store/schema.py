@@ -15,6 +15,8 @@ Identity rules the tables encode:
   orders), which answers dyad timelines and last-contact queries from one composite index;
 - quotes of the same words by the same speaker share a `group_id` (the id of the first of them).
 
+Revision 0003 adds covering indexes for reading a page of the record (see its docstring).
+
 Revision 0002 also creates full-text search, which is not described here because it differs by
 backend: an FTS5 table `search_fts` kept by triggers on SQLite, GIN expression indexes on PostgreSQL
 (`include_in_comparison` tells schema comparisons to leave them alone).
@@ -68,6 +70,8 @@ articles = Table(
     Column("captions", JSON, nullable=False),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Index(None, "published"),
+    # covering: a report's outlet and date without reading the row that holds the text (revision 0003)
+    Index(None, "id", "published", "publisher"),
 )
 
 rejected = Table(
@@ -190,7 +194,8 @@ event_participants = Table(
     Column("name", Text),  # that name; null when actor_id is set
     CheckConstraint("role IN ('actor', 'recipient')", name="role"),
     CheckConstraint("actor_id IS NOT NULL OR name IS NOT NULL", name="who"),
-    Index(None, "event_id"),
+    # covering: a page of events' participants in record order from the index alone (revision 0003)
+    Index(None, "event_id", "role", "position", "actor_id", "name"),
     Index(None, "actor_id"),
 )
 
