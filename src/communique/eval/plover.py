@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from communique.events.classifier import LabelledSentence, folds, load_classifier, read_plv, train
+from communique.events.classifier import LabelledSentence, folds, load_classifier, read_plv
 from communique.events.extract import Candidate, find_candidates, kept
 from communique.events.lexicon import load_lexicon
 from communique.models import Article
@@ -37,7 +37,7 @@ def shipped_train_file() -> str | None:
     model = load_classifier()
     if model is None:
         return None
-    return (model.meta.get("communique") or {}).get("train_file")
+    return model.meta.get("train_file")
 
 
 def tokens(text: str) -> list[str]:
@@ -136,12 +136,13 @@ def evaluate(
     file: str | Path,
     folds: int = 0,
     limit: int | None = None,
-    epochs: int = 12,
-    architecture: str = "ensemble",
+    params=None,
     log: Callable[[str], None] | None = None,
     pipeline=None,
 ) -> dict:
-    """Score the pipeline on a PLV CSV: with the shipped classifier (folds=0) or K-fold CV."""
+    """Score the pipeline on a PLV CSV: with the shipped classifier (folds=0) or K-fold CV, where each
+    fold's classifier is trained on the other folds (needs the `train` extra; `params` are its
+    `training.HyperParameters`)."""
     from communique.pipeline import Pipeline
 
     rows = read_plv(file)
@@ -150,9 +151,9 @@ def evaluate(
     pipeline = pipeline or Pipeline()
     preds: list[Prediction | None] = [None] * len(rows)
     if folds and folds >= 2:
-        for k, fold in enumerate(_folds(len(rows), folds)):
-            held = set(fold)
-            model = train([r for i, r in enumerate(rows) if i not in held], architecture, epochs)
+        from communique.events.training import cross_val_models
+
+        for k, (fold, model) in enumerate(cross_val_models(rows, folds, params)):
             for i, p in zip(fold, predict_sentences(pipeline, [rows[i].text for i in fold], model)):
                 preds[i] = p
             if log:

@@ -1,65 +1,35 @@
-"""The sentence classifier for PLOVER event types: a spaCy `textcat` trained on PLV-layout CSVs.
+"""The sentence classifier for PLOVER event types: a fine-tuned MiniLM sentence encoder run with
+ONNX Runtime.
 
-The model is a small stand-alone spaCy pipeline (blank English tokenizer + one exclusive `textcat`),
-so it runs on spaCy's own runtime with no torch. It is trained by `communique train events FILE --out DIR`
-and shipped under `communique/data/models/events/`. Its labels are PLV's: CONCEDE and RETREAT are one
-label there (YIELD); the event stage splits YIELD back with the verb dictionary.
+The model (`communique/data/models/events/`: `model.onnx`, int8-quantised, `tokenizer.json`,
+`meta.json`) maps a sentence to softmax scores over PLV's labels. It runs with onnxruntime and
+tokenizers only, no torch; it is trained by `communique train events FILE --out DIR`
+(`communique.events.training`, which needs the `train` extra). Its labels are PLV's: CONCEDE and
+RETREAT are one label there (YIELD); the event stage splits YIELD back with the verb dictionary.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import logging
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
-from spacy.training import Example
-from spacy.util import minibatch
+log = logging.getLogger(__name__)
 
 MODEL_DIR_NAME = "models/events"
-
-# Architectures tried for the textcat. "ensemble" = bag-of-ngrams + a small CNN over hashed embeddings.
-ARCHITECTURES: dict[str, dict] = {
-    "bow": {
-        "@architectures": "spacy.TextCatBOW.v3",
-        "exclusive_classes": True,
-        "ngram_size": 2,
-        "no_output_layer": False,
-        "length": 32768,
-    },
-    "ensemble": {
-        "@architectures": "spacy.TextCatEnsemble.v2",
-        "tok2vec": {
-            "@architectures": "spacy.Tok2Vec.v2",
-            "embed": {
-                "@architectures": "spacy.MultiHashEmbed.v2",
-                "width": 64,
-                "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-                "rows": [5000, 1000, 2500, 2500],
-                "include_static_vectors": False,
-            },
-            "encode": {
-                "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                "width": 64,
-                "window_size": 1,
-                "maxout_pieces": 3,
-                "depth": 2,
-            },
-        },
-        "linear_model": {
-            "@architectures": "spacy.TextCatBOW.v3",
-            "exclusive_classes": True,
-            "ngram_size": 2,
-            "no_output_layer": False,
-            "length": 32768,
-        },
-    },
-}
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+META_FILE = "meta.json"
+# Word pieces kept per sentence: 99% of PLV sentences are shorter; news sentences longer than this
+# keep their first 64 pieces, where the main verb usually is.
+MAX_TOKENS = 64
+BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -86,46 +56,6 @@ def read_plv(path: str | Path) -> list[LabelledSentence]:
     return rows
 
 
-def build(labels: Sequence[str], architecture: str = "ensemble") -> Language:
-    nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("textcat", config={"model": ARCHITECTURES[architecture]})
-    for label in sorted(set(labels)):
-        textcat.add_label(label)
-    return nlp
-
-
-def train(
-    rows: Sequence[LabelledSentence],
-    architecture: str = "ensemble",
-    epochs: int = 12,
-    seed: int = 0,
-    dropout: float = 0.2,
-    log=None,
-) -> Language:
-    """Train a textcat pipeline on the rows. Deterministic for a given seed (single thread)."""
-    random.seed(seed)
-    spacy.util.fix_random_seed(seed)
-    labels = sorted({r.label for r in rows})
-    nlp = build(labels, architecture)
-    examples = []
-    for row in rows:
-        doc = nlp.make_doc(row.text)
-        examples.append(Example.from_dict(doc, {"cats": {lab: float(lab == row.label) for lab in labels}}))
-    optimizer = nlp.initialize(lambda: examples)
-    for epoch in range(epochs):
-        random.shuffle(examples)
-        losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=16):
-            nlp.update(batch, sgd=optimizer, drop=dropout, losses=losses)
-        if log:
-            log(f"epoch {epoch + 1}/{epochs} loss {losses.get('textcat', 0.0):.3f}")
-    return nlp
-
-
-def predict(nlp: Language, texts: Iterable[str]) -> list[dict[str, float]]:
-    return [dict(doc.cats) for doc in nlp.pipe(texts, batch_size=64)]
-
-
 def folds(n: int, k: int, seed: int = 0) -> list[list[int]]:
     """K disjoint index folds covering range(n), shuffled with a fixed seed."""
     order = list(range(n))
@@ -133,19 +63,44 @@ def folds(n: int, k: int, seed: int = 0) -> list[list[int]]:
     return [order[i::k] for i in range(k)]
 
 
-def cross_val_predict(
-    rows: Sequence[LabelledSentence], k: int = 5, architecture: str = "ensemble", epochs: int = 12, seed: int = 0, log=None
-) -> list[dict[str, float]]:
-    """Per-row class scores from a model that never saw that row (K-fold)."""
-    out: list[dict[str, float]] = [{} for _ in rows]
-    for i, fold in enumerate(folds(len(rows), k, seed)):
-        held = set(fold)
-        model = train([r for j, r in enumerate(rows) if j not in held], architecture, epochs, seed)
-        for j, cats in zip(fold, predict(model, [rows[j].text for j in fold])):
-            out[j] = cats
-        if log:
-            log(f"fold {i + 1}/{k} done")
-    return out
+class EventClassifier:
+    """Callable: a list of sentences -> a list of {label: probability} dicts, one onnxruntime call per
+    batch of up to BATCH sentences."""
+
+    def __init__(self, directory: str | Path):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        directory = Path(directory)
+        self.meta: dict = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        self.labels: list[str] = list(self.meta["labels"])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 2
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+        self.tokenizer.enable_truncation(int(self.meta.get("max_tokens", MAX_TOKENS)))
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    def __call__(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        import numpy as np
+
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        out: list[dict[str, float]] = []
+        # similar lengths in a batch waste less padding
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        scores: dict[int, dict[str, float]] = {}
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            enc = self.tokenizer.encode_batch([texts[i] or " " for i in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            (probs,) = self.session.run(["probs"], {"input_ids": ids, "attention_mask": mask})
+            for i, row in zip(idx, probs.tolist()):
+                scores[i] = {lab: float(p) for lab, p in zip(self.labels, row)}
+        out = [scores[i] for i in range(len(texts))]
+        return out
 
 
 def default_model_path() -> Path:
@@ -153,13 +108,14 @@ def default_model_path() -> Path:
 
 
 @lru_cache(maxsize=2)
-def load_classifier(path: str | None = None) -> Language | None:
+def load_classifier(path: str | None = None) -> EventClassifier | None:
     """The shipped event-type classifier, or None when it is missing or unreadable (events then come
     from the verb dictionary alone)."""
     target = Path(path) if path else default_model_path()
-    if not (target / "config.cfg").exists():
+    if not (target / MODEL_FILE).exists() or not (target / META_FILE).exists():
         return None
     try:
-        return spacy.load(target)
-    except Exception:  # a damaged model must not take the pipeline down
+        return EventClassifier(target)
+    except Exception:  # a damaged model (or a missing onnxruntime) must not take the pipeline down
+        log.warning("could not load the event classifier from %s", target, exc_info=True)
         return None
