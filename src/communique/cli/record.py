@@ -11,26 +11,14 @@ import typer
 from rich.table import Table
 
 from communique.cli.app import DbOption, JsonOption, app, console, stdout
+from communique.cli.core import open_store, parse_date
 from communique.query.record import PAGE
 
 
-def _date(value: Optional[str], option: str) -> Optional[date]:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
-
-
 def _record(db: Optional[str]):
-    from communique.config import db_url
     from communique.query import Record
-    from communique.store import Store
 
-    store = Store(db_url(db))
-    store.migrate()
-    return Record(store)
+    return Record(open_store(db))
 
 
 def _dump(value) -> None:
@@ -94,8 +82,8 @@ def timeline(
             first,
             second,
             type=type,
-            since=_date(since, "--since"),
-            until=_date(until, "--until"),
+            since=parse_date(since, "--since"),
+            until=parse_date(until, "--until"),
             limit=limit or None,
             offset=offset,
             before=_cursor(before),
@@ -122,7 +110,7 @@ def last_contact(
     if level.lower() not in ("any", "minister", "leader"):
         raise typer.BadParameter("choose any, minister or leader", param_hint="--level")
     with _record(db) as record:
-        found = record.last_contact(first, second, before=_date(before, "--before"), level=level)
+        found = record.last_contact(first, second, before=parse_date(before, "--before"), level=level)
     if as_json:
         _dump({"last_contact": found})
         return
@@ -232,7 +220,7 @@ def export(
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if fmt == "parquet" and not out:
         raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
-    filters = {"country": country, "type": type, "since": _date(since, "--since"), "until": _date(until, "--until")}
+    filters = {"country": country, "type": type, "since": parse_date(since, "--since"), "until": parse_date(until, "--until")}
     with _record(db) as record:
         try:
             if fmt == "parquet":

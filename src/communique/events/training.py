@@ -165,8 +165,6 @@ class TrainedModel:
         return self.predict(texts)
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        import torch
-
         if not texts:
             return []
         ids, mask = self.encoder.encode(texts, self.params.max_tokens)
