@@ -31,6 +31,7 @@ def is_org_code(code: str | None) -> bool:
     return bool(code) and code not in ISO_ALPHA3
 
 
+@lru_cache(maxsize=1 << 16)  # the same names are folded again and again within and across articles
 def fold(text: str) -> str:
     """Lower case without accents and with straight apostrophes: the key of case-insensitive lookups."""
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))

@@ -28,6 +28,7 @@ frame preposition, "in a statement", and a colon right after it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -116,6 +117,7 @@ def _sent_range(tok: Token) -> tuple[int, int]:
 class Rules:
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc = doc
+        self.token_starts = [t.idx for t in doc]  # for finding the tokens of a character range
         self.lex = lex
         self.text = doc.text
         self.quoted: list[Quoted] = [q for q in find_quoted(self.text) if not q.nickname]
@@ -560,7 +562,9 @@ class Rules:
                 if quote is None:
                     continue
                 content, kind = (quote.start, quote.end), "direct"
-            content_tok_set = {t.i for t in doc if content[0] <= t.idx < content[1]}
+            content_tok_set = set(
+                range(bisect_left(self.token_starts, content[0]), bisect_left(self.token_starts, content[1]))
+            )
             if tok.i in content_tok_set:
                 continue
             paragraph = self.paragraph_of(tok.idx)

@@ -51,7 +51,7 @@ class AnnotatedDoc:
             start, end = item.start_char, item.end_char
         else:
             start, end = item
-        text = self.doc.text
+        text = self.article.body or self.article.text  # the Doc's text; Doc.text would rebuild it
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
