@@ -80,8 +80,7 @@ class Article:
         """Map an offset in `body` to the matching offset in `text`."""
         if not self.segments:
             return body_offset
-        starts = [s.body_start for s in self.segments]
-        i = max(0, bisect_right(starts, body_offset) - 1)
+        i = max(0, bisect_right(self.segments, body_offset, key=lambda s: s.body_start) - 1)
         seg = self.segments[i]
         return seg.text_start + min(body_offset - seg.body_start, seg.length)
 

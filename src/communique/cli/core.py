@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from communique.cli.app import DbOption, JsonOption, app, console, stdout
-from communique.config import Settings, db_url
+from communique.config import Settings
 from communique.models import Article, Extraction, Rejection
 
 # Inputs that hold many articles: `extract` prints JSONL for these even when given alone.
@@ -50,9 +50,7 @@ def make_pipeline(settings: Settings):
 def open_store(db: Optional[str]):
     from communique.store import Store
 
-    store = Store(db_url(db))
-    store.migrate()
-    return store
+    return Store.open(db)
 
 
 @contextmanager
