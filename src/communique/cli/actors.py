@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from communique.cli.app import console, eval_app, stdout
+from communique.cli.app import error, eval_app, stdout
 
 
 @eval_app.command("actors")
@@ -23,7 +23,7 @@ def eval_actors(
     from communique.actors.measure import plv_actor_coverage, polnear_pronoun_accuracy
 
     if not file.exists():
-        console.print(f"[red]error:[/red] {file} does not exist")
+        error(f"{file} does not exist")
         raise typer.Exit(2)
     if file.is_dir():
         result = polnear_pronoun_accuracy(file, limit=limit).as_dict()

@@ -1,24 +1,174 @@
-"""The Typer application and its sub-command groups, shared by the topic modules."""
+"""The Typer application and its sub-command groups, shared by the topic modules.
+
+Everything printed goes through `console` (stderr) or `stdout`. Both have Rich markup, emoji codes
+and highlighting switched off, so text from articles and file names (`07b_[/x].txt`, a quote holding
+`[/i]`, a reason line with `:100:`) is printed exactly as it is, in tables too; the few styled words
+of our own are `Text` objects built by the helpers below.
+
+Errors reach the user as one line, `error: ...`: the group's `main` (used by the `communique`
+script and by test runners alike) turns usage errors into exit 2, the errors our layers raise for
+people (a store that cannot be opened, a bad setting, an export that cannot be written) into their
+own exit code, and anything unexpected into exit 1. `communique --debug ...` shows the traceback.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
+
+try:  # typer vendors click since 0.2x; older releases use click itself
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions
+
+_state = {"debug": False}
+
+
+def _plain_console(**kwargs) -> Console:
+    return Console(markup=False, emoji=False, highlight=False, **kwargs)
+
+
+console = _plain_console(stderr=True)  # progress, messages and errors
+stdout = _plain_console(width=None if sys.stdout.isatty() else 160)  # tables of data; wide when piped
+
+
+def error(message: str) -> None:
+    """Print `error: message` as one line on stderr."""
+    console.print(Text.assemble(("error:", "bold red"), " ", str(message)), soft_wrap=True)
+
+
+def notice(label: str, message: str, style: str = "yellow") -> None:
+    """Print one line on stderr: a styled label, then the message exactly as given."""
+    console.print(Text.assemble((label, style), " ", str(message)), soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    error(message)
+    raise typer.Exit(code)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions whose message is written for people and which carry their own `exit_code`."""
+    from communique.config import ConfigError
+    from communique.query.export import ExportError, MissingDependency
+    from communique.store.errors import StoreOpenError
+
+    return (ConfigError, ExportError, MissingDependency, StoreOpenError)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+
+
+def _db_hint(args: list[str]) -> str:
+    """Where the database a StoreOpenError names came from: --db, COMMUNIQUE_DB or the default."""
+    if "--db" in args or any(a.startswith("--db=") for a in args):
+        return "--db "
+    return "COMMUNIQUE_DB=" if os.environ.get("COMMUNIQUE_DB") else "the default database "
+
+
+def report(exc: BaseException, args: list[str]) -> int:
+    """Print one line for `exc` and return the exit status."""
+    from communique.store.errors import StoreOpenError
+
+    if isinstance(exc, click_exceptions.NoArgsIsHelpError):
+        console.print(exc.ctx.get_help())
+        return exc.exit_code
+    if isinstance(exc, click_exceptions.UsageError):
+        command = exc.ctx.command_path if exc.ctx is not None else "communique"
+        error(f"{exc.format_message()} (see {command} --help)")
+        return exc.exit_code
+    if isinstance(exc, click_exceptions.ClickException):
+        error(exc.format_message())
+        return exc.exit_code
+    if isinstance(exc, StoreOpenError):
+        error(_db_hint(args) + str(exc))
+        return exc.exit_code
+    if isinstance(exc, _user_errors()):
+        error(str(exc))
+        return int(getattr(exc, "exit_code", 1))
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        error(f"no space left on the device: free some space and run it again ({_one_line(exc)})")
+        return 1
+    error(f"{_one_line(exc)} (run `communique --debug ...` for the traceback)")
+    return 1
+
+
+class CommuniqueGroup(TyperGroup):
+    """The top-level group: runs the command, then turns any exception into one line and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        _state["debug"] = "--debug" in argv[:1] or bool(os.environ.get("COMMUNIQUE_DEBUG"))
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Exit as exc:  # pragma: no cover  (typer returns it rather than raising it)
+            code = exc.exit_code
+        except (typer.Abort, KeyboardInterrupt):
+            error("interrupted")
+            code = 130
+        except BrokenPipeError:  # `communique articles | head`: the reader has gone, nothing to say
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so that Python's exit flush is quiet)
+            code = 1
+        except Exception as exc:  # (the one place every failure becomes a line)
+            if _state["debug"]:
+                raise
+            code = report(exc, argv)
+        else:
+            # typer returns the code of a raised typer.Exit, else the command's own return value
+            code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+            if not standalone_mode:
+                return rv
+        if not standalone_mode and code == 0:
+            return code
+        sys.exit(code)
+
 
 app = typer.Typer(
+    cls=CommuniqueGroup,
     help="communique: international news in, a sourced record of diplomacy and conflict out.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _global_options(
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an error (give it before the command)."),
+) -> None:
+    _state["debug"] = _state["debug"] or debug
+
+
 eval_app = typer.Typer(help="Score communique against annotated corpora.", no_args_is_help=True)
 train_app = typer.Typer(help="Train the models communique ships.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 
-console = Console(stderr=True)  # progress, messages and errors
-stdout = Console(width=None if sys.stdout.isatty() else 160)  # tables of data; wide when piped
-
 DbOption = typer.Option(None, "--db", help="Database: a SQLite path or postgresql:// URL (default: COMMUNIQUE_DB or ~/.local/share/communique/communique.db).")
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def _size(value: str | None) -> int | None:
+    from communique.config import ConfigError, parse_size
+
+    if value is None:
+        return None
+    try:
+        return parse_size(value, "--max-bytes")
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc).split("=", 1)[1]) from None
+
+
+MaxBytesOption = typer.Option(
+    None, "--max-bytes", parser=_size, metavar="SIZE",
+    help="Reject input files larger than this: bytes, or e.g. 20MiB, 20MB, 1.5G (default: COMMUNIQUE_MAX_BYTES or 20MiB).",
+)

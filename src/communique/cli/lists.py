@@ -53,7 +53,7 @@ def quotes(
 def events(
     actor: Optional[str] = typer.Option(None, "--actor", help="A participant's name contains this."),
     country: Optional[str] = typer.Option(None, "--country", help="A participant's country (ISO3)."),
-    dyad: Optional[tuple[str, str]] = typer.Option((None, None), "--dyad", help="Two participants: names or ISO3 codes."),
+    dyad: Optional[tuple[str, str]] = typer.Option(None, "--dyad", help="Two participants: names or ISO3 codes."),
     event_type: Optional[str] = typer.Option(None, "--type", help="A PLOVER event type, e.g. CONSULT."),
     since: Optional[str] = typer.Option(None, "--since", help="Earliest event date, YYYY-MM-DD."),
     until: Optional[str] = typer.Option(None, "--until", help="Latest event date, YYYY-MM-DD."),

@@ -9,8 +9,9 @@ from typing import Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from communique.cli.app import DbOption, JsonOption, app, console, stdout
+from communique.cli.app import DbOption, JsonOption, app, console, fail, stdout
 from communique.cli.core import open_store, parse_date
 from communique.query.record import PAGE
 
@@ -94,7 +95,7 @@ def timeline(
         return
     _events_table(f"timeline {first}" + (f" / {second}" if second else ""), found)
     if older:
-        console.print(f"older events: --before {older}", highlight=False)
+        console.print(f"older events: --before {older}")
 
 
 @app.command("last-contact")
@@ -115,7 +116,7 @@ def last_contact(
         _dump({"last_contact": found})
         return
     if found is None:
-        console.print(f"no contact between {first} and {second} in the record", highlight=False)
+        console.print(f"no contact between {first} and {second} in the record", soft_wrap=True)
         raise typer.Exit(1)
     _events_table(f"last contact {first} / {second}", [found])
 
@@ -130,28 +131,28 @@ def event(
     with _record(db) as record:
         found = record.event(event_id)
     if found is None:
-        console.print(f"[red]error:[/red] no single fused event matches {event_id!r}", highlight=False)
-        raise typer.Exit(1)
+        fail(f"no single fused event matches {event_id!r}", code=1)
     if as_json:
         _dump(found)
         return
     stdout.print(
-        f"[bold]{found['type']}[/bold] {found['mode'] or ''}  {found['date'] or 'undated'} ({found['date_precision']})"
-        f"  {found['report_count']} report(s)  id {found['id']}",
-        highlight=False,
+        Text.assemble(
+            (found["type"], "bold"),
+            f" {found['mode'] or ''}  {found['date'] or 'undated'} ({found['date_precision']})"
+            f"  {found['report_count']} report(s)  id {found['id']}",
+        )
     )
-    stdout.print(f"  actors: {_who(found, 'actor')}   recipients: {_who(found, 'recipient')}", highlight=False)
+    stdout.print(f"  actors: {_who(found, 'actor')}   recipients: {_who(found, 'recipient')}")
     for conflict in found["conflicts"]:
         values = "; ".join(f"{v['value']} ({len(v['reports'])})" for v in conflict["values"])
-        stdout.print(f"  [yellow]conflict[/yellow] {conflict['field']}: {values}; kept {conflict['kept']}")
+        stdout.print(Text.assemble("  ", ("conflict", "yellow"), f" {conflict['field']}: {values}; kept {conflict['kept']}"))
     for r in found["reports"]:
         stdout.print(
             f"\n  {r['publisher'] or '?'} {r['published'] or ''}  article {r['article_id']}  "
-            f"date {r['date'] or '-'} ({r['date_precision']})",
-            highlight=False,
+            f"date {r['date'] or '-'} ({r['date_precision']})"
         )
-        stdout.print(f"    {r['evidence'][:200]}", highlight=False)
-        stdout.print(f"    why: {r['merge_reason']}", highlight=False)
+        stdout.print(f"    {r['evidence'][:200]}")
+        stdout.print(f"    why: {r['merge_reason']}")
 
 
 @app.command("check-claims")
@@ -210,10 +211,14 @@ def export(
     type: Optional[str] = typer.Option(None, "--type", help="Only events of this PLOVER type."),
     since: Optional[str] = typer.Option(None, "--since"),
     until: Optional[str] = typer.Option(None, "--until"),
+    force: bool = typer.Option(False, "--force", help="Replace --out if it exists (never the database being read)."),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Stream the fused events (all, or those matching the filters) to a file."""
-    from communique.query.export import FORMATS, MissingDependency
+    """Stream the fused events (all, or those matching the filters) to a file or standard output.
+
+    --out is written to a temporary file beside it and renamed into place when complete; it must
+    not be the database itself, and an existing file or symlink is replaced only with --force."""
+    from communique.query.export import FORMATS, ExportError, store_files, write_file
 
     fmt = format.lower()
     if fmt not in FORMATS:
@@ -222,15 +227,11 @@ def export(
         raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
     filters = {"country": country, "type": type, "since": parse_date(since, "--since"), "until": parse_date(until, "--until")}
     with _record(db) as record:
-        try:
-            if fmt == "parquet":
-                n = record.export(fmt, out, **filters)
-            elif out:
-                with open(out, "w", encoding="utf-8", newline="") as handle:
-                    n = record.export(fmt, handle, **filters)
-            else:
-                n = record.export(fmt, sys.stdout, **filters)
-        except MissingDependency as exc:
-            console.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
-    console.print(f"{n} events written" + (f" to {out}" if out else ""), highlight=False)
+        if out:
+            try:
+                n = write_file(record.events(**filters), fmt, out, force=force, protect=store_files(record.store))
+            except ExportError as exc:
+                fail(f"--out {exc}", code=exc.exit_code)
+        else:
+            n = record.export(fmt, sys.stdout, **filters)
+    console.print(f"{n} events written" + (f" to {out}" if out else ""), soft_wrap=True)

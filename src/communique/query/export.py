@@ -3,15 +3,25 @@ and PLOVER/POLECAT-style JSON lines.
 
 Events are streamed: ids come from a server-side cursor (`stream_results`, `yield_per`) in
 batches, and each batch is read and written before the next, so memory stays flat on any store.
+
+`write_file` never harms what is already on disk: it refuses to write onto the database being
+read (or any of its files, through symlinks and hard links too), refuses to replace an existing
+file or symlink unless forced, and writes to a temporary file in the target's folder that is
+renamed into place only once complete, so a failure (a full disk) leaves no partial file.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from datetime import date
+from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Connection, select
@@ -44,7 +54,83 @@ FLAT_COLUMNS = [
 
 
 class MissingDependency(RuntimeError):
-    pass
+    exit_code = 2
+
+
+class ExportError(RuntimeError):
+    """An export that cannot or must not be written; the message starts with the target path."""
+
+    def __init__(self, message: str, usage: bool = False):
+        super().__init__(message)
+        self.exit_code = 2 if usage else 1
+
+
+def store_files(store) -> list[Path]:
+    """The files a store lives in (a SQLite database and its journal files); none for PostgreSQL."""
+    url = store.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return []
+    db = Path(url.database).expanduser()
+    return [db] + [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links
+    except OSError:
+        return False
+
+
+def check_target(path: str | Path, force: bool = False, protect: Iterable[Path] = ()) -> Path:
+    """The target of an export, once it is known to be safe to write; ExportError otherwise."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise ExportError(f"{path} is a directory: name a file, e.g. {target / 'events.jsonl'}", usage=True)
+    if any(_same_file(target, p) for p in protect):
+        raise ExportError(f"{path} is the database being exported: choose another file", usage=True)
+    if (target.exists() or target.is_symlink()) and not force:
+        raise ExportError(f"{path} already exists: add --force to replace it", usage=True)
+    return target
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_file(
+    records: Iterator[dict], fmt: str, path: str | Path, force: bool = False, protect: Iterable[Path] = ()
+) -> int:
+    """Write records in `fmt` to the file `path` safely (see the module's docstring); the count written."""
+    target = check_target(path, force, protect)
+    folder = target.parent
+    try:
+        handle_fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise ExportError(f"{path} cannot be written: {exc.strerror or exc} ({folder}): choose another place") from exc
+    try:
+        if fmt == "parquet":
+            os.close(handle_fd)
+            n = write(records, fmt, tmp)
+        else:
+            with os.fdopen(handle_fd, "w", encoding="utf-8", newline="") as handle:
+                n = write(records, fmt, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; an export is an ordinary file
+        os.replace(tmp, target)  # replaces a symlink itself, never the file it points to
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            if exc.errno == errno.ENOSPC:
+                raise ExportError(f"{path} was not written: no space left on the device; nothing was kept") from exc
+            raise ExportError(f"{path} was not written: {exc.strerror or exc}; nothing was kept") from exc
+        raise
+    return n
 
 
 def iter_events(

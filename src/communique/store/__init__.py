@@ -5,5 +5,6 @@
 """
 
 from communique.store.core import IngestReport, Store
+from communique.store.errors import StoreOpenError
 
-__all__ = ["IngestReport", "Store"]
+__all__ = ["IngestReport", "Store", "StoreOpenError"]

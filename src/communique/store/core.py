@@ -15,11 +15,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from communique.models import Extraction, Rejection
 from communique.store import queries
 from communique.store.engine import WRITE, make_engine
+from communique.store.errors import StoreOpenError, check_backend, check_sqlite_path, describe, display_name
 from communique.store.ingest import (
     ADDED,
     ERROR,
@@ -87,13 +89,37 @@ class Store:
         self.engine = make_engine(url)
 
     @classmethod
-    def open(cls, value: str | None = None) -> Store:
-        """A Store for `--db` / COMMUNIQUE_DB / the default SQLite file, migrated to the current schema."""
-        from communique.config import db_url
+    def open(cls, value: str | None = None, migrate: bool = True) -> Store:
+        """A Store for `--db` / COMMUNIQUE_DB / the default SQLite file, migrated to the current schema
+        (or, with `migrate=False`, only checked to be reachable).
 
-        store = cls(db_url(value))
-        store.migrate()
-        return store
+        Raises StoreOpenError, whose message names the database and says what to do, when the name
+        is not a database, the database cannot be reached or created, or its schema is unknown.
+        """
+        from communique.config import db_url, db_value
+
+        target = display_name(db_value(value))
+        store, backend = None, None
+        try:
+            raw = db_url(value)
+            url = make_url(raw)
+            backend = url.get_backend_name()
+            check_backend(target, backend)
+            if backend == "sqlite" and url.database not in (None, "", ":memory:"):
+                check_sqlite_path(target, Path(url.database).expanduser())
+            store = cls(raw)
+            if migrate:
+                store.migrate()
+            else:
+                with store.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            return store
+        except StoreOpenError:
+            raise
+        except Exception as exc:  # (every failure to open is told as one StoreOpenError)
+            if store is not None:
+                store.close()
+            raise describe(target, backend, exc) from exc
 
     def close(self) -> None:
         self.engine.dispose()
