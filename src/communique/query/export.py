@@ -90,6 +90,8 @@ def check_target(path: str | Path, force: bool = False, protect: Iterable[Path] 
         raise ExportError(f"{path} is a directory: name a file, e.g. {target / 'events.jsonl'}", usage=True)
     if any(_same_file(target, p) for p in protect):
         raise ExportError(f"{path} is the database being exported: choose another file", usage=True)
+    if target.exists() and not target.is_symlink() and not target.is_file():
+        raise ExportError(f"{path} is not a regular file (a device or a pipe): name a file", usage=True)
     if (target.exists() or target.is_symlink()) and not force:
         raise ExportError(f"{path} already exists: add --force to replace it", usage=True)
     return target
