@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from communique.cli import app
@@ -436,3 +438,28 @@ def test_doctor_finds_a_damaged_sqlite_file(sqlite_store_with_events):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert any(line.startswith("FAIL") for line in result.stdout.splitlines()), result.stdout
+
+
+# ------------------------------------------------------------------ any text prints as itself
+
+_printable = st.text(
+    alphabet=st.one_of(st.sampled_from("[]/:\\@#=!*_ ~`"), st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=_printable)
+def test_any_name_is_printed_exactly_in_lines_and_tables(name):
+    from communique.cli.app import console, error, notice, stdout
+    from communique.cli.core import print_rows
+
+    with console.capture() as captured:
+        notice("rejected", f"{name}: empty file")
+        error(f"cannot read {name}")
+    assert captured.get() == f"rejected {name}: empty file\nerror: cannot read {name}\n"
+    with stdout.capture() as captured:
+        print_rows([{"headline": name}], ["headline"], as_json=False, title=name)
+    table = captured.get()
+    assert name.strip() in table.splitlines()[0]  # the title line holds the text as it is

@@ -107,7 +107,7 @@ class CommuniqueGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        _state["debug"] = "--debug" in argv[:1] or bool(os.environ.get("COMMUNIQUE_DEBUG"))
+        _state["debug"] = "--debug" in argv[:1] or os.environ.get("COMMUNIQUE_DEBUG", "") not in ("", "0")
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Exit as exc:  # pragma: no cover  (typer returns it rather than raising it)
@@ -118,7 +118,7 @@ class CommuniqueGroup(TyperGroup):
         except BrokenPipeError:  # `communique articles | head`: the reader has gone, nothing to say
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so that Python's exit flush is quiet)
             code = 1
-        except Exception as exc:  # (the one place every failure becomes a line)
+        except Exception as exc:  # the one place every failure becomes a line
             if _state["debug"]:
                 raise
             code = report(exc, argv)

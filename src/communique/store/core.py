@@ -116,7 +116,7 @@ class Store:
             return store
         except StoreOpenError:
             raise
-        except Exception as exc:  # (every failure to open is told as one StoreOpenError)
+        except Exception as exc:  # every failure to open is told as one StoreOpenError
             if store is not None:
                 store.close()
             raise describe(target, backend, exc) from exc
