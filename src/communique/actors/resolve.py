@@ -24,6 +24,8 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
+from communique.actors.context import fill_countries
+from communique.actors.filters import is_non_actor
 from communique.actors.kb import Hit, KnowledgeBase, Person, RoleEntry, fold, is_org_code, load_kb
 from communique.models import Actor, content_id
 
@@ -494,6 +496,8 @@ class Resolver:
         for span, hits in items:
             if any(self.covered[i] for i in range(span.start, span.end)) and hits is None:
                 continue
+            if hits is None and is_non_actor(self.kb, span.text):
+                continue  # "Instagram", "UTC", "Brexit"
             try:
                 self._resolve_name(span, hits)
             except Exception:  # one odd span must not lose the article
@@ -656,6 +660,8 @@ class Resolver:
         if not words:
             return
         name = self.doc[words[0].i : words[-1].i + 1].text
+        if is_non_actor(self.kb, name, root.text):
+            return
         sector = entry.sector
         if sector == "GOV" and is_org_code(desc.country):
             sector = "IGO"
@@ -676,6 +682,11 @@ class Resolver:
         if desc.gender:
             self.gender.setdefault(actor.id, desc.gender)
         self.mentions.append(_Mention(chunk.start_char, chunk.end_char, actor, self._is_subject(chunk), chunk.sent.start))
+
+    def countries(self) -> None:
+        """Countries for the actors the text names without one, from the words around them or the
+        article's own country (see context.py)."""
+        fill_countries(self.table, self.doc, self.kb)
 
     def pronouns(self) -> None:
         self.mentions.sort(key=lambda m: m.start)
@@ -729,8 +740,10 @@ def resolve(table, kb: KnowledgeBase | None = None):
     """Fill an ActorTable for its article; never raises on odd input."""
     kb = kb if isinstance(kb, KnowledgeBase) else load_kb()
     kb.build()
+    table.kb = kb
     resolver = Resolver(table, kb)
-    for step in (resolver.names, resolver.short_forms_pass, resolver.descriptions, resolver.pronouns):
+    for step in (resolver.names, resolver.short_forms_pass, resolver.descriptions, resolver.countries,
+                 resolver.pronouns):
         try:
             step()
         except Exception:
