@@ -205,6 +205,8 @@ class Resolver:
                 break
             if tok.sent.start != span.sent.start:
                 break
+            if tok.ent_type_ == "PERSON" or (low == "and" and i > 0 and self.doc[i - 1].ent_type_ == "PERSON"):
+                break  # another person's name: "Chancellor Merkel and British Prime Minister Johnson"
             keep = (
                 tok.is_title or tok.is_upper or low in self.modifiers or self._code_of_token(tok)
                 or low in self.role_words or low in _POSSESSIVES
@@ -225,7 +227,13 @@ class Resolver:
         # "his Ukrainian counterpart, Dmytro Kuleba": the name is the appositive of the description
         if root.dep_ == "appos" and root.head.i < span.start:
             head = root.head
-            return [t for t in self.doc[head.left_edge.i : head.i + 1]]
+            # "Speaking to AFP, the president of ..., X": the description, not the name it hangs on
+            between = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN" and head.i < c.i < span.start]
+            if head.pos_ == "PROPN" and between:
+                head = between[-1]
+            # with its own modifiers up to the name: "the president of the Tunisian League ..., X"
+            end = span.start if span.start - head.i <= 12 else head.i + 1
+            return [t for t in self.doc[head.left_edge.i : end] if not t.is_punct]
         # "Dmytro Kuleba, Ukraine's foreign minister, said": the description is the appositive of the name
         for child in root.children:
             if child.dep_ == "appos" and child.i >= span.end:
@@ -374,9 +382,30 @@ class Resolver:
             self._apply_text(actor, desc)
             if actor.sector is None and desc.entry:
                 actor.sector = desc.entry.sector
+        elif self._foreign_to(person, desc):
+            # the modifier in the text wins: "British Prime Minister X" is not a namesake of another country
+            return self._person_from_text(span, surface, desc)
         else:
             actor = self._kb_person_actor(person, desc, surface)
         self._register_person(actor, surface, person)
+        return self._mention(actor, span)
+
+    @staticmethod
+    def _foreign_to(person: Person, desc: Descriptor) -> bool:
+        """The text's title names a country the KB person never served (and not as a counterpart)."""
+        if not desc.country or desc.counterpart:
+            return False
+        return desc.country != person.country and all(t.country != desc.country for t in person.terms)
+
+    def _person_from_text(self, span: SpacySpan, surface: str, desc: Descriptor) -> Actor:
+        aid = actor_id(surface, desc.country)
+        actor = self.table.get(aid) or Actor(id=aid, name=surface, country=desc.country, kind="person")
+        self.table.add(actor)
+        self._apply_text(actor, desc)
+        if actor.sector is None and desc.entry:
+            actor.sector = desc.entry.sector
+        actor.notes.append(f"the text's title gives {desc.country}; not the knowledge base's namesake")
+        self._register_person(actor, surface, None)
         return self._mention(actor, span)
 
     def _known_by_tokens(self, surface: str) -> Actor | None:
@@ -468,6 +497,8 @@ class Resolver:
                               and (e.end - e.start) > (span.end - span.start)), None)
             if container is not None and place and container.label_ in _CONTAINER_LABELS:
                 continue  # "the Beijing Olympics", "Chad Smith"
+            if container is not None and container.label_ == "PERSON" and self._other_person(hits, container):
+                continue  # "spokesman Ivan Lavrov" is not Sergei Lavrov
             if any(e.label_ in {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"} and e.start <= span.start and span.end <= e.end for e in doc.ents):
                 continue
             kept.append((span, hits))
@@ -503,6 +534,20 @@ class Resolver:
             except Exception:  # one odd span must not lose the article
                 log.exception("actor resolution failed on %r", span.text)
 
+    def _other_person(self, hits: list[Hit], container: SpacySpan) -> bool:
+        """A KB surname inside a longer name whose other words are none of that person's names."""
+        people = [self.kb.people[h.key] for h in hits if h.type == "person" and h.key in self.kb.people]
+        if not people:
+            return False
+        words = {w for w in container.text.replace("\u2019s", "").replace("'s", "").split()
+                 if w[:1].isupper() and fold(w) not in self.role_words and fold(w) not in self.honorific_gender
+                 and fold(w) not in self.modifiers}
+        for person in people:
+            known = {w for form in [person.name, *person.aliases] for w in form.split()}
+            if words <= known:
+                return False
+        return True
+
     def _pick_person(self, hits: list[Hit], span: SpacySpan) -> Person | None:
         people = [self.kb.people[h.key] for h in hits if h.type == "person" and h.key in self.kb.people]
         if not people:
@@ -527,6 +572,12 @@ class Resolver:
                 self._unknown_org(span)
             return
         person = self._pick_person(hits, span)
+        known = self.short_forms.get(span.text.removesuffix("'s").removesuffix("\u2019s"))
+        if person is not None and known is not None and known.id != f"kb:{person.id}":
+            # the article's own "Ivan Lavrov", met earlier, not the KB's namesake
+            self._apply_text(known, self._describe_name(span))
+            self._mention(known, span)
+            return
         if person is not None:
             self._person(span, person)
             return
@@ -675,6 +726,8 @@ class Resolver:
             role = desc.role
             if role and desc.former and not role.startswith("former"):
                 role = f"former {role}"
+        if plural and self._compound(chunk, tokens, sector, role, kind):
+            return
         actor = self.table.ad_hoc(name, chunk.start_char, chunk.end_char, country=desc.country, sector=sector,
                                   role=role, kind=kind)
         for i in range(chunk.start, chunk.end):
@@ -687,6 +740,28 @@ class Resolver:
         """Countries for the actors the text names without one, from the words around them or the
         article's own country (see context.py)."""
         fill_countries(self.table, self.doc, self.kb)
+
+    def _compound(self, chunk: SpacySpan, tokens: list[Token], sector, role, kind) -> bool:
+        """'Senior Hungarian and Romanian officials': one actor per country, each with the mention."""
+        named = [(t, self._code_of_token(t)) for t in tokens if t.i != chunk.root.i]
+        named = [(t, code) for t, code in named if code]
+        codes = list(dict.fromkeys(code for _, code in named))
+        if len(codes) < 2 or not any(fold(t.text) in {"and", ",", "or"} for t in tokens):
+            return False
+        head = self.doc[chunk.root.i : chunk.end].text
+        for tok, code in named:
+            if code not in codes:
+                continue
+            codes.remove(code)
+            fields = {"country": code, "sector": "IGO" if sector == "GOV" and is_org_code(code) else sector,
+                      "role": role, "kind": kind}
+            actor = self.table.ad_hoc(f"{tok.text} {head}", chunk.start_char, chunk.end_char, **fields)
+            if actor is not None:
+                self.mentions.append(_Mention(chunk.start_char, chunk.end_char, actor, self._is_subject(chunk),
+                                              chunk.sent.start))
+        for i in range(chunk.start, chunk.end):
+            self.covered[i] = True
+        return True
 
     def pronouns(self) -> None:
         self.mentions.sort(key=lambda m: m.start)
