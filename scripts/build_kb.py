@@ -114,10 +114,13 @@ def _demonyms(noun: str, adjective: str) -> list[str]:
         text = re.sub(r"\([^)]*(?:collective|singular|plural|and)[^)]*\)", "", text)
         for part in re.split(r",|/|\bor\b|;", text):
             part = part.strip(" .")
-            if not part or not _latin(part) or part.lower().startswith("note"):
+            if not part or not _latin(part.replace("(", "").replace(")", "")) or part.lower().startswith("note"):
                 continue
-            m = re.match(r"^(.*?)\((e?s)\)$", part)
-            if m:  # "Pole(s)" -> Pole, Poles
+            m = re.match(r"^(.*?)\((e?s|men|women)\)$", part)
+            if m and m.group(2) in {"men", "women"}:  # "Frenchman(men)" -> Frenchman, Frenchmen
+                base = m.group(1).strip()
+                forms += [base, base[: -len(m.group(2))] + m.group(2)]
+            elif m:  # "Pole(s)" -> Pole, Poles
                 forms += [m.group(1).strip(), m.group(1).strip() + m.group(2)]
             else:
                 forms.append(re.sub(r"\([^)]*\)", "", part).strip())
@@ -186,13 +189,16 @@ def iso3_of(entry: dict, short: str) -> str | None:
     if short in EXTRA_ISO3:
         return EXTRA_ISO3[short]
     tld = _text(entry.get("Communications", {}).get("Internet country code")).lower()
-    m = re.match(r"\.([a-z]{2})\b", tld)
+    m = re.search(r"(?:^|\s)\.([a-z]{2})\b", tld)
     if m:
         alpha2 = TLD_TO_ALPHA2.get(m.group(1), m.group(1).upper())
         country = pycountry.countries.get(alpha_2=alpha2)
         if country:
             return country.alpha_3
-    return None
+    try:  # no internet code given: the short name
+        return pycountry.countries.lookup(short).alpha_3
+    except LookupError:
+        return None
 
 
 def load_factbook() -> list[dict]:
@@ -207,7 +213,13 @@ def load_factbook() -> list[dict]:
     return out
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=KB_DIR, help="folder to write the two files to")
+    out_dir = parser.parse_args(argv).out
+    out_dir.mkdir(parents=True, exist_ok=True)
     hand = {}
     with open(KB_DIR / "countries.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -311,7 +323,7 @@ def main() -> int:
         owners = claims[form] if len(claims[form]) == 1 else sovereign_claims[form]
         return owners == {code} and hand.get(form, code) == code
 
-    with open(KB_DIR / "world_countries.csv", "w", encoding="utf-8", newline="") as fh:
+    with open(out_dir / "world_countries.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["code", "name", "aliases", "demonyms", "capitals"])
         for code in sorted(rows):
@@ -326,7 +338,7 @@ def main() -> int:
               "# people_past.yaml (curated, they win over this file) and rebuild.\n")
     body = yaml.safe_dump({"people": sorted(people.values(), key=lambda p: (p["country"], p["id"]))},
                           allow_unicode=True, sort_keys=False, default_flow_style=None, width=140)
-    (KB_DIR / "world_people.yaml").write_text(header + body, encoding="utf-8")
+    (out_dir / "world_people.yaml").write_text(header + body, encoding="utf-8")
     print(f"{len(rows)} countries, {len(people)} people", file=sys.stderr)
     return 0
 

@@ -66,7 +66,9 @@ class ActorTable:
 
         given = fields.pop("id", None)
         country = fields.get("country")
-        if not given and fields.get("kind") == "government" and country and not is_org_code(country):
+        kb = self.kb or load_kb()
+        if (not given and fields.get("kind") == "government" and country and not is_org_code(country)
+                and (kb.country_of(name) == country or name == kb.country_name(country))):
             given = f"kb:gov-{country.lower()}"
             existing = self.get(given)
             if existing is not None:
@@ -74,7 +76,7 @@ class ActorTable:
                 return existing
             fields.setdefault("sector", "GOV")
             fields.setdefault("kb_id", f"gov-{country.lower()}")
-        elif not given and is_non_actor(self.kb or load_kb(), name):
+        elif not given and is_non_actor(kb, name):
             return None
         actor = Actor(id=given or actor_id(name, fields.get("country")), name=name, **fields)
         actor = self.add(actor)

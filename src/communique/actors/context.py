@@ -112,12 +112,12 @@ def is_international(name: str) -> bool:
 
 
 def nearby_country(doc: Doc, kb: KnowledgeBase, start: int, end: int, organisation: bool) -> tuple[str, str] | None:
-    """A country stated right after a mention: ", of X" / "of X" / "from X" (and "in X" after an
+    """A country stated right after a mention: ", of X" / "of X" / "from X" / "for X" (and "in X" after an
     organisation: "the Court of Session in Scotland"). Returns (code, the words that gave it)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None
-    preps = {"of", "from"} | ({"in"} if organisation else set())
+    preps = {"of", "from", "for"} | ({"in"} if organisation else set())
     i = span.end
     if i < len(doc) and doc[i].text == ",":
         i += 1

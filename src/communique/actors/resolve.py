@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
-from communique.actors.context import fill_countries
+from communique.actors.context import article_country, fill_countries
 from communique.actors.filters import is_non_actor
 from communique.actors.kb import Hit, KnowledgeBase, Person, RoleEntry, fold, is_org_code, load_kb
 from communique.models import Actor, content_id
@@ -100,6 +100,11 @@ class Resolver:
         self.name_lengths: dict[str, int] = {}
         self.text_role: dict[str, str] = {}
         self.role_words = {w for key in kb.roles for w in key}
+        # "the embassy in Baghdad" is where the embassy is, not whose
+        self.located_institutions = {fold(w) for w in self.lex.get("located_institutions", [])}
+        self.government_words = {fold(w) for w in self.lex.get("government_words", [])}
+        self.institutions: dict[str, Actor] = {}  # head lemma -> the last institution actor of that kind
+        self._focus = None
 
     # ------------------------------------------------------------ helpers
 
@@ -472,10 +477,14 @@ class Resolver:
             name = span[:-1].text.removeprefix("the ").removeprefix("The ")
         sector = desc.entry.sector if desc.entry else None
         kind = "outlet" if sector == "MED" else "organisation"
-        aid = actor_id(name, desc.country)
+        tokens = [t for t in span]
+        ident = self._institution_id(tokens, desc, span.root) if desc.entry and desc.entry.kind == "institution" else None
+        aid = ident or actor_id(name, desc.country)
         actor = self.table.get(aid) or Actor(id=aid, name=name, country=desc.country, sector=sector, kind=kind)
         if actor.sector == "GOV" and is_org_code(actor.country):
             actor.sector = "IGO"
+        if ident:  # "the U.S. Embassy": a later "the embassy" is this one
+            self.institutions[fold(span.root.lemma_)] = actor
         return self._mention(actor, span)
 
     # ------------------------------------------------------------ passes
@@ -650,8 +659,21 @@ class Resolver:
             except Exception:
                 log.exception("actor resolution failed on %r", chunk.text)
 
+    def _government_modifier(self, chunk: SpacySpan) -> None:
+        """'against Chinese government encroachment': a country's government as a noun modifier."""
+        for tok in chunk:
+            if tok.i == chunk.root.i or tok.dep_ != "compound" or fold(tok.lemma_) not in self.government_words:
+                continue
+            if tok.i == 0 or self.covered[tok.i]:
+                continue
+            before = self.doc[tok.i - 1]
+            code = self._code_of_token(before)
+            if code and not is_org_code(code):
+                self._government(code, self.doc[before.i : tok.i + 1])
+
     def _description(self, chunk: SpacySpan) -> None:
         root = chunk.root
+        self._government_modifier(chunk)
         if root.pos_ not in {"NOUN", "PROPN"} or self.covered[root.i]:
             return
         tokens = [t for t in chunk if not t.is_space]
@@ -674,7 +696,8 @@ class Resolver:
             return
         plural = root.tag_ in {"NNS", "NNPS"}
         entry = desc.entry
-        if desc.country is None:  # "officials in Brussels", "residents of Kharkiv"
+        located = lemma in self.located_institutions
+        if desc.country is None and not located:  # "officials in Brussels", "residents of Kharkiv"
             for prep in root.rights:
                 if prep.dep_ == "prep" and fold(prep.text) in {"in", "from", "of"}:
                     objs = [c for c in prep.children if c.dep_ == "pobj"]
@@ -728,8 +751,15 @@ class Resolver:
                 role = f"former {role}"
         if plural and self._compound(chunk, tokens, sector, role, kind):
             return
+        if entry.kind == "institution" and self._institution(chunk, tokens, desc, root):
+            return
+        ident = self._institution_id(tokens, desc, root) if entry.kind == "institution" else None
         actor = self.table.ad_hoc(name, chunk.start_char, chunk.end_char, country=desc.country, sector=sector,
-                                  role=role, kind=kind)
+                                  role=role, kind=kind, **({"id": ident} if ident else {}))
+        if actor is None:
+            return
+        if ident:
+            self.institutions[fold(root.lemma_)] = actor
         for i in range(chunk.start, chunk.end):
             self.covered[i] = True
         if desc.gender:
@@ -740,6 +770,51 @@ class Resolver:
         """Countries for the actors the text names without one, from the words around them or the
         article's own country (see context.py)."""
         fill_countries(self.table, self.doc, self.kb)
+
+    def _bare_words(self, tokens: list[Token]) -> list[Token]:
+        """The words of a description other than determiners, possessives and country words."""
+        return [t for t in tokens if fold(t.text) not in {"a", "an", "the", "this", "that", "'s", "\u2019s"}
+                and t.tag_ not in {"PRP$", "POS"} and not self._code_of_token(t)
+                and fold(t.text) not in {"central", "national", "federal"}]
+
+    def _institution(self, chunk: SpacySpan, tokens: list[Token], desc: Descriptor, root: Token) -> bool:
+        """'the government', 'the U.S. government', 'their government': the country's one government
+        actor, from the text's country or else the article's own; 'the embassy' with no country: the
+        embassy the article named before."""
+        bare = self._bare_words(tokens)
+        if [fold(t.lemma_) for t in bare] != [fold(root.lemma_)]:
+            return False
+        lemma = fold(root.lemma_)
+        if lemma in self.government_words and root.tag_ not in {"NNS", "NNPS"}:
+            code, note = desc.country, None
+            if code is None:
+                focus = self.focus()
+                code, note = focus.code, focus.reason
+            if not code or is_org_code(code):
+                return False
+            actor = self._government(code, chunk)
+            if note and note not in actor.notes:
+                actor.notes.append(f"{note}: {chunk.text!r}")
+            return True
+        if desc.country is None and lemma in self.institutions:
+            self._mention(self.institutions[lemma], chunk)
+            return True
+        return False
+
+    def _institution_id(self, tokens: list[Token], desc: Descriptor, root: Token) -> str | None:
+        """One id per institution and country ("the U.S. Embassy" = "the American embassy")."""
+        if not desc.country:
+            return None
+        bare = [fold(t.lemma_) for t in self._bare_words(tokens)]
+        if bare != [fold(root.lemma_)]:
+            return None
+        return actor_id(f"{bare[-1]}", desc.country)
+
+    def focus(self):
+        """The article's own country (computed once, from the actors found so far)."""
+        if self._focus is None:
+            self._focus = article_country(self.doc, self.kb, self.table)
+        return self._focus
 
     def _compound(self, chunk: SpacySpan, tokens: list[Token], sector, role, kind) -> bool:
         """'Senior Hungarian and Romanian officials': one actor per country, each with the mention."""
