@@ -1,80 +1,46 @@
 """Actor resolution: spaCy entities, knowledge-base phrases and noun phrases -> canonical actors.
 
 Passes, in this order, over one article:
-1. names: KB phrase matches (people, organisations, outlets, countries, capitals, seats) and spaCy
-   PERSON / ORG / GPE entities become actors; the title before a name ("Chinese Foreign Minister")
-   and an appositive ("his Ukrainian counterpart, X" / "X, Ukraine's foreign minister") give role and
-   country; a counterpart takes the office of the person it is the counterpart of.
-2. short forms: a later "Wang" or "Kuleba" is matched against the article's people whatever its NER
-   label (or none).
-3. descriptions: noun phrases headed by a role or institution word ("U.S. officials", "a senior
-   Chinese diplomat", "the Ukrainian foreign minister") become group, person or institution actors,
-   or the KB office holder on the article's date.
-4. pronouns: "he"/"she" subjects go to the most recent compatible person (a subject first), "they"
-   to a group, "it" (subject of a speech verb) to an organisation; the pronoun gets a mention.
+1. names (here): KB phrase matches (people, organisations, outlets, countries, capitals, seats) and
+   spaCy PERSON / ORG / GPE entities become actors; the title before a name and an appositive
+   (titles.py) give role and country, and the text's modifier wins over a KB namesake; a
+   counterpart takes the office of the person it is the counterpart of.
+2. short forms (here): a later "Wang" or "Kuleba" is matched against the article's people whatever
+   its NER label (or none), before any KB person of that surname.
+3. descriptions (descriptions.py): noun phrases headed by a role or institution word.
+4. countries (context.py): actors still without a country get one from the words after a mention
+   or from the article's own country, with the reason in `notes`.
+5. pronouns (pronouns.py).
+Words that are never actors (filters.py, data in non_actors.yaml) are dropped on every path.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
-from communique.actors.context import article_country, fill_countries
+from communique.actors.context import fill_countries
+from communique.actors.descriptions import DescriptionsMixin
 from communique.actors.filters import is_non_actor
-from communique.actors.kb import Hit, KnowledgeBase, Person, RoleEntry, fold, is_org_code, load_kb
-from communique.models import Actor, content_id
+from communique.actors.kb import Hit, KnowledgeBase, Person, fold, is_org_code, load_kb
+from communique.actors.pronouns import SUBJECT_DEPS, PronounsMixin
+from communique.actors.records import Descriptor, Mention, actor_id
+from communique.actors.titles import TitlesMixin
+from communique.models import Actor
+
+__all__ = ["Resolver", "actor_id", "resolve"]
 
 log = logging.getLogger(__name__)
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 _CONTAINER_LABELS = {"PERSON", "ORG", "EVENT", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"}
-_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
-_POSSESSIVES = {"his", "her", "its", "their"}
-_PRONOUNS = {"he": "m", "she": "f", "they": "pl", "it": "it"}
 
 
-def actor_id(name: str, country: str | None = None) -> str:
-    """A deterministic id for an actor the KB does not know: a hash of its normalised name and country."""
-    return content_id(f"{name}|{country}" if country else name, "a-")
-
-
-@dataclass
-class Descriptor:
-    """What a title or description says about an actor."""
-
-    role: str | None = None
-    entry: RoleEntry | None = None
-    country: str | None = None
-    former: bool = False
-    deputy: bool = False
-    counterpart: bool = False
-    gender: str | None = None
-    tokens: list[Token] = field(default_factory=list)
-
-    def merge(self, other: "Descriptor") -> None:
-        for name in ("role", "entry", "country", "gender"):
-            if getattr(self, name) is None:
-                setattr(self, name, getattr(other, name))
-        self.former |= other.former
-        self.deputy |= other.deputy
-        self.counterpart |= other.counterpart
-
-
-@dataclass
-class _Mention:
-    start: int  # Doc char offsets
-    end: int
-    actor: Actor
-    subject: bool
-    sent: int
-
-
-class Resolver:
+class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
     """One article's resolution state."""
 
     def __init__(self, table, kb: KnowledgeBase):
@@ -96,7 +62,7 @@ class Resolver:
         self.people: list[Actor] = []  # person actors of this article, in order of first mention
         self.short_forms: dict[str, Actor] = {}  # surname / short form -> person
         self.gender: dict[str, str] = {}  # actor id -> m / f
-        self.mentions: list[_Mention] = []
+        self.mentions: list[Mention] = []
         self.name_lengths: dict[str, int] = {}
         self.text_role: dict[str, str] = {}
         self.role_words = {w for key in kb.roles for w in key}
@@ -114,7 +80,7 @@ class Resolver:
             if root.dep_ == "poss":
                 return False
             root = root.head
-        return root.dep_ in _SUBJECT_DEPS
+        return root.dep_ in SUBJECT_DEPS
 
     def _mention(self, actor: Actor, span: SpacySpan, subject: bool | None = None) -> Actor:
         actor = self.table.add(actor)
@@ -125,129 +91,10 @@ class Resolver:
         self.table.add_mention(actor, start, end)
         for i in range(span.start, span.end):
             self.covered[i] = True
-        self.mentions.append(_Mention(start, end, actor,
+        self.mentions.append(Mention(start, end, actor,
                                       self._is_subject(span) if subject is None else subject,
                                       span.sent.start if self.doc.has_annotation("SENT_START") else 0))
         return actor
-
-    def _code_of_token(self, token: Token) -> str | None:
-        text = token.text
-        if text in {"'s", "\u2019s"}:
-            return None
-        return self.kb.country_of(text)
-
-    def _country_in(self, tokens: list[Token]) -> str | None:
-        """A country named in a run of tokens: multiword names first, then single words."""
-        texts = [t.text for t in tokens]
-        n = len(texts)
-        for size in (4, 3, 2):
-            for i in range(n - size + 1):
-                code = self.kb.country_of(" ".join(texts[i : i + size]))
-                if code:
-                    return code
-        for t in tokens:
-            code = self._code_of_token(t)
-            if code:
-                return code
-            hits = self.kb.alias_hits.get(t.text) or []
-            for hit in hits:
-                if hit.type == "capital":
-                    return hit.key
-                if hit.type == "seat":
-                    return self.kb.seats[hit.key].country
-        return None
-
-    def _describe(self, tokens: list[Token]) -> Descriptor:
-        """Role, country, 'former', 'counterpart' and gender from the words of a title or description."""
-        desc = Descriptor(tokens=tokens)
-        words = [fold(t.text) for t in tokens]
-        lemmas = [fold(t.lemma_) for t in tokens]
-        n = len(words)
-        best = None  # (end, length, start, entry)
-        for i in range(n):
-            for size in range(min(self.kb.max_role_len, n - i), 0, -1):
-                for seq in (tuple(words[i : i + size]), tuple(words[i : i + size - 1]) + (lemmas[i + size - 1],)):
-                    entry = self.kb.role_entry(seq)
-                    if entry:
-                        cand = (i + size, size, i, entry)
-                        # the head of a description is its last role phrase; longer wins at the same end
-                        if best is None or (cand[0], cand[1]) > (best[0], best[1]):
-                            best = cand
-                        break
-                else:
-                    continue
-                break
-        if best:
-            _, size, start, entry = best
-            desc.entry, desc.role = entry, entry.role
-            before = words[max(0, start - 2) : start]
-            if entry.role and any(w in {"deputy", "vice"} for w in before) and not entry.role.startswith(("deputy", "vice")):
-                desc.role, desc.deputy = f"deputy {entry.role}", True
-        desc.former = any(w in self.former_words for w in words)
-        desc.counterpart = any(w in self.counterpart_words or l in self.counterpart_words for w, l in zip(words, lemmas))
-        desc.country = self._country_in(tokens)
-        for w in words:
-            g = self.honorific_gender.get(w) or self.role_gender.get(w)
-            if g in {"m", "f"}:
-                desc.gender = g
-        return desc
-
-    def _title_tokens(self, span: SpacySpan) -> list[Token]:
-        """The words before a name that belong to its title: 'Chinese Foreign Minister', 'Ukraine's
-        foreign minister', 'U.S. Secretary of State'."""
-        out: list[Token] = []
-        i = span.start - 1
-        while i >= 0 and len(out) < 10:
-            tok = self.doc[i]
-            low = fold(tok.text)
-            if tok.is_space or tok.text in {",", ";", ":", "(", ")", '"', "\u201c", "\u201d", "--", "\u2014"}:
-                break
-            if tok.pos_ in {"VERB", "AUX"} and low not in self.modifiers:
-                break
-            if tok.pos_ == "ADP" and low not in {"of", "for"}:
-                break
-            if tok.pos_ == "PRON" and low not in _POSSESSIVES:
-                break
-            if tok.sent.start != span.sent.start:
-                break
-            if tok.ent_type_ == "PERSON" or (low == "and" and i > 0 and self.doc[i - 1].ent_type_ == "PERSON"):
-                break  # another person's name: "Chancellor Merkel and British Prime Minister Johnson"
-            keep = (
-                tok.is_title or tok.is_upper or low in self.modifiers or self._code_of_token(tok)
-                or low in self.role_words or low in _POSSESSIVES
-                or tok.text in {"'s", "\u2019s", "-", "."}
-            )
-            if not keep:
-                break
-            out.insert(0, tok)
-            if low in _POSSESSIVES or tok.pos_ == "DET":
-                break
-            i -= 1
-        # a title ends in a role word: drop leading words of another noun phrase
-        return out
-
-    def _appositive(self, span: SpacySpan) -> list[Token]:
-        """The description set off by commas beside a name, either side."""
-        root = span.root
-        # "his Ukrainian counterpart, Dmytro Kuleba": the name is the appositive of the description
-        if root.dep_ == "appos" and root.head.i < span.start:
-            head = root.head
-            # "Speaking to AFP, the president of ..., X": the description, not the name it hangs on
-            between = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN" and head.i < c.i < span.start]
-            if head.pos_ == "PROPN" and between:
-                head = between[-1]
-            # with its own modifiers up to the name: "the president of the Tunisian League ..., X"
-            end = span.start if span.start - head.i <= 12 else head.i + 1
-            return [t for t in self.doc[head.left_edge.i : end] if not t.is_punct]
-        # "Dmytro Kuleba, Ukraine's foreign minister, said": the description is the appositive of the name
-        for child in root.children:
-            if child.dep_ == "appos" and child.i >= span.end:
-                right = child.i
-                for t in child.rights:
-                    if t.dep_ in {"prep", "compound", "amod"} and t.i <= child.i + 4:
-                        right = t.right_edge.i
-                return [t for t in self.doc[child.left_edge.i : right + 1]]
-        return []
 
     # ------------------------------------------------------------ actors
 
@@ -335,32 +182,6 @@ class Resolver:
                 actor.aliases.append(actor.name)
             actor.name = surface
             self.name_lengths[actor.id] = len(surface)
-
-    def _anchor_role(self, before: int, sent_start: int) -> tuple[str | None, Actor | None]:
-        """The office of the person a 'counterpart' is the counterpart of: the last person with a role
-        earlier in the sentence, a subject first."""
-        cands = [m for m in self.mentions if m.start < before and m.sent == sent_start and m.actor.kind == "person" and m.actor.role]
-        for m in reversed(cands):
-            if m.subject:
-                return m.actor.role, m.actor
-        return (cands[-1].actor.role, cands[-1].actor) if cands else (None, None)
-
-    def _describe_name(self, span: SpacySpan) -> Descriptor:
-        title = self._title_tokens(span)
-        desc = self._describe(title) if title else Descriptor()
-        appos = self._appositive(span)
-        if appos:
-            desc.merge(self._describe(appos))
-            for t in appos:
-                self.covered[t.i] = True
-        for t in title:
-            self.covered[t.i] = True
-        if desc.counterpart:
-            role, _ = self._anchor_role(span.start_char, span.sent.start)
-            if role and (desc.role is None or (desc.entry and desc.entry.generic)):
-                desc.role = role.removeprefix("former ")
-                desc.entry = next((e for e in self.kb.roles.values() if e.role == desc.role), None)
-        return desc
 
     def _person(self, span: SpacySpan, person: Person | None) -> Actor:
         surface = span.text
@@ -651,240 +472,10 @@ class Resolver:
                     break
             i += 1
 
-    def descriptions(self) -> None:
-        """Noun phrases headed by a role or institution word, with no name of their own."""
-        for chunk in self.doc.noun_chunks:
-            try:
-                self._description(chunk)
-            except Exception:
-                log.exception("actor resolution failed on %r", chunk.text)
-
-    def _government_modifier(self, chunk: SpacySpan) -> None:
-        """'against Chinese government encroachment': a country's government as a noun modifier."""
-        for tok in chunk:
-            if tok.i == chunk.root.i or tok.dep_ != "compound" or fold(tok.lemma_) not in self.government_words:
-                continue
-            if tok.i == 0 or self.covered[tok.i]:
-                continue
-            before = self.doc[tok.i - 1]
-            code = self._code_of_token(before)
-            if code and not is_org_code(code):
-                self._government(code, self.doc[before.i : tok.i + 1])
-
-    def _description(self, chunk: SpacySpan) -> None:
-        root = chunk.root
-        self._government_modifier(chunk)
-        if root.pos_ not in {"NOUN", "PROPN"} or self.covered[root.i]:
-            return
-        tokens = [t for t in chunk if not t.is_space]
-        desc = self._describe(tokens)
-        last = fold(root.text)
-        lemma = fold(root.lemma_)
-        if last in self.counterpart_words or lemma in self.counterpart_words:
-            # "his Ukrainian counterpart": the office of the person it is the counterpart of
-            role, _ = self._anchor_role(chunk.start_char, chunk.sent.start)
-            if not role:
-                return
-            desc.role = role.removeprefix("former ")
-            desc.entry = next((e for e in self.kb.roles.values() if e.role == desc.role), None) or RoleEntry(desc.role, "GOV")
-        elif desc.entry is None:
-            return
-        # the role phrase must end at the head noun ("officials"), not sit inside a modifier
-        elif not any(key[-1] in {last, lemma} for key in self.kb.roles if self.kb.roles[key] is desc.entry):
-            return
-        if any(self.covered[t.i] for t in tokens if t.i != root.i and t.ent_type_ in {"PERSON", "ORG"}):
-            return
-        plural = root.tag_ in {"NNS", "NNPS"}
-        entry = desc.entry
-        located = lemma in self.located_institutions
-        if desc.country is None and not located:  # "officials in Brussels", "residents of Kharkiv"
-            for prep in root.rights:
-                if prep.dep_ == "prep" and fold(prep.text) in {"in", "from", "of"}:
-                    objs = [c for c in prep.children if c.dep_ == "pobj"]
-                    if objs:
-                        obj = objs[0]
-                        desc.country = self._country_in([t for t in self.doc[obj.left_edge.i : obj.i + 1]])
-        # an office held by one person: the KB holder on the article's date, or the article's own holder
-        if entry.single and not plural and not desc.former and desc.role and not desc.deputy:
-            holder = None
-            definite = any(fold(t.text) in {"the", "his", "her", "its", "their"} or t.tag_ == "POS" or self._code_of_token(t) for t in tokens)
-            if desc.country and definite:
-                person = self.kb.incumbent(desc.country, desc.role, self.day)
-                if person is not None:
-                    known = self.table.get(f"kb:{person.id}")
-                    holder = self._kb_person_actor(person, desc, known.name if known else person.name)
-                    self._register_person(holder, holder.name, person)
-            elif definite and not desc.country:
-                holder = next((a for a in reversed(self.people) if a.role == desc.role), None)
-            if holder is not None:
-                self._mention(holder, chunk)
-                return
-        if desc.counterpart and not desc.role:
-            role, _ = self._anchor_role(chunk.start_char, chunk.sent.start)
-            if role and desc.country and not plural:
-                person = self.kb.incumbent(desc.country, role.removeprefix("former "), self.day)
-                if person is not None:
-                    holder = self._kb_person_actor(person, Descriptor(role=role, country=desc.country), person.name)
-                    self._register_person(holder, holder.name, person)
-                    self._mention(holder, chunk)
-                    return
-            desc.role = role
-        words = [t for t in tokens if fold(t.text) not in {"a", "an", "the", "some", "several", "many", "two", "three", "other"}
-                 and t.tag_ != "PRP$"]
-        if not words:
-            return
-        name = self.doc[words[0].i : words[-1].i + 1].text
-        if is_non_actor(self.kb, name, root.text):
-            return
-        sector = entry.sector
-        if sector == "GOV" and is_org_code(desc.country):
-            sector = "IGO"
-        if entry.kind == "institution":
-            kind = "government" if sector == "GOV" and desc.country and not is_org_code(desc.country) else "organisation"
-            if sector == "MED":
-                kind = "outlet"
-            role = None
-        else:
-            kind = "group" if plural else "person"
-            role = desc.role
-            if role and desc.former and not role.startswith("former"):
-                role = f"former {role}"
-        if plural and self._compound(chunk, tokens, sector, role, kind):
-            return
-        if entry.kind == "institution" and self._institution(chunk, tokens, desc, root):
-            return
-        ident = self._institution_id(tokens, desc, root) if entry.kind == "institution" else None
-        actor = self.table.ad_hoc(name, chunk.start_char, chunk.end_char, country=desc.country, sector=sector,
-                                  role=role, kind=kind, **({"id": ident} if ident else {}))
-        if actor is None:
-            return
-        if ident:
-            self.institutions[fold(root.lemma_)] = actor
-        for i in range(chunk.start, chunk.end):
-            self.covered[i] = True
-        if desc.gender:
-            self.gender.setdefault(actor.id, desc.gender)
-        self.mentions.append(_Mention(chunk.start_char, chunk.end_char, actor, self._is_subject(chunk), chunk.sent.start))
-
     def countries(self) -> None:
         """Countries for the actors the text names without one, from the words around them or the
         article's own country (see context.py)."""
         fill_countries(self.table, self.doc, self.kb)
-
-    def _bare_words(self, tokens: list[Token]) -> list[Token]:
-        """The words of a description other than determiners, possessives and country words."""
-        return [t for t in tokens if fold(t.text) not in {"a", "an", "the", "this", "that", "'s", "\u2019s"}
-                and t.tag_ not in {"PRP$", "POS"} and not self._code_of_token(t)
-                and fold(t.text) not in {"central", "national", "federal"}]
-
-    def _institution(self, chunk: SpacySpan, tokens: list[Token], desc: Descriptor, root: Token) -> bool:
-        """'the government', 'the U.S. government', 'their government': the country's one government
-        actor, from the text's country or else the article's own; 'the embassy' with no country: the
-        embassy the article named before."""
-        bare = self._bare_words(tokens)
-        if [fold(t.lemma_) for t in bare] != [fold(root.lemma_)]:
-            return False
-        lemma = fold(root.lemma_)
-        if lemma in self.government_words and root.tag_ not in {"NNS", "NNPS"}:
-            code, note = desc.country, None
-            if code is None:
-                focus = self.focus()
-                code, note = focus.code, focus.reason
-            if not code or is_org_code(code):
-                return False
-            actor = self._government(code, chunk)
-            if note and note not in actor.notes:
-                actor.notes.append(f"{note}: {chunk.text!r}")
-            return True
-        if desc.country is None and lemma in self.institutions:
-            self._mention(self.institutions[lemma], chunk)
-            return True
-        return False
-
-    def _institution_id(self, tokens: list[Token], desc: Descriptor, root: Token) -> str | None:
-        """One id per institution and country ("the U.S. Embassy" = "the American embassy")."""
-        if not desc.country:
-            return None
-        bare = [fold(t.lemma_) for t in self._bare_words(tokens)]
-        if bare != [fold(root.lemma_)]:
-            return None
-        return actor_id(f"{bare[-1]}", desc.country)
-
-    def focus(self):
-        """The article's own country (computed once, from the actors found so far)."""
-        if self._focus is None:
-            self._focus = article_country(self.doc, self.kb, self.table)
-        return self._focus
-
-    def _compound(self, chunk: SpacySpan, tokens: list[Token], sector, role, kind) -> bool:
-        """'Senior Hungarian and Romanian officials': one actor per country, each with the mention."""
-        named = [(t, self._code_of_token(t)) for t in tokens if t.i != chunk.root.i]
-        named = [(t, code) for t, code in named if code]
-        codes = list(dict.fromkeys(code for _, code in named))
-        if len(codes) < 2 or not any(fold(t.text) in {"and", ",", "or"} for t in tokens):
-            return False
-        head = self.doc[chunk.root.i : chunk.end].text
-        for tok, code in named:
-            if code not in codes:
-                continue
-            codes.remove(code)
-            fields = {"country": code, "sector": "IGO" if sector == "GOV" and is_org_code(code) else sector,
-                      "role": role, "kind": kind}
-            actor = self.table.ad_hoc(f"{tok.text} {head}", chunk.start_char, chunk.end_char, **fields)
-            if actor is not None:
-                self.mentions.append(_Mention(chunk.start_char, chunk.end_char, actor, self._is_subject(chunk),
-                                              chunk.sent.start))
-        for i in range(chunk.start, chunk.end):
-            self.covered[i] = True
-        return True
-
-    def pronouns(self) -> None:
-        self.mentions.sort(key=lambda m: m.start)
-        for tok in self.doc:
-            kind = _PRONOUNS.get(tok.lower_)
-            if kind is None or tok.dep_ not in _SUBJECT_DEPS:
-                continue
-            if kind == "it" and fold(tok.head.lemma_) not in self.speech_verbs:
-                continue
-            actor = self._antecedent(tok, kind)
-            if actor is None:
-                continue
-            self.table.add_mention(actor, tok.idx, tok.idx + len(tok.text))
-            mention = _Mention(tok.idx, tok.idx + len(tok.text), actor, True, tok.sent.start)
-            # keep the list ordered: later pronouns see this one
-            pos = next((k for k, m in enumerate(self.mentions) if m.start > tok.idx), len(self.mentions))
-            self.mentions.insert(pos, mention)
-
-    def _compatible(self, actor: Actor, kind: str) -> bool:
-        if kind in {"m", "f"}:
-            if actor.kind != "person":
-                return False
-            known = self.gender.get(actor.id)
-            return known is None or known == kind
-        if kind == "pl":
-            return actor.kind in {"group", "government"} or (actor.kind == "organisation" and False)
-        return actor.kind in {"organisation", "government", "outlet"}
-
-    def _antecedent(self, tok: Token, kind: str) -> Actor | None:
-        sents = list(self.doc.sents) if self.doc.has_annotation("SENT_START") else []
-        sent_starts = [s.start for s in sents]
-        here = tok.sent.start
-        try:
-            k = sent_starts.index(here)
-        except ValueError:
-            k = 0
-        window_start = sent_starts[max(0, k - 3)] if sent_starts else 0
-        earlier = [m for m in self.mentions if m.start < tok.idx and m.sent >= window_start
-                   and self._compatible(m.actor, kind)]
-        if not earlier:
-            return None
-        same = [m for m in earlier if m.sent == here]
-        for pool in (same, earlier):
-            subjects = [m for m in pool if m.subject]
-            if subjects:
-                return subjects[-1].actor
-        return earlier[-1].actor
-
 
 def resolve(table, kb: KnowledgeBase | None = None):
     """Fill an ActorTable for its article; never raises on odd input."""
