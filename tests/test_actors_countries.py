@@ -172,3 +172,24 @@ def test_platforms_and_abstract_nouns_never_become_actors(resolve):
     assert not got & {"instagram", "twitter", "criticism", "the criticism"}
     assert table.ad_hoc("Instagram", 0, 5) is None
     assert table.ad_hoc("the criticism", 0, 5) is None
+
+
+def test_bare_single_office_is_the_holder_in_the_articles_country(resolve):
+    text = ("London - Judges in London ruled against the Prime Minister on Tuesday. Crowds gathered in "
+            "London and Manchester, and British lawmakers objected.")
+    table = resolve(text, published=date(2019, 9, 24))
+    actor = at(table, text, "the Prime Minister")
+    assert actor.id == "kb:boris-johnson"
+    assert any("context" in note for note in actor.notes)
+    # two years later the same words mean his successor
+    later = resolve(text, published=date(2023, 1, 10))
+    assert at(later, text, "the Prime Minister").id == "kb:rishi-sunak"
+
+
+def test_bare_government_takes_the_articles_country_with_a_note(resolve):
+    text = ("Harare, Zimbabwe - Zimbabwean police dispersed crowds in Harare and Bulawayo on Monday. "
+            "Critics said the government had ignored the Zimbabwean courts.")
+    table = resolve(text)
+    actor = at(table, text, "the government")
+    assert actor.id == "kb:gov-zwe"
+    assert any("context" in note for note in actor.notes)

@@ -92,6 +92,8 @@ class DescriptionsMixin:
                     self._register_person(holder, holder.name, person)
             elif definite and not desc.country:
                 holder = next((a for a in reversed(self.people) if a.role == desc.role), None)
+                if holder is None:  # "the Prime Minister" in a story about Britain
+                    holder = self._context_holder(desc)
             if holder is not None:
                 self._mention(holder, chunk)
                 return
@@ -141,6 +143,22 @@ class DescriptionsMixin:
         if desc.gender:
             self.gender.setdefault(actor.id, desc.gender)
         self.mentions.append(Mention(chunk.start_char, chunk.end_char, actor, self._is_subject(chunk), chunk.sent.start))
+
+    def _context_holder(self, desc: Descriptor):
+        """The KB holder of a single office in the article's own country on its date, noted as such."""
+        focus = self.focus()
+        if not focus.code:
+            return None
+        person = self.kb.incumbent(focus.code, desc.role, self.day)
+        if person is None:
+            return None
+        known = self.table.get(f"kb:{person.id}")
+        holder = self._kb_person_actor(person, desc, known.name if known else person.name)
+        self._register_person(holder, holder.name, person)
+        note = f"{desc.role} of {focus.code}: {focus.reason}"
+        if note not in holder.notes:
+            holder.notes.append(note)
+        return holder
 
     def _bare_words(self, tokens: list[Token]) -> list[Token]:
         """The words of a description other than determiners, possessives and country words."""
