@@ -20,6 +20,7 @@ class ActorTable:
 
     annotated: AnnotatedDoc
     actors: list[Actor] = field(default_factory=list)
+    kb: object = None  # the KnowledgeBase the table was resolved with
     # (doc_start, doc_end, actor id), kept sorted by start
     _mentions: list[tuple[int, int, str]] = field(default_factory=list)
     _by_id: dict[str, Actor] = field(default_factory=dict)
@@ -54,12 +55,29 @@ class ActorTable:
     def mentions(self) -> list[tuple[int, int, Actor]]:
         return [(s, e, self._by_id[a]) for s, e, a in self._mentions]
 
-    def ad_hoc(self, name: str, doc_start: int, doc_end: int, **fields) -> Actor:
+    def ad_hoc(self, name: str, doc_start: int, doc_end: int, **fields) -> Actor | None:
         """An actor for a span no resolver claimed ("sources", "a senior diplomat"): one per name and
-        country (the id hashes both; pass `id=` to choose it)."""
+        country (the id hashes both; pass `id=` to choose it). None for words that are not actors
+        ("Instagram", "criticism", "which", a text fragment). A government of a country is the
+        country's one government actor (`kb:gov-xxx`), whatever the name it was asked for."""
+        from communique.actors.filters import is_non_actor
+        from communique.actors.kb import is_org_code, load_kb
         from communique.actors.resolve import actor_id
 
         given = fields.pop("id", None)
+        country = fields.get("country")
+        kb = self.kb or load_kb()
+        if (not given and fields.get("kind") == "government" and country and not is_org_code(country)
+                and (kb.country_of(name) == country or name == kb.country_name(country))):
+            given = f"kb:gov-{country.lower()}"
+            existing = self.get(given)
+            if existing is not None:
+                self.add_mention(existing, doc_start, doc_end)
+                return existing
+            fields.setdefault("sector", "GOV")
+            fields.setdefault("kb_id", f"gov-{country.lower()}")
+        elif not given and is_non_actor(kb, name):
+            return None
         actor = Actor(id=given or actor_id(name, fields.get("country")), name=name, **fields)
         actor = self.add(actor)
         self.add_mention(actor, doc_start, doc_end)
@@ -71,5 +89,5 @@ def resolve_actors(annotated: AnnotatedDoc, kb=None) -> ActorTable:
     pronoun subjects), resolved against the knowledge base on the article's publication date."""
     from communique.actors.resolve import resolve
 
-    table = ActorTable(annotated)
+    table = ActorTable(annotated, kb=kb)
     return resolve(table, kb)

@@ -413,7 +413,9 @@ class KnowledgeBase:
 def _load(extra: tuple[str, ...]) -> KnowledgeBase:
     kb = KnowledgeBase()
     shipped = _shipped_dir()
-    for name in ("countries.csv", "regions.csv", "people.yaml", "organisations.yaml", "outlets.yaml", "roles.yaml"):
+    # generated world files first: the hand-written ones merge over them (same code / id wins)
+    for name in ("world_countries.csv", "countries.csv", "regions.csv", "world_people.yaml", "people.yaml",
+                 "people_past.yaml", "organisations.yaml", "outlets.yaml", "roles.yaml", "non_actors.yaml"):
         resource = shipped / name
         try:
             text = resource.read_text(encoding="utf-8")

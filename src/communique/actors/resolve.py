@@ -1,78 +1,46 @@
 """Actor resolution: spaCy entities, knowledge-base phrases and noun phrases -> canonical actors.
 
 Passes, in this order, over one article:
-1. names: KB phrase matches (people, organisations, outlets, countries, capitals, seats) and spaCy
-   PERSON / ORG / GPE entities become actors; the title before a name ("Chinese Foreign Minister")
-   and an appositive ("his Ukrainian counterpart, X" / "X, Ukraine's foreign minister") give role and
-   country; a counterpart takes the office of the person it is the counterpart of.
-2. short forms: a later "Wang" or "Kuleba" is matched against the article's people whatever its NER
-   label (or none).
-3. descriptions: noun phrases headed by a role or institution word ("U.S. officials", "a senior
-   Chinese diplomat", "the Ukrainian foreign minister") become group, person or institution actors,
-   or the KB office holder on the article's date.
-4. pronouns: "he"/"she" subjects go to the most recent compatible person (a subject first), "they"
-   to a group, "it" (subject of a speech verb) to an organisation; the pronoun gets a mention.
+1. names (here): KB phrase matches (people, organisations, outlets, countries, capitals, seats) and
+   spaCy PERSON / ORG / GPE entities become actors; the title before a name and an appositive
+   (titles.py) give role and country, and the text's modifier wins over a KB namesake; a
+   counterpart takes the office of the person it is the counterpart of.
+2. short forms (here): a later "Wang" or "Kuleba" is matched against the article's people whatever
+   its NER label (or none), before any KB person of that surname.
+3. descriptions (descriptions.py): noun phrases headed by a role or institution word.
+4. countries (context.py): actors still without a country get one from the words after a mention
+   or from the article's own country, with the reason in `notes`.
+5. pronouns (pronouns.py).
+Words that are never actors (filters.py, data in non_actors.yaml) are dropped on every path.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
-from communique.actors.kb import Hit, KnowledgeBase, Person, RoleEntry, fold, is_org_code, load_kb
-from communique.models import Actor, content_id
+from communique.actors.context import fill_countries
+from communique.actors.descriptions import DescriptionsMixin
+from communique.actors.filters import is_non_actor
+from communique.actors.kb import Hit, KnowledgeBase, Person, fold, is_org_code, load_kb
+from communique.actors.pronouns import SUBJECT_DEPS, PronounsMixin
+from communique.actors.records import Descriptor, Mention, actor_id
+from communique.actors.titles import TitlesMixin
+from communique.models import Actor
+
+__all__ = ["Resolver", "actor_id", "resolve"]
 
 log = logging.getLogger(__name__)
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC"}
 _CONTAINER_LABELS = {"PERSON", "ORG", "EVENT", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"}
-_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
-_POSSESSIVES = {"his", "her", "its", "their"}
-_PRONOUNS = {"he": "m", "she": "f", "they": "pl", "it": "it"}
 
 
-def actor_id(name: str, country: str | None = None) -> str:
-    """A deterministic id for an actor the KB does not know: a hash of its normalised name and country."""
-    return content_id(f"{name}|{country}" if country else name, "a-")
-
-
-@dataclass
-class Descriptor:
-    """What a title or description says about an actor."""
-
-    role: str | None = None
-    entry: RoleEntry | None = None
-    country: str | None = None
-    former: bool = False
-    deputy: bool = False
-    counterpart: bool = False
-    gender: str | None = None
-    tokens: list[Token] = field(default_factory=list)
-
-    def merge(self, other: "Descriptor") -> None:
-        for name in ("role", "entry", "country", "gender"):
-            if getattr(self, name) is None:
-                setattr(self, name, getattr(other, name))
-        self.former |= other.former
-        self.deputy |= other.deputy
-        self.counterpart |= other.counterpart
-
-
-@dataclass
-class _Mention:
-    start: int  # Doc char offsets
-    end: int
-    actor: Actor
-    subject: bool
-    sent: int
-
-
-class Resolver:
+class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
     """One article's resolution state."""
 
     def __init__(self, table, kb: KnowledgeBase):
@@ -94,10 +62,15 @@ class Resolver:
         self.people: list[Actor] = []  # person actors of this article, in order of first mention
         self.short_forms: dict[str, Actor] = {}  # surname / short form -> person
         self.gender: dict[str, str] = {}  # actor id -> m / f
-        self.mentions: list[_Mention] = []
+        self.mentions: list[Mention] = []
         self.name_lengths: dict[str, int] = {}
         self.text_role: dict[str, str] = {}
         self.role_words = {w for key in kb.roles for w in key}
+        # "the embassy in Baghdad" is where the embassy is, not whose
+        self.located_institutions = {fold(w) for w in self.lex.get("located_institutions", [])}
+        self.government_words = {fold(w) for w in self.lex.get("government_words", [])}
+        self.institutions: dict[str, Actor] = {}  # head lemma -> the last institution actor of that kind
+        self._focus = None
 
     # ------------------------------------------------------------ helpers
 
@@ -107,7 +80,7 @@ class Resolver:
             if root.dep_ == "poss":
                 return False
             root = root.head
-        return root.dep_ in _SUBJECT_DEPS
+        return root.dep_ in SUBJECT_DEPS
 
     def _mention(self, actor: Actor, span: SpacySpan, subject: bool | None = None) -> Actor:
         actor = self.table.add(actor)
@@ -118,121 +91,10 @@ class Resolver:
         self.table.add_mention(actor, start, end)
         for i in range(span.start, span.end):
             self.covered[i] = True
-        self.mentions.append(_Mention(start, end, actor,
+        self.mentions.append(Mention(start, end, actor,
                                       self._is_subject(span) if subject is None else subject,
                                       span.sent.start if self.doc.has_annotation("SENT_START") else 0))
         return actor
-
-    def _code_of_token(self, token: Token) -> str | None:
-        text = token.text
-        if text in {"'s", "\u2019s"}:
-            return None
-        return self.kb.country_of(text)
-
-    def _country_in(self, tokens: list[Token]) -> str | None:
-        """A country named in a run of tokens: multiword names first, then single words."""
-        texts = [t.text for t in tokens]
-        n = len(texts)
-        for size in (4, 3, 2):
-            for i in range(n - size + 1):
-                code = self.kb.country_of(" ".join(texts[i : i + size]))
-                if code:
-                    return code
-        for t in tokens:
-            code = self._code_of_token(t)
-            if code:
-                return code
-            hits = self.kb.alias_hits.get(t.text) or []
-            for hit in hits:
-                if hit.type == "capital":
-                    return hit.key
-                if hit.type == "seat":
-                    return self.kb.seats[hit.key].country
-        return None
-
-    def _describe(self, tokens: list[Token]) -> Descriptor:
-        """Role, country, 'former', 'counterpart' and gender from the words of a title or description."""
-        desc = Descriptor(tokens=tokens)
-        words = [fold(t.text) for t in tokens]
-        lemmas = [fold(t.lemma_) for t in tokens]
-        n = len(words)
-        best = None  # (end, length, start, entry)
-        for i in range(n):
-            for size in range(min(self.kb.max_role_len, n - i), 0, -1):
-                for seq in (tuple(words[i : i + size]), tuple(words[i : i + size - 1]) + (lemmas[i + size - 1],)):
-                    entry = self.kb.role_entry(seq)
-                    if entry:
-                        cand = (i + size, size, i, entry)
-                        # the head of a description is its last role phrase; longer wins at the same end
-                        if best is None or (cand[0], cand[1]) > (best[0], best[1]):
-                            best = cand
-                        break
-                else:
-                    continue
-                break
-        if best:
-            _, size, start, entry = best
-            desc.entry, desc.role = entry, entry.role
-            before = words[max(0, start - 2) : start]
-            if entry.role and any(w in {"deputy", "vice"} for w in before) and not entry.role.startswith(("deputy", "vice")):
-                desc.role, desc.deputy = f"deputy {entry.role}", True
-        desc.former = any(w in self.former_words for w in words)
-        desc.counterpart = any(w in self.counterpart_words or l in self.counterpart_words for w, l in zip(words, lemmas))
-        desc.country = self._country_in(tokens)
-        for w in words:
-            g = self.honorific_gender.get(w) or self.role_gender.get(w)
-            if g in {"m", "f"}:
-                desc.gender = g
-        return desc
-
-    def _title_tokens(self, span: SpacySpan) -> list[Token]:
-        """The words before a name that belong to its title: 'Chinese Foreign Minister', 'Ukraine's
-        foreign minister', 'U.S. Secretary of State'."""
-        out: list[Token] = []
-        i = span.start - 1
-        while i >= 0 and len(out) < 10:
-            tok = self.doc[i]
-            low = fold(tok.text)
-            if tok.is_space or tok.text in {",", ";", ":", "(", ")", '"', "\u201c", "\u201d", "--", "\u2014"}:
-                break
-            if tok.pos_ in {"VERB", "AUX"} and low not in self.modifiers:
-                break
-            if tok.pos_ == "ADP" and low not in {"of", "for"}:
-                break
-            if tok.pos_ == "PRON" and low not in _POSSESSIVES:
-                break
-            if tok.sent.start != span.sent.start:
-                break
-            keep = (
-                tok.is_title or tok.is_upper or low in self.modifiers or self._code_of_token(tok)
-                or low in self.role_words or low in _POSSESSIVES
-                or tok.text in {"'s", "\u2019s", "-", "."}
-            )
-            if not keep:
-                break
-            out.insert(0, tok)
-            if low in _POSSESSIVES or tok.pos_ == "DET":
-                break
-            i -= 1
-        # a title ends in a role word: drop leading words of another noun phrase
-        return out
-
-    def _appositive(self, span: SpacySpan) -> list[Token]:
-        """The description set off by commas beside a name, either side."""
-        root = span.root
-        # "his Ukrainian counterpart, Dmytro Kuleba": the name is the appositive of the description
-        if root.dep_ == "appos" and root.head.i < span.start:
-            head = root.head
-            return [t for t in self.doc[head.left_edge.i : head.i + 1]]
-        # "Dmytro Kuleba, Ukraine's foreign minister, said": the description is the appositive of the name
-        for child in root.children:
-            if child.dep_ == "appos" and child.i >= span.end:
-                right = child.i
-                for t in child.rights:
-                    if t.dep_ in {"prep", "compound", "amod"} and t.i <= child.i + 4:
-                        right = t.right_edge.i
-                return [t for t in self.doc[child.left_edge.i : right + 1]]
-        return []
 
     # ------------------------------------------------------------ actors
 
@@ -321,32 +183,6 @@ class Resolver:
             actor.name = surface
             self.name_lengths[actor.id] = len(surface)
 
-    def _anchor_role(self, before: int, sent_start: int) -> tuple[str | None, Actor | None]:
-        """The office of the person a 'counterpart' is the counterpart of: the last person with a role
-        earlier in the sentence, a subject first."""
-        cands = [m for m in self.mentions if m.start < before and m.sent == sent_start and m.actor.kind == "person" and m.actor.role]
-        for m in reversed(cands):
-            if m.subject:
-                return m.actor.role, m.actor
-        return (cands[-1].actor.role, cands[-1].actor) if cands else (None, None)
-
-    def _describe_name(self, span: SpacySpan) -> Descriptor:
-        title = self._title_tokens(span)
-        desc = self._describe(title) if title else Descriptor()
-        appos = self._appositive(span)
-        if appos:
-            desc.merge(self._describe(appos))
-            for t in appos:
-                self.covered[t.i] = True
-        for t in title:
-            self.covered[t.i] = True
-        if desc.counterpart:
-            role, _ = self._anchor_role(span.start_char, span.sent.start)
-            if role and (desc.role is None or (desc.entry and desc.entry.generic)):
-                desc.role = role.removeprefix("former ")
-                desc.entry = next((e for e in self.kb.roles.values() if e.role == desc.role), None)
-        return desc
-
     def _person(self, span: SpacySpan, person: Person | None) -> Actor:
         surface = span.text
         if span[-1].text in {"'s", "\u2019s"}:
@@ -372,9 +208,30 @@ class Resolver:
             self._apply_text(actor, desc)
             if actor.sector is None and desc.entry:
                 actor.sector = desc.entry.sector
+        elif self._foreign_to(person, desc):
+            # the modifier in the text wins: "British Prime Minister X" is not a namesake of another country
+            return self._person_from_text(span, surface, desc)
         else:
             actor = self._kb_person_actor(person, desc, surface)
         self._register_person(actor, surface, person)
+        return self._mention(actor, span)
+
+    @staticmethod
+    def _foreign_to(person: Person, desc: Descriptor) -> bool:
+        """The text's title names a country the KB person never served (and not as a counterpart)."""
+        if not desc.country or desc.counterpart:
+            return False
+        return desc.country != person.country and all(t.country != desc.country for t in person.terms)
+
+    def _person_from_text(self, span: SpacySpan, surface: str, desc: Descriptor) -> Actor:
+        aid = actor_id(surface, desc.country)
+        actor = self.table.get(aid) or Actor(id=aid, name=surface, country=desc.country, kind="person")
+        self.table.add(actor)
+        self._apply_text(actor, desc)
+        if actor.sector is None and desc.entry:
+            actor.sector = desc.entry.sector
+        actor.notes.append(f"the text's title gives {desc.country}; not the knowledge base's namesake")
+        self._register_person(actor, surface, None)
         return self._mention(actor, span)
 
     def _known_by_tokens(self, surface: str) -> Actor | None:
@@ -441,10 +298,14 @@ class Resolver:
             name = span[:-1].text.removeprefix("the ").removeprefix("The ")
         sector = desc.entry.sector if desc.entry else None
         kind = "outlet" if sector == "MED" else "organisation"
-        aid = actor_id(name, desc.country)
+        tokens = [t for t in span]
+        ident = self._institution_id(tokens, desc, span.root) if desc.entry and desc.entry.kind == "institution" else None
+        aid = ident or actor_id(name, desc.country)
         actor = self.table.get(aid) or Actor(id=aid, name=name, country=desc.country, sector=sector, kind=kind)
         if actor.sector == "GOV" and is_org_code(actor.country):
             actor.sector = "IGO"
+        if ident:  # "the U.S. Embassy": a later "the embassy" is this one
+            self.institutions[fold(span.root.lemma_)] = actor
         return self._mention(actor, span)
 
     # ------------------------------------------------------------ passes
@@ -466,6 +327,8 @@ class Resolver:
                               and (e.end - e.start) > (span.end - span.start)), None)
             if container is not None and place and container.label_ in _CONTAINER_LABELS:
                 continue  # "the Beijing Olympics", "Chad Smith"
+            if container is not None and container.label_ == "PERSON" and self._other_person(hits, container):
+                continue  # "spokesman Ivan Lavrov" is not Sergei Lavrov
             if any(e.label_ in {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"} and e.start <= span.start and span.end <= e.end for e in doc.ents):
                 continue
             kept.append((span, hits))
@@ -494,10 +357,26 @@ class Resolver:
         for span, hits in items:
             if any(self.covered[i] for i in range(span.start, span.end)) and hits is None:
                 continue
+            if hits is None and is_non_actor(self.kb, span.text):
+                continue  # "Instagram", "UTC", "Brexit"
             try:
                 self._resolve_name(span, hits)
             except Exception:  # one odd span must not lose the article
                 log.exception("actor resolution failed on %r", span.text)
+
+    def _other_person(self, hits: list[Hit], container: SpacySpan) -> bool:
+        """A KB surname inside a longer name whose other words are none of that person's names."""
+        people = [self.kb.people[h.key] for h in hits if h.type == "person" and h.key in self.kb.people]
+        if not people:
+            return False
+        words = {w for w in container.text.replace("\u2019s", "").replace("'s", "").split()
+                 if w[:1].isupper() and fold(w) not in self.role_words and fold(w) not in self.honorific_gender
+                 and fold(w) not in self.modifiers}
+        for person in people:
+            known = {w for form in [person.name, *person.aliases] for w in form.split()}
+            if words <= known:
+                return False
+        return True
 
     def _pick_person(self, hits: list[Hit], span: SpacySpan) -> Person | None:
         people = [self.kb.people[h.key] for h in hits if h.type == "person" and h.key in self.kb.people]
@@ -523,6 +402,12 @@ class Resolver:
                 self._unknown_org(span)
             return
         person = self._pick_person(hits, span)
+        known = self.short_forms.get(span.text.removesuffix("'s").removesuffix("\u2019s"))
+        if person is not None and known is not None and known.id != f"kb:{person.id}":
+            # the article's own "Ivan Lavrov", met earlier, not the KB's namesake
+            self._apply_text(known, self._describe_name(span))
+            self._mention(known, span)
+            return
         if person is not None:
             self._person(span, person)
             return
@@ -587,150 +472,19 @@ class Resolver:
                     break
             i += 1
 
-    def descriptions(self) -> None:
-        """Noun phrases headed by a role or institution word, with no name of their own."""
-        for chunk in self.doc.noun_chunks:
-            try:
-                self._description(chunk)
-            except Exception:
-                log.exception("actor resolution failed on %r", chunk.text)
-
-    def _description(self, chunk: SpacySpan) -> None:
-        root = chunk.root
-        if root.pos_ not in {"NOUN", "PROPN"} or self.covered[root.i]:
-            return
-        tokens = [t for t in chunk if not t.is_space]
-        desc = self._describe(tokens)
-        last = fold(root.text)
-        lemma = fold(root.lemma_)
-        if last in self.counterpart_words or lemma in self.counterpart_words:
-            # "his Ukrainian counterpart": the office of the person it is the counterpart of
-            role, _ = self._anchor_role(chunk.start_char, chunk.sent.start)
-            if not role:
-                return
-            desc.role = role.removeprefix("former ")
-            desc.entry = next((e for e in self.kb.roles.values() if e.role == desc.role), None) or RoleEntry(desc.role, "GOV")
-        elif desc.entry is None:
-            return
-        # the role phrase must end at the head noun ("officials"), not sit inside a modifier
-        elif not any(key[-1] in {last, lemma} for key in self.kb.roles if self.kb.roles[key] is desc.entry):
-            return
-        if any(self.covered[t.i] for t in tokens if t.i != root.i and t.ent_type_ in {"PERSON", "ORG"}):
-            return
-        plural = root.tag_ in {"NNS", "NNPS"}
-        entry = desc.entry
-        if desc.country is None:  # "officials in Brussels", "residents of Kharkiv"
-            for prep in root.rights:
-                if prep.dep_ == "prep" and fold(prep.text) in {"in", "from", "of"}:
-                    objs = [c for c in prep.children if c.dep_ == "pobj"]
-                    if objs:
-                        obj = objs[0]
-                        desc.country = self._country_in([t for t in self.doc[obj.left_edge.i : obj.i + 1]])
-        # an office held by one person: the KB holder on the article's date, or the article's own holder
-        if entry.single and not plural and not desc.former and desc.role and not desc.deputy:
-            holder = None
-            definite = any(fold(t.text) in {"the", "his", "her", "its", "their"} or t.tag_ == "POS" or self._code_of_token(t) for t in tokens)
-            if desc.country and definite:
-                person = self.kb.incumbent(desc.country, desc.role, self.day)
-                if person is not None:
-                    known = self.table.get(f"kb:{person.id}")
-                    holder = self._kb_person_actor(person, desc, known.name if known else person.name)
-                    self._register_person(holder, holder.name, person)
-            elif definite and not desc.country:
-                holder = next((a for a in reversed(self.people) if a.role == desc.role), None)
-            if holder is not None:
-                self._mention(holder, chunk)
-                return
-        if desc.counterpart and not desc.role:
-            role, _ = self._anchor_role(chunk.start_char, chunk.sent.start)
-            if role and desc.country and not plural:
-                person = self.kb.incumbent(desc.country, role.removeprefix("former "), self.day)
-                if person is not None:
-                    holder = self._kb_person_actor(person, Descriptor(role=role, country=desc.country), person.name)
-                    self._register_person(holder, holder.name, person)
-                    self._mention(holder, chunk)
-                    return
-            desc.role = role
-        words = [t for t in tokens if fold(t.text) not in {"a", "an", "the", "some", "several", "many", "two", "three", "other"}
-                 and t.tag_ != "PRP$"]
-        if not words:
-            return
-        name = self.doc[words[0].i : words[-1].i + 1].text
-        sector = entry.sector
-        if sector == "GOV" and is_org_code(desc.country):
-            sector = "IGO"
-        if entry.kind == "institution":
-            kind = "government" if sector == "GOV" and desc.country and not is_org_code(desc.country) else "organisation"
-            if sector == "MED":
-                kind = "outlet"
-            role = None
-        else:
-            kind = "group" if plural else "person"
-            role = desc.role
-            if role and desc.former and not role.startswith("former"):
-                role = f"former {role}"
-        actor = self.table.ad_hoc(name, chunk.start_char, chunk.end_char, country=desc.country, sector=sector,
-                                  role=role, kind=kind)
-        for i in range(chunk.start, chunk.end):
-            self.covered[i] = True
-        if desc.gender:
-            self.gender.setdefault(actor.id, desc.gender)
-        self.mentions.append(_Mention(chunk.start_char, chunk.end_char, actor, self._is_subject(chunk), chunk.sent.start))
-
-    def pronouns(self) -> None:
-        self.mentions.sort(key=lambda m: m.start)
-        for tok in self.doc:
-            kind = _PRONOUNS.get(tok.lower_)
-            if kind is None or tok.dep_ not in _SUBJECT_DEPS:
-                continue
-            if kind == "it" and fold(tok.head.lemma_) not in self.speech_verbs:
-                continue
-            actor = self._antecedent(tok, kind)
-            if actor is None:
-                continue
-            self.table.add_mention(actor, tok.idx, tok.idx + len(tok.text))
-            mention = _Mention(tok.idx, tok.idx + len(tok.text), actor, True, tok.sent.start)
-            # keep the list ordered: later pronouns see this one
-            pos = next((k for k, m in enumerate(self.mentions) if m.start > tok.idx), len(self.mentions))
-            self.mentions.insert(pos, mention)
-
-    def _compatible(self, actor: Actor, kind: str) -> bool:
-        if kind in {"m", "f"}:
-            if actor.kind != "person":
-                return False
-            known = self.gender.get(actor.id)
-            return known is None or known == kind
-        if kind == "pl":
-            return actor.kind in {"group", "government"} or (actor.kind == "organisation" and False)
-        return actor.kind in {"organisation", "government", "outlet"}
-
-    def _antecedent(self, tok: Token, kind: str) -> Actor | None:
-        sents = list(self.doc.sents) if self.doc.has_annotation("SENT_START") else []
-        sent_starts = [s.start for s in sents]
-        here = tok.sent.start
-        try:
-            k = sent_starts.index(here)
-        except ValueError:
-            k = 0
-        window_start = sent_starts[max(0, k - 3)] if sent_starts else 0
-        earlier = [m for m in self.mentions if m.start < tok.idx and m.sent >= window_start
-                   and self._compatible(m.actor, kind)]
-        if not earlier:
-            return None
-        same = [m for m in earlier if m.sent == here]
-        for pool in (same, earlier):
-            subjects = [m for m in pool if m.subject]
-            if subjects:
-                return subjects[-1].actor
-        return earlier[-1].actor
-
+    def countries(self) -> None:
+        """Countries for the actors the text names without one, from the words around them or the
+        article's own country (see context.py)."""
+        fill_countries(self.table, self.doc, self.kb)
 
 def resolve(table, kb: KnowledgeBase | None = None):
     """Fill an ActorTable for its article; never raises on odd input."""
     kb = kb if isinstance(kb, KnowledgeBase) else load_kb()
     kb.build()
+    table.kb = kb
     resolver = Resolver(table, kb)
-    for step in (resolver.names, resolver.short_forms_pass, resolver.descriptions, resolver.pronouns):
+    for step in (resolver.names, resolver.short_forms_pass, resolver.descriptions, resolver.countries,
+                 resolver.pronouns):
         try:
             step()
         except Exception:
