@@ -344,6 +344,21 @@ class Rules:
             return head
         if tok.dep_ == "acl" and head is not tok and head.pos_ in ("NOUN", "PROPN"):
             return head
+        if depth == 0:
+            return self._name_before(tok)
+        return None
+
+    def _name_before(self, tok: Token) -> Token | None:
+        """A cue with no subject in the parse right after a name set off by commas ("Speaking to AFP,
+        the president of the league, Jane Roe, said"): that name."""
+        i = tok.i - 1
+        if i >= 0 and self.doc[i].text == ",":
+            i -= 1
+        if i < tok.sent.start or i < 0:
+            return None
+        prev = self.doc[i]
+        if prev.pos_ == "PROPN" and prev.ent_type_ in ("PERSON", "ORG") and not self._in_quote(prev.idx):
+            return prev
         return None
 
     def source_range(self, subj: Token, exclude: set[int]) -> tuple[int, int] | None:
@@ -423,8 +438,12 @@ class Rules:
                 for child in comp.children:
                     if child.dep_ == "mark" and child.i < lo:
                         lo = child.i
-                # "said that A, but B": a clause coordinated to the cue verb after its content goes with it
+                # "said that A, but B": a clause coordinated to the cue verb after its content goes with it,
+                # unless the content is a closed quotation ('said "We lost," and the flag flew low')
+                quotation = self._closed_quote_ends_at(lo, hi)
                 for child in tok.children:
+                    if quotation:
+                        break
                     if child.dep_ == "conj" and child.i > hi and not self.is_cue(child) and any(
                         g.dep_ in ("nsubj", "nsubjpass", "expl") for g in child.children
                     ):
@@ -458,6 +477,12 @@ class Rules:
             return _trim(doc, lo, min(own) - 1)
         return None
 
+    def _closed_quote_ends_at(self, lo: int, hi: int) -> bool:
+        """The quotation opening at token lo closes by token hi (the clause is a whole quotation)."""
+        start = self.doc[lo].idx
+        end = self.doc[hi].idx + len(self.doc[hi].text)
+        return any(start - 2 <= q.start <= start and q.closed and q.end <= end + 3 for q in self.quoted)
+
     def _according_attaches(self, first: int, comp: Token) -> bool:
         return any(t.i == first for t in comp.subtree)
 
@@ -474,6 +499,8 @@ class Rules:
             gap = text[q_before.end : cue_start]
             if "\n" in gap.strip(" \t") or re.search(r"[.!?]\s", gap) or len(gap.split()) > 25:
                 q_before = None
+            elif re.search(r"[.!?][\"\u201d\u00bb']*$", text[q_before.start : q_before.end]) and len(gap.split()) > 4:
+                q_before = None  # a quotation that ended its sentence; this cue belongs to the next one
         if q_after is not None:
             gap = text[cue_end : q_after.start]
             stripped = gap.rstrip()
@@ -709,7 +736,9 @@ class Rules:
             lo, hi = s_lo, s_hi
         else:
             root = head
-            while root.dep_ not in ("ROOT",) and root.head is not root and root.head.i not in pp and root.dep_ in ("conj", "aux"):
+            # "A was ill and according to X he died": a conjunct with its own subject is X's clause alone
+            own_clause = head.pos_ in ("VERB", "AUX") and self._has_subject(head) and head.dep_ == "conj" and head.i > first
+            while not own_clause and root.dep_ not in ("ROOT",) and root.head is not root and root.head.i not in pp and root.dep_ in ("conj", "aux"):
                 root = root.head
             lo, hi = _subtree_range(root, pp)
             lo, hi = max(lo, s_lo), min(hi, s_hi)
