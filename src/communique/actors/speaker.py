@@ -49,6 +49,7 @@ class SpeakerWords:
     inside_quote_pronouns: frozenset[str]
     relative_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
+    quantifier_pronouns: frozenset[str]
     organisation_pronouns: frozenset[str]
     role_words: frozenset[str] = frozenset()  # the knowledge base's role and institution words
     female: frozenset[str] = frozenset()
@@ -80,7 +81,8 @@ def load_speaker_words() -> SpeakerWords:
     return SpeakerWords(
         speaker_nouns=words("speaker_nouns"), not_speakers=words("not_speakers"), needs_name=words("needs_name"), document_nouns=words("document_nouns"),
         inside_quote_pronouns=words("inside_quote_pronouns"), relative_pronouns=words("relative_pronouns"),
-        plural_pronouns=words("plural_pronouns"), organisation_pronouns=words("organisation_pronouns"),
+        plural_pronouns=words("plural_pronouns"), quantifier_pronouns=words("quantifier_pronouns"),
+        organisation_pronouns=words("organisation_pronouns"),
         role_words=frozenset(role_words), female=frozenset(female), male=frozenset(male),
     )
 
@@ -123,12 +125,21 @@ class SpeakerResolver:
         if head is None:
             return False
         tok = self.doc[head]
+        if tok.lower_ in self.words.not_speakers and tok.pos_ != "PROPN" and not self._quantifier_antecedent(tok):
+            return True  # "not everyone agreed", "several said" with no group named before
         if tok.pos_ != "NOUN" or self._looks_like_name(tok) or self._named_beside(tok) is not None:
             return False
         phrase = self._noun_phrase(tok)
         if self._is_document(tok, phrase):
             return self._author(tok) is None
         return not self._can_speak(tok, phrase)
+
+    def is_document(self, head: int | None) -> bool:
+        """The source phrase is a document ("the summary", "a statement")."""
+        if head is None:
+            return False
+        tok = self.doc[head]
+        return tok.pos_ == "NOUN" and self._is_document(tok, self._noun_phrase(tok))
 
     def relay(self, head: int) -> Actor | None:
         """An intermediary ("according to Xinhua", "told Reuters"): names and descriptions only."""
@@ -145,6 +156,8 @@ class SpeakerResolver:
                 return self._relative(head, pronouns, depth)
             if not pronouns:
                 return None
+            return self._pronoun(head)
+        if low in self.words.quantifier_pronouns and head.pos_ != "PROPN" and pronouns:
             return self._pronoun(head)
         if self._looks_like_name(head):
             return self._name(head)
@@ -268,6 +281,11 @@ class SpeakerResolver:
                 self.actors.add_mention(actor, head.idx, head.idx + len(head.text))
                 return actor
             return None
+        if low in self.words.quantifier_pronouns:
+            group = self._quantifier_antecedent(head)
+            if group is not None:
+                self.actors.add_mention(group, head.idx, head.idx + len(head.text))
+            return group
         if low in self.words.organisation_pronouns:
             if found is not None and found.kind in ("organisation", "government", "outlet", "group"):
                 return found
@@ -303,6 +321,18 @@ class SpeakerResolver:
 
     def _in_quotation(self, char: int) -> bool:
         return any(s <= char < e for s, e, _a in self.quotations)
+
+    def _quantifier_antecedent(self, head: Token) -> Actor | None:
+        """'several said', 'some said' with no noun: some of the group named just before."""
+        if head.lower_ not in self.words.quantifier_pronouns:
+            return None
+        for prep in head.children:  # "some of the protesters": the protesters
+            objs = [g for g in prep.children if g.dep_ == "pobj"] if prep.dep_ == "prep" and prep.lower_ == "of" else []
+            if objs:
+                return self._resolve(objs[0], pronouns=False, depth=1)
+        window = self._window_start(head)
+        spoke = [a for at, a in self.speakers if window <= at < head.idx and a.kind == "group"]
+        return spoke[-1] if spoke else self._recent(head.idx, lambda a: a.kind == "group", since=window)
 
     def _plural_antecedent(self, head: Token) -> Actor | None:
         """'they': a group named as such, else the people named together, else an institution; never a

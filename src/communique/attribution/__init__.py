@@ -80,8 +80,12 @@ def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, lex: Lexicon, 
     speaker: Actor | None = None
     if item.source is not None:
         speaker = resolver.speaker(item.source, item.source_head, item.content)
-        if speaker is None and statements_only and resolver.names_no_speaker(item.source_head):
-            return None  # "the rules say ...", "video footage shows ...", a banner: no one is quoted
+        if speaker is None and statements_only and resolver.names_no_speaker(item.source_head) and not (
+            item.kind == "direct" and resolver.is_document(item.source_head)
+        ):
+            # "the rules say ...", "video footage shows ...": no one is quoted; the words of a document
+            # whose author goes unnamed ("the summary read: '...'") stay, with no speaker
+            return None
     via = [resolver.relay(head) for head in item.via_heads]
     via = [v for v in via if v is not None and (speaker is None or v.id != speaker.id)]
     channel = item.channel or _channel(doc, lex, item)

@@ -65,7 +65,7 @@ def reports_statement(doc: Doc, lex: Lexicon, item: Found, words: StatementWords
     if lemma in words.stance_cues and item.kind == "indirect":
         return False
     if item.kind == "indirect" and lemma not in words.np_statement_cues and not _has_verb(doc, item.content):
-        return False  # "posted a message on Facebook", "emphasized the requirement"
+        return False  # "posted a message on Facebook", "emphasized the requirement", "announced a coalition"
     return True
 
 
@@ -79,7 +79,11 @@ def _cue_lemma(doc: Doc, lex: Lexicon, item: Found) -> str | None:
 
 
 def _has_verb(doc: Doc, span: tuple[int, int]) -> bool:
-    return any(t.pos_ in ("VERB", "AUX") and span[0] <= t.idx < span[1] for t in doc)
+    """The content is a clause: its head word (the one whose own head lies outside it) is a verb."""
+    toks = [t for t in doc if span[0] <= t.idx < span[1]]
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    return any(t.pos_ in ("VERB", "AUX") for t in roots)
 
 
 def drop_nested_repeats(quotes: list[Quote]) -> list[Quote]:

@@ -432,6 +432,13 @@ class Rules:
             # a clause on either side: take the one nearest the verb; an object of "tell" is not content
             comp = min(comps, key=lambda c: abs(c.i - tok.i))
             exclude = {t.i for a in self.according if self._according_attaches(a, comp) for t in doc[a : self.according[a][3] + 1]}
+            # "said people changed their minds and several said ...": a coordinated clause with a cue
+            # and a subject of its own is another attribution, not part of this content
+            for t in comp.subtree:
+                if t.dep_ == "conj" and t.i > comp.i and t.head.i == comp.i and self.is_cue(t) and self._has_subject(t):
+                    exclude |= {g.i for g in t.subtree}
+                    exclude |= {g.i for g in comp.children if g.dep_ in ("cc", "punct") and g.i < t.i and g.i > comp.i
+                                and all(x.i < g.i for x in comp.children if x.dep_ not in ("cc", "punct", "conj") and x.i > comp.i) }
             lo, hi = _subtree_range(comp, exclude)
             if comp.i > tok.i:
                 # a "that" or "whether" before the clause belongs to the content
@@ -440,6 +447,7 @@ class Rules:
                         lo = child.i
                 # "said that A, but B": a clause coordinated to the cue verb after its content goes with it,
                 # unless the content is a closed quotation ('said "We lost," and the flag flew low')
+                hi = self._stop_after_quotation(lo, hi)
                 quotation = self._closed_quote_ends_at(lo, hi)
                 for child in tok.children:
                     if quotation:
@@ -476,6 +484,21 @@ class Rules:
                 self._second_piece[tok.i] = rest
             return _trim(doc, lo, min(own) - 1)
         return None
+
+    def _stop_after_quotation(self, lo: int, hi: int) -> int:
+        """'said "We lost," and the flag flew low': a clause that opens with a closed quotation and goes
+        on past it with a coordinated clause of the narrator's ends with the quotation."""
+        doc = self.doc
+        start = doc[lo].idx
+        end = doc[hi].idx + len(doc[hi].text)
+        for q in self.quoted:
+            if not (start - 2 <= q.start <= start and q.closed and q.end < end):
+                continue
+            rest = [t for t in doc[lo : hi + 1] if t.idx >= q.end]
+            words = [t for t in rest if not t.is_punct]
+            if words and words[0].dep_ == "cc" and any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in rest):
+                return max(t.i for t in doc[lo : hi + 1] if t.idx < q.end)
+        return hi
 
     def _closed_quote_ends_at(self, lo: int, hi: int) -> bool:
         """The quotation opening at token lo closes by token hi (the clause is a whole quotation)."""
@@ -736,8 +759,9 @@ class Rules:
             lo, hi = s_lo, s_hi
         else:
             root = head
-            # "A was ill and according to X he died": a conjunct with its own subject is X's clause alone
-            own_clause = head.pos_ in ("VERB", "AUX") and self._has_subject(head) and head.dep_ == "conj" and head.i > first
+            # "A was ill and according to X he died", "..., and according to X was called": the conjunct
+            # after the phrase is X's clause alone
+            own_clause = head.pos_ in ("VERB", "AUX") and head.dep_ == "conj" and head.i > first
             while not own_clause and root.dep_ not in ("ROOT",) and root.head is not root and root.head.i not in pp and root.dep_ in ("conj", "aux"):
                 root = root.head
             lo, hi = _subtree_range(root, pp)
