@@ -24,6 +24,7 @@ How a source phrase resolves, by its head word:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,7 +78,7 @@ def load_speaker_words() -> SpeakerWords:
         female = {str(w).lower() for w in kb.lexicon.get("female_role_words", [])}
         male = {str(w).lower() for w in kb.lexicon.get("male_role_words", [])}
     except Exception:  # the speaker lists still work without the knowledge base
-        pass
+        logging.getLogger(__name__).debug("no knowledge-base role words for speakers", exc_info=True)
     return SpeakerWords(
         speaker_nouns=words("speaker_nouns"), not_speakers=words("not_speakers"), needs_name=words("needs_name"), document_nouns=words("document_nouns"),
         inside_quote_pronouns=words("inside_quote_pronouns"), relative_pronouns=words("relative_pronouns"),
@@ -132,6 +133,8 @@ class SpeakerResolver:
         phrase = self._noun_phrase(tok)
         if self._is_document(tok, phrase):
             return self._author(tok) is None
+        if self._needs_name(tok, phrase) and not self._has_name_modifier(tok):
+            return True  # "a think tank said": no one in particular (resolved ones never get here)
         return not self._can_speak(tok, phrase)
 
     def is_document(self, head: int | None) -> bool:
@@ -161,7 +164,8 @@ class SpeakerResolver:
             return self._pronoun(head)
         if self._looks_like_name(head):
             return self._name(head)
-        if head.pos_ == "NOUN" or (head.pos_ != "PROPN" and head.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")):
+        common = head.pos_ == "NOUN" or head.pos_ == "PROPN" and head.text[:1].islower()  # "the minister" tagged NNP
+        if common or (head.pos_ != "PROPN" and head.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")):
             named = self._named_beside(head)
             if named is not None:
                 head = named

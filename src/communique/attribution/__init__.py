@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from spacy.tokens import Doc
 
 from communique.actors import ActorTable
-from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.actors.speaker import SpeakerResolver
+from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
 from communique.models import Actor, Quote, content_id
@@ -25,7 +25,7 @@ from communique.nlp import AnnotatedDoc
 
 log = logging.getLogger(__name__)
 
-__all__ = ["extract_quotes", "find_attributions", "Found"]
+__all__ = ["Found", "extract_quotes", "find_attributions"]
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -189,8 +189,9 @@ def resolve_day(phrase: str, published: date | None) -> str | None:
 
 def _dateparse(phrase: str, published: date | None) -> str | None:
     try:
-        import dateparser
         from datetime import datetime
+
+        import dateparser
 
         settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
         if published is not None:

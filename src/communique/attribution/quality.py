@@ -64,9 +64,18 @@ def reports_statement(doc: Doc, lex: Lexicon, item: Found, words: StatementWords
         return True  # "according to", a colon, a dash byline: the source is named for this content
     if lemma in words.stance_cues and item.kind == "indirect":
         return False
-    if item.kind == "indirect" and lemma not in words.np_statement_cues and not _has_verb(doc, item.content):
-        return False  # "posted a message on Facebook", "emphasized the requirement", "announced a coalition"
+    scare = item.kind == "mixed" and _longest_quotation_words(content) <= words.scare_quote_max_words
+    if (item.kind == "indirect" or scare) and lemma not in words.np_statement_cues and not _has_verb(doc, item.content):
+        # "posted a message on Facebook", "emphasized the requirement", "announced a coalition",
+        # 'recalled the "chaos" of the night' (a scare quote inside a noun phrase)
+        return False
     return True
+
+
+def _longest_quotation_words(content: str) -> int:
+    """Words in the longest quoted stretch of a mixed content."""
+    pieces = re.findall(r"[\"\u201c\u201e\u00ab]([^\"\u201d\u00bb]*)[\"\u201d\u00bb]?", content)
+    return max((len(_WORD.findall(p)) for p in pieces), default=0)
 
 
 def _cue_lemma(doc: Doc, lex: Lexicon, item: Found) -> str | None:
@@ -105,34 +114,38 @@ def drop_nested_repeats(quotes: list[Quote]) -> list[Quote]:
 
 def join_running_quotes(annotated: AnnotatedDoc, quotes: list[Quote]) -> list[Quote]:
     """A quotation that runs over several paragraphs (each opening with a mark, only the last one
-    closed) is one quote: a continuation that picks up right where its parent's paragraph ended is
-    joined to it."""
+    closed) is one quote: a continuation whose paragraph runs on into its parent's, or that picks up
+    right where its parent's paragraph ended, is joined to it (the parent keeps its id)."""
     text = annotated.article.text
-    by_id = {q.id: q for q in quotes}
-    merged: dict[str, Quote] = {}  # id of a quote folded into another -> the quote it went into
-    out: list[Quote] = []
-    for q in quotes:
-        parent_id = getattr(q, "continues", None)
-        parent = merged.get(parent_id) or by_id.get(parent_id) if parent_id else None
-        if parent is not None and parent in out and _runs_on(text, parent, q):
-            joined = parent.model_copy(update={
-                "content_span": (parent.content_span[0], q.content_span[1]),
-                "text": text[parent.content_span[0] : q.content_span[1]],
-            })
-            out[out.index(parent)] = joined
-            merged[q.id] = joined
-            merged[parent.id] = joined
-            by_id[parent.id] = joined
-            continue
-        out.append(q)
+    out = list(quotes)
+    changed = True
+    while changed:
+        changed = False
+        for q in out:
+            parent_id = getattr(q, "continues", None)
+            parent = next((p for p in out if p.id == parent_id), None) if parent_id else None
+            if parent is None:
+                continue
+            first, second = (q, parent) if q.content_span[0] < parent.content_span[0] else (parent, q)
+            if not _runs_on(text, first, second):
+                continue
+            span = (first.content_span[0], second.content_span[1])
+            joined = parent.model_copy(update={"content_span": span, "text": text[span[0] : span[1]]})
+            out = [joined if p is parent else p for p in out if p is not q]
+            # quotes that continued the one folded in now continue the joined quote
+            out = [p.model_copy(update={"continues": joined.id}) if getattr(p, "continues", None) == q.id else p
+                   for p in out]
+            changed = True
+            break
     return out
 
 
-def _runs_on(text: str, parent: Quote, cont: Quote) -> bool:
-    if parent.content_span is None or cont.content_span is None or cont.content_span[0] < parent.content_span[1]:
+def _runs_on(text: str, first: Quote, second: Quote) -> bool:
+    """The first quotation is left open at its paragraph's end and the second opens the next one."""
+    if first.content_span is None or second.content_span is None or second.content_span[0] < first.content_span[1]:
         return False
-    end = parent.content_span[1]
+    end = first.content_span[1]
     if text[end - 1 : end] in "\u201d\u00bb\"" and text[end - 2 : end - 1] in ".,!?":
-        return False  # the parent's quotation was closed: a new one follows
-    gap = text[end : cont.content_span[0]]
+        return False  # the first quotation was closed: a new one follows
+    gap = text[end : second.content_span[0]]
     return "\n" in gap and not gap.strip(" \t\n\u201c\u201e\u00ab\"'")
