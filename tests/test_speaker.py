@@ -97,3 +97,16 @@ def test_speaker_resolver_prefers_the_quotation_s_speaker_for_we(nlp):
     assert resolver.speaker((0, 8), head, (q_start, text.index("Tom") - 1)).id == "a-roe"
     we = next(t for t in annotated.doc if t.text == "We")
     assert resolver.speaker((we.idx, we.idx + 2), we.i).id == "a-roe"
+
+
+def test_gendered_description_picks_the_person_with_that_title(extract_text):
+    ex = extract_text("Spokesman John Reed and spokeswoman Mary Lane briefed reporters on Monday. "
+                      "The spokeswoman said the talks would continue.")
+    _, speaker = _quote_with(ex, "talks would continue")
+    assert speaker is not None and "Mary Lane" in speaker.name
+
+
+def test_she_skips_a_man_named_as_such(extract_text):
+    ex = extract_text("Mr John Reed met Ms Mary Lane in Geneva. She said the meeting had been useful.")
+    _, speaker = _quote_with(ex, "meeting had been useful")
+    assert speaker is not None and "Mary Lane" in speaker.name

@@ -75,8 +75,11 @@ def load_speaker_words() -> SpeakerWords:
         for key in kb.roles:
             role_words.add(" ".join(key))
             role_words.add(key[-1])
+        honorifics = kb.lexicon.get("honorifics", {}) or {}
         female = {str(w).lower() for w in kb.lexicon.get("female_role_words", [])}
+        female |= {str(w).lower().rstrip(".") for w in honorifics.get("f", []) or []}
         male = {str(w).lower() for w in kb.lexicon.get("male_role_words", [])}
+        male |= {str(w).lower().rstrip(".") for w in honorifics.get("m", []) or []}
     except Exception:  # the speaker lists still work without the knowledge base
         logging.getLogger(__name__).debug("no knowledge-base role words for speakers", exc_info=True)
     return SpeakerWords(
@@ -486,14 +489,23 @@ class SpeakerResolver:
     # ------------------------------------------------------------ helpers
 
     def _gender_ok(self, actor: Actor, gender: str | None) -> bool:
+        """False only when the text says otherwise: a gendered role ("spokeswoman") or honorific ("Mr")
+        in the actor's role or right before one of its mentions."""
         if gender is None:
             return True
-        role = (actor.role or "").lower()
-        if any(w in role.split() for w in self.words.female):
-            return gender == "f"
-        if any(w in role.split() for w in self.words.male):
-            return gender == "m"
-        return True
+        known = self._stated_gender(actor)
+        return known is None or known == gender
+
+    def _stated_gender(self, actor: Actor) -> str | None:
+        words = set((actor.role or "").lower().split())
+        for s, _e, a in self.actors.mentions():
+            if a.id == actor.id:
+                words |= {w.rstrip(".") for w in self._title_before(s)}
+        if words & self.words.female and not words & self.words.male:
+            return "f"
+        if words & self.words.male and not words & self.words.female:
+            return "m"
+        return None
 
     def _window_start(self, head: Token) -> int:
         """The first character of the sentence three sentences back: how far a pronoun looks."""
