@@ -352,9 +352,8 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                 if kind != "indirect" and self.paragraph_of(content[0]) != self.paragraph_of(content[1] - 1):
                     # a parse that joined quotations of two paragraphs: the quotation beside the cue only
                     quote = self.adjacent_quote(tok, self.cue_clause(tok, None))
-                    if quote is None:
-                        continue
-                    content, kind = (quote.start, quote.end), "direct"
+                    if quote is not None:
+                        content, kind = (quote.start, quote.end), "direct"
             else:
                 clause = self.cue_clause(tok, None)
                 quote = self.adjacent_quote(tok, clause)
