@@ -131,10 +131,10 @@ def test_continuation_in_next_paragraph(quotes_of):
 def test_quote_running_over_paragraphs(quotes_of):
     text = "“Nothing is settled yet.\n\n“We are still counting ballots,” the clerk said."
     quotes, _ = quotes_of(text)
-    opening = _find(quotes, "Nothing is settled yet")
-    closing = _find(quotes, "still counting ballots")
-    assert opening.speaker == closing.speaker and opening.speaker is not None
-    assert opening.continues == closing.id
+    # a quotation running over paragraphs is one quote (news convention: only the last one closes)
+    assert len(quotes) == 1
+    quote = _find(quotes, "Nothing is settled yet")
+    assert "still counting ballots" in quote.text and quote.speaker is not None
 
 
 def test_speaker_in_an_aside(quotes_of):
@@ -242,7 +242,7 @@ def test_find_quoted_paragraph_run_on():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.sampled_from(list("ab said told “”\"'':,.—\n according to He she X Y"))
-               | st.characters(), max_size=300))
+               | st.characters(blacklist_categories=("Cs",)), max_size=300))  # lone surrogates cannot be UTF-8 text
 def test_random_text_never_raises(quotes_of, text):
     quotes, _ = quotes_of(text)
     for q in quotes:

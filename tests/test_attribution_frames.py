@@ -31,7 +31,8 @@ def quotes_in(nlp):
             if ent.label_ in _KIND:
                 table.add_mention(Actor(id=content_id(ent.text, "a-"), name=ent.text, kind=_KIND[ent.label_]),
                                   ent.start_char, ent.end_char)
-        return extract_quotes(annotated, table)
+        # the frame rules as PolNeAR scores them: stances and unsourced judgements included
+        return extract_quotes(annotated, table, statements_only=False)
 
     return run
 

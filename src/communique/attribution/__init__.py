@@ -13,20 +13,21 @@ import logging
 import re
 from datetime import date, timedelta
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from communique.actors import ActorTable
+from communique.actors.speaker import SpeakerResolver
 from communique.attribution.lexicon import Lexicon, load_lexicon
+from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
 from communique.models import Actor, Quote, content_id
 from communique.nlp import AnnotatedDoc
 
 log = logging.getLogger(__name__)
 
-__all__ = ["extract_quotes", "find_attributions", "Found"]
+__all__ = ["Found", "extract_quotes", "find_attributions"]
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_NAME_DEPS = {"compound", "flat", "nmod", "amod", "poss", "det", "nummod"}
 
 
 def find_attributions(doc: Doc, lexicon: Lexicon | None = None) -> list[Found]:
@@ -38,20 +39,23 @@ def find_attributions(doc: Doc, lexicon: Lexicon | None = None) -> list[Found]:
         return []
 
 
-def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable) -> list[Quote]:
+def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_only: bool = True) -> list[Quote]:
+    """The quotes of an article. With `statements_only` (the record's default) attributions that
+    report no statement are left out (see `communique.attribution.quality`); PolNeAR scoring asks
+    for every attribution, stances and unsourced judgements included."""
     lexicon = load_lexicon()
     found = find_attributions(annotated.doc, lexicon)
+    resolver = SpeakerResolver(actors)
     quotes: list[Quote] = []
     by_item: dict[int, Quote] = {}
-    speakers: list[tuple[int, Actor]] = []  # (doc char, speaker) in text order, for pronoun fallback
     # attributions first, then the quotations that continue them (one may precede its parent)
-    for item in sorted(found, key=lambda f: f.continues is not None):
+    for item in sorted(found, key=lambda f: (f.continues is not None, f.content[0])):
         try:
             if item.continues is not None:
                 parent = by_item.get(id(item.continues))
                 quote = _continuation(annotated, item, parent) if parent is not None else None
             else:
-                quote = _to_quote(annotated, actors, lexicon, item, speakers)
+                quote = _to_quote(annotated, resolver, lexicon, item, statements_only)
         except Exception:
             log.debug("attribution dropped", exc_info=True)
             continue
@@ -59,20 +63,30 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable) -> list[Quote]:
             by_item[id(item)] = quote
             quotes.append(quote)
     quotes.sort(key=lambda q: q.content_span or (0, 0))
+    if statements_only:
+        quotes = join_running_quotes(annotated, drop_nested_repeats(quotes))
     return quotes
 
 
-def _to_quote(annotated: AnnotatedDoc, actors: ActorTable, lex: Lexicon, item: Found,
-              speakers: list[tuple[int, Actor]]) -> Quote | None:
+def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, lex: Lexicon, item: Found,
+              statements_only: bool) -> Quote | None:
     doc = annotated.doc
     content_span = annotated.span(item.content)
     text = annotated.text_of(content_span)
     if not text.strip():
         return None
+    if statements_only and not reports_statement(doc, lex, item):
+        return None
     speaker: Actor | None = None
     if item.source is not None:
-        speaker = _resolve_speaker(annotated, actors, lex, item, speakers)
-    via = [_resolve_np(annotated, actors, lex, doc[head], None) for head in item.via_heads]
+        speaker = resolver.speaker(item.source, item.source_head, item.content)
+        if speaker is None and statements_only and resolver.names_no_speaker(item.source_head) and not (
+            item.kind == "direct" and resolver.is_document(item.source_head)
+        ):
+            # "the rules say ...", "video footage shows ...": no one is quoted; the words of a document
+            # whose author goes unnamed ("the summary read: '...'") stay, with no speaker
+            return None
+    via = [resolver.relay(head) for head in item.via_heads]
     via = [v for v in via if v is not None and (speaker is None or v.id != speaker.id)]
     channel = item.channel or _channel(doc, lex, item)
     when = _date(doc, item, annotated.article.published)
@@ -92,8 +106,6 @@ def _to_quote(annotated: AnnotatedDoc, actors: ActorTable, lex: Lexicon, item: F
         source_span=source_span,
         cue_span=cue_span,
     )
-    if speaker is not None:
-        speakers.append((item.source[0], speaker))
     return quote
 
 
@@ -120,124 +132,6 @@ def _unique(actors: list[Actor]) -> list[Actor]:
             seen.add(a.id)
             out.append(a)
     return out
-
-
-# ---------------------------------------------------------------- speakers and relays
-
-
-def _name_chunk(tok: Token) -> tuple[int, int]:
-    """The head word with its name-forming modifiers (compound, flat): Doc char range."""
-    lo = tok.i
-    # extend left over the proper-noun parts of the name ("Dmytro Kuleba"), not over titles
-    while lo > 0:
-        prev = tok.doc[lo - 1]
-        if prev.head.i == tok.i and prev.dep_ in ("compound", "flat") and (prev.pos_ == "PROPN") == (tok.pos_ == "PROPN"):
-            lo -= 1
-        else:
-            break
-    start = tok.doc[lo].idx
-    return start, tok.idx + len(tok.text)
-
-
-def _descriptor(tok: Token) -> tuple[str, int, int]:
-    """An ad hoc actor's name from its head word and left modifiers, without the article."""
-    lo = tok.i
-    for child in tok.children:
-        if child.i < tok.i and child.dep_ in _NAME_DEPS:
-            lo = min(lo, min(t.i for t in child.subtree))
-    while lo < tok.i and tok.doc[lo].dep_ == "det" and tok.doc[lo].lower_ in ("a", "an", "the"):
-        lo += 1
-    start = tok.doc[lo].idx
-    end = tok.idx + len(tok.text)
-    return tok.doc.text[start:end], start, end
-
-
-def _modifier_actor(actors: ActorTable, tok: Token) -> Actor | None:
-    """An actor named by a modifier of the head: 'Chinese' in 'a senior Chinese diplomat'."""
-    for child in tok.children:
-        if child.i < tok.i and child.dep_ in _NAME_DEPS and child.dep_ != "det":
-            found = actors.actor_at(child.idx, child.idx + len(child.text))
-            if found is not None and found.country:
-                return found
-    return None
-
-
-def _resolve_speaker(annotated: AnnotatedDoc, actors: ActorTable, lex: Lexicon, item: Found,
-                     speakers: list[tuple[int, Actor]]) -> Actor | None:
-    doc = annotated.doc
-    head = doc[item.source_head] if item.source_head is not None else None
-    if head is None:
-        s, e = item.source
-        return actors.actor_at(s, e) or actors.ad_hoc(doc.text[s:e], s, e)
-    return _resolve_np(annotated, actors, lex, head, speakers)
-
-
-def _resolve_np(annotated: AnnotatedDoc, actors: ActorTable, lex: Lexicon, head: Token,
-                speakers: list[tuple[int, Actor]] | None) -> Actor:
-    doc = annotated.doc
-    if head.pos_ == "NOUN":
-        # "the state news agency Tass", "her spokesman, Ali Reza": the name in apposition
-        named = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
-        if named:
-            head = named[0]
-    chunk = _name_chunk(head)
-    found = actors.actor_at(head.idx, head.idx + len(head.text))
-    if found is not None and head.pos_ == "PROPN" and len(found.name.split()) == 1:
-        # a bare surname the actor stage left on its own: the full name mentioned earlier, if any
-        fuller = _full_name(actors, found.name)
-        if fuller is not None:
-            actors.add_mention(fuller, chunk[0], chunk[1])
-            return fuller
-    if found is not None:
-        return found
-    if head.pos_ == "PRON":
-        if speakers is not None and head.lower_ in lex.personal_pronouns:
-            earlier = [a for at, a in speakers if at < head.idx and a.kind in ("person", "other")]
-            if earlier:
-                actor = earlier[-1]
-                actors.add_mention(actor, head.idx, head.idx + len(head.text))
-                return actor
-            person = _last_person(actors, head.idx)
-            if person is not None:
-                actors.add_mention(person, head.idx, head.idx + len(head.text))
-                return person
-        return actors.ad_hoc(head.text, head.idx, head.idx + len(head.text), kind="other")
-    if head.pos_ == "PROPN":
-        # a bare surname: the actor whose full name ends with it
-        name = doc.text[chunk[0] : chunk[1]]
-        fuller = _full_name(actors, name)
-        if fuller is not None:
-            actors.add_mention(fuller, chunk[0], chunk[1])
-            return fuller
-        return actors.ad_hoc(name, chunk[0], chunk[1], kind="person" if head.ent_type_ == "PERSON" else "other")
-    name, start, end = _descriptor(head)
-    modifier = _modifier_actor(actors, head)
-    fields = {"kind": "group" if head.tag_ in ("NNS", "NNPS") else "person"}
-    if modifier is not None:
-        fields["country"] = modifier.country
-    return actors.ad_hoc(name, start, end, **fields)
-
-
-def _full_name(actors: ActorTable, surname: str) -> Actor | None:
-    """The actor whose multi-word name ends with this word (a person's surname)."""
-    people = [a for a in actors.actors if len(a.name.split()) > 1 and a.kind in ("person", "other")]
-    for actor in people:
-        if actor.name.split()[-1] == surname:
-            return actor
-    for actor in people:  # family name first (Chinese, Korean, Hungarian names)
-        if actor.name.split()[0] == surname and actor.kind == "person":
-            return actor
-    return None
-
-
-def _last_person(actors: ActorTable, before: int) -> Actor | None:
-    best = None
-    for start, _end, actor in actors.mentions():
-        if start >= before:
-            break
-        if actor.kind == "person":
-            best = actor
-    return best
 
 
 # ---------------------------------------------------------------- channel and date
@@ -295,8 +189,9 @@ def resolve_day(phrase: str, published: date | None) -> str | None:
 
 def _dateparse(phrase: str, published: date | None) -> str | None:
     try:
-        import dateparser
         from datetime import datetime
+
+        import dateparser
 
         settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
         if published is not None:

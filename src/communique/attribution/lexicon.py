@@ -8,7 +8,6 @@ from pathlib import Path
 
 import yaml
 
-
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "attribution"
 
 

@@ -21,6 +21,9 @@ The rules, in order:
    no source, and a content in two pieces, the subject and the complement.
 7. "As X said, ..." and a cue in mid-sentence ("The plan, he said, is ..."): the clause around the
    cue, the part after the cue as a second piece.
+The rules live in mixins by concern: `quotations` (rules 1, 3, 4 and 7's quotation handling, colon
+and dash quotes, headlines), `according` (rule 2), `frames` (rule 5), `unsourced` (rule 6); `base`
+holds the `Found` record and the token-range helpers.
 The cue span follows PolNeAR: auxiliaries, negation and adverbs before the verb, "to", a particle or
 frame preposition, "in a statement", and a colon right after it.
 """
@@ -29,92 +32,32 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from communique.attribution.according import AccordingTo
+from communique.attribution.base import (  # noqa: F401  (Found is part of this module's interface)
+    CLAUSE_DEPS,
+    PUNCT_EDGE,
+    QUOTE_CHARS,
+    SUBJECT_DEPS,
+    XCOMP_CUES,
+    Found,
+    FrameMatch,
+    _opens,
+    _sent_range,
+    _span_chars,
+    _subtree_range,
+    _trim,
+)
+from communique.attribution.frames import FrameRules
 from communique.attribution.lexicon import Lexicon
+from communique.attribution.quotations import QuotationRules
 from communique.attribution.quotemarks import Quoted, find_quoted
-
-PUNCT_EDGE = set(",;:.!?-\u2014\u2013()[]") | {"--"}
-QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb`")
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
-CLAUSE_DEPS = {"ccomp"}
-XCOMP_CUES = {"ask", "urge", "tell", "warn", "promise", "pledge", "vow", "threaten", "demand", "propose",
-              "agree", "expect", "hope", "advise", "remind", "plead"}
+from communique.attribution.unsourced import UnsourcedRules
 
 
-@dataclass(frozen=True)
-class FrameMatch:
-    """A cue verb's content in one of its frames: token range [lo, hi] and the cue's last token."""
-
-    lo: int
-    hi: int
-    cue_end: int
-
-
-@dataclass
-class Found:
-    """One attribution in Doc terms."""
-
-    cue: tuple[int, int]  # Doc char range
-    content: tuple[int, int]
-    kind: str
-    source: tuple[int, int] | None = None  # Doc char range of the full source phrase
-    source_head: int | None = None  # token index of the source's head word
-    cue_token: int | None = None  # token index of the cue word
-    via: list[tuple[int, int]] = field(default_factory=list)  # Doc char ranges of relays, innermost first
-    via_heads: list[int] = field(default_factory=list)
-    channel: str | None = None
-    date_tokens: list[int] = field(default_factory=list)  # token indices of a DATE entity near the cue
-    continues: "Found | None" = None  # the attribution this quotation continues
-    scope: set[int] = field(default_factory=set)  # tokens of the cue's clause outside content and source
-
-
-# ---------------------------------------------------------------- small helpers
-
-
-def _span_chars(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
-    """Char range of tokens [lo, hi] (inclusive)."""
-    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
-
-
-def _is_edge_punct(tok: Token) -> bool:
-    return tok.is_space or tok.text in PUNCT_EDGE or (tok.is_punct and tok.text not in QUOTE_CHARS)
-
-
-def _trim(doc: Doc, lo: int, hi: int, keep_closing_quote: bool = True) -> tuple[int, int] | None:
-    """Shrink token range [lo, hi] past edge punctuation; a closing quote mark at the end is kept."""
-    while lo <= hi and (_is_edge_punct(doc[lo]) or (doc[lo].text in QUOTE_CHARS and not _opens(doc[lo]))):
-        lo += 1
-    while lo <= hi and (_is_edge_punct(doc[hi]) or (doc[hi].text in QUOTE_CHARS and (_opens(doc[hi]) or not keep_closing_quote))):
-        hi -= 1
-    return (lo, hi) if lo <= hi else None
-
-
-def _opens(tok: Token) -> bool:
-    if tok.text in ("\u201c", "\u201e", "\u00ab", "\u2018"):
-        return True
-    if tok.text in ("\u201d", "\u00bb", "\u2019"):
-        return False
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    return bool(nxt is not None and not tok.whitespace_ and not nxt.is_space)
-
-
-def _subtree_range(tok: Token, exclude: set[int] | None = None) -> tuple[int, int]:
-    idx = [t.i for t in tok.subtree if not exclude or t.i not in exclude]
-    return (min(idx), max(idx)) if idx else (tok.i, tok.i)
-
-
-def _sent_range(tok: Token) -> tuple[int, int]:
-    s = tok.sent
-    return s.start, s.end - 1
-
-
-# ---------------------------------------------------------------- the rules
-
-
-class Rules:
+class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc = doc
         self.token_starts = [t.idx for t in doc]  # for finding the tokens of a character range
@@ -128,63 +71,6 @@ class Rules:
         self._frames: dict[int, FrameMatch | None] = {}
         self._frame_content: set[int] = set()  # cue tokens whose content came from a frame
         self._second_piece: dict[int, tuple[int, int]] = {}  # cue token -> content after a mid-clause cue
-
-    # -- quotations
-
-    def quote_at(self, start: int, end: int) -> Quoted | None:
-        """The quoted stretch overlapping the char range most."""
-        best, best_overlap = None, 0
-        for q in self.quoted:
-            overlap = min(q.end, end) - max(q.start, start)
-            if overlap > best_overlap:
-                best, best_overlap = q, overlap
-        return best
-
-    def inside_long_quote(self, tok: Token) -> bool:
-        for q in self.quoted:
-            if q.start < tok.idx < q.end and q.words(self.text) >= 4:
-                return True
-        return False
-
-    def paragraph_of(self, char: int) -> int:
-        lo, hi = 0, len(self.paragraph_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.paragraph_starts[mid] <= char:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
-
-    # -- according to
-
-    def _according_phrases(self) -> dict[int, tuple[int, int, int, int, int]]:
-        """'according to X' / 'per X': first token index -> (first token, last token of X)."""
-        found = {}
-        doc = self.doc
-        for tok in doc:
-            low = tok.lower_
-            for phrase in self.lex.according_to:
-                if low != phrase[0] or tok.i + len(phrase) > len(doc):
-                    continue
-                if tuple(t.lower_ for t in doc[tok.i : tok.i + len(phrase)]) != phrase:
-                    continue
-                last_word = doc[tok.i + len(phrase) - 1]
-                objs = [c for c in last_word.children if c.dep_ in ("pobj", "dobj", "nsubj", "appos", "npadvmod", "conj")]
-                if not objs:
-                    nxt = tok.i + len(phrase)
-                    if nxt < len(doc) and doc[nxt].pos_ in ("PROPN", "NOUN", "DET", "ADJ", "PRON", "NUM"):
-                        objs = [doc[nxt].head if doc[nxt].head.i >= nxt else doc[nxt]]
-                if not objs:
-                    continue
-                obj = objs[0]
-                lo, hi = _subtree_range(obj)
-                trimmed = _trim(doc, lo, hi)
-                if trimmed is None:
-                    continue
-                found[tok.i] = (tok.i, len(phrase), trimmed[0], trimmed[1], obj.i)
-                break
-        return found
 
     # -- cue verbs
 
@@ -203,80 +89,9 @@ class Rules:
                 return True
         return self.frame(tok) is not None
 
-    def frame(self, tok: Token) -> FrameMatch | None:
-        """The content a verb takes in one of its lexicon frames ("called for X", "described X as Y")."""
-        if tok.i in self._frames:
-            return self._frames[tok.i]
-        match = None
-        frames = self.lex.frames.get(self.lemma(tok))
-        if frames and tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
-            try:
-                match = self._match_frame(tok, frames)
-            except Exception:  # an odd parse costs this cue, nothing else
-                match = None
-        self._frames[tok.i] = match
-        return match
-
-    def _match_frame(self, tok: Token, frames: frozenset[str]) -> FrameMatch | None:
-        kids = [c for c in tok.children if c.i > tok.i]
-        by_dep: dict[str, Token] = {}
-        for c in kids:
-            by_dep.setdefault(c.dep_, c)
-        passive = any(c.dep_ == "auxpass" for c in tok.children)
-        if passive:
-            return None
-        obj, xcomp, oprd = by_dep.get("dobj"), by_dep.get("xcomp"), by_dep.get("oprd")
-        ccomp = by_dep.get("ccomp")
-        if "clause" in frames and ccomp is not None:
-            return FrameMatch(*_subtree_range(ccomp), cue_end=tok.i)
-        if "object_complement" in frames and obj is not None and (oprd is not None or xcomp is not None):
-            end = _subtree_range(oprd if oprd is not None else xcomp)[1]
-            return FrameMatch(_subtree_range(obj)[0], end, cue_end=tok.i)
-        if "object_complement" in frames and ccomp is None and obj is None and xcomp is not None:
-            # "called it shameful" parsed as a small clause
-            subj = [c for c in xcomp.children if c.dep_ == "nsubj"]
-            if subj:
-                return FrameMatch(*_subtree_range(xcomp), cue_end=tok.i)
-        if "object_infinitive" in frames and obj is not None and xcomp is not None and xcomp.i > obj.i:
-            return FrameMatch(_subtree_range(obj)[0], self._extend_over_arguments(tok, _subtree_range(xcomp)[1]), cue_end=tok.i)
-        if "infinitive" in frames and xcomp is not None and obj is None and any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in xcomp.children
-        ):
-            return FrameMatch(*_subtree_range(xcomp), cue_end=tok.i)
-        if "object" in frames and obj is not None:
-            lo, hi = _subtree_range(obj)
-            # "described the deal as a disaster": the role given to the object goes with it
-            return FrameMatch(lo, self._extend_over_arguments(tok, hi), cue_end=tok.i)
-        for c in kids:
-            if c.dep_ in ("prep", "prt") and f"prep:{c.lower_}" in frames:
-                objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
-                if not objs or c.i != self._next_word(tok):
-                    continue
-                lo, hi = _subtree_range(objs[0])
-                return FrameMatch(lo, self._extend_over_arguments(tok, _subtree_range(c)[1]), cue_end=c.i)
-        return None
-
-    def _extend_over_arguments(self, tok: Token, hi: int) -> int:
-        """Past the object, the verb's other arguments right after it belong to the content too:
-        "accused him of lying", "criticized Sanders for taking the data", "called on leaders to act"."""
-        kids = sorted((c for c in tok.children if c.i > hi), key=lambda c: c.i)
-        for child in kids:
-            lo_c, hi_c = _subtree_range(child)
-            if lo_c != hi + 1 or child.dep_ not in self.lex.content_argument_deps:
-                break
-            hi = hi_c
-        return hi
-
     @staticmethod
     def _has_subject(tok: Token) -> bool:
         return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in tok.children)
-
-    def _next_word(self, tok: Token) -> int:
-        """The token after the verb, past its adverbs ("called repeatedly for")."""
-        i = tok.i + 1
-        while i < len(self.doc) and self.doc[i].dep_ == "advmod" and self.doc[i].head.i == tok.i:
-            i += 1
-        return i
 
     def cue_range(self, tok: Token) -> tuple[int, int]:
         lo = self.cue_left_edge(tok)
@@ -309,9 +124,7 @@ class Rules:
             prev = doc[lo - 1]
             if prev.head.i != tok.i or prev.i < tok.sent.start:
                 break
-            if prev.dep_ in ("aux", "auxpass", "neg"):
-                lo -= 1
-            elif prev.dep_ == "advmod" and prev.tag_ == "RB" and prev.lower_ not in self.lex.cue_adverbs_excluded:
+            if prev.dep_ in ("aux", "auxpass", "neg") or prev.dep_ == "advmod" and prev.tag_ == "RB" and prev.lower_ not in self.lex.cue_adverbs_excluded:
                 lo -= 1
             else:
                 break
@@ -344,6 +157,21 @@ class Rules:
             return head
         if tok.dep_ == "acl" and head is not tok and head.pos_ in ("NOUN", "PROPN"):
             return head
+        if depth == 0:
+            return self._name_before(tok)
+        return None
+
+    def _name_before(self, tok: Token) -> Token | None:
+        """A cue with no subject in the parse right after a name set off by commas ("Speaking to AFP,
+        the president of the league, Jane Roe, said"): that name."""
+        i = tok.i - 1
+        if i >= 0 and self.doc[i].text == ",":
+            i -= 1
+        if i < tok.sent.start or i < 0:
+            return None
+        prev = self.doc[i]
+        if prev.pos_ == "PROPN" and prev.ent_type_ in ("PERSON", "ORG") and not self._in_quote(prev.idx):
+            return prev
         return None
 
     def source_range(self, subj: Token, exclude: set[int]) -> tuple[int, int] | None:
@@ -417,14 +245,26 @@ class Rules:
             # a clause on either side: take the one nearest the verb; an object of "tell" is not content
             comp = min(comps, key=lambda c: abs(c.i - tok.i))
             exclude = {t.i for a in self.according if self._according_attaches(a, comp) for t in doc[a : self.according[a][3] + 1]}
+            # "said people changed their minds and several said ...": a coordinated clause with a cue
+            # and a subject of its own is another attribution, not part of this content
+            for t in comp.subtree:
+                if t.dep_ == "conj" and t.i > comp.i and t.head.i == comp.i and self.is_cue(t) and self._has_subject(t):
+                    exclude |= {g.i for g in t.subtree}
+                    exclude |= {g.i for g in comp.children if g.dep_ in ("cc", "punct") and g.i < t.i and g.i > comp.i
+                                and all(x.i < g.i for x in comp.children if x.dep_ not in ("cc", "punct", "conj") and x.i > comp.i) }
             lo, hi = _subtree_range(comp, exclude)
             if comp.i > tok.i:
                 # a "that" or "whether" before the clause belongs to the content
                 for child in comp.children:
                     if child.dep_ == "mark" and child.i < lo:
                         lo = child.i
-                # "said that A, but B": a clause coordinated to the cue verb after its content goes with it
+                # "said that A, but B": a clause coordinated to the cue verb after its content goes with it,
+                # unless the content is a closed quotation ('said "We lost," and the flag flew low')
+                hi = self._stop_after_quotation(lo, hi)
+                quotation = self._closed_quote_ends_at(lo, hi)
                 for child in tok.children:
+                    if quotation:
+                        break
                     if child.dep_ == "conj" and child.i > hi and not self.is_cue(child) and any(
                         g.dep_ in ("nsubj", "nsubjpass", "expl") for g in child.children
                     ):
@@ -458,38 +298,6 @@ class Rules:
             return _trim(doc, lo, min(own) - 1)
         return None
 
-    def _according_attaches(self, first: int, comp: Token) -> bool:
-        return any(t.i == first for t in comp.subtree)
-
-    def adjacent_quote(self, tok: Token, clause: tuple[int, int] | None = None) -> Quoted | None:
-        """A quotation next to the cue: before it with only the source between ("“...,” Wang said"), or
-        after it with only a short lead-in between ("he said: “...”", "told reporters, “...”")."""
-        text = self.text
-        cue_start, cue_end = tok.idx, tok.idx + len(tok.text)
-        before = [q for q in self.quoted if q.end <= cue_start]
-        after = [q for q in self.quoted if q.start >= cue_end]
-        q_before = before[-1] if before else None
-        q_after = after[0] if after else None
-        if q_before is not None:
-            gap = text[q_before.end : cue_start]
-            if "\n" in gap.strip(" \t") or re.search(r"[.!?]\s", gap) or len(gap.split()) > 25:
-                q_before = None
-        if q_after is not None:
-            gap = text[cue_end : q_after.start]
-            stripped = gap.rstrip()
-            between = [t for t in self.doc if cue_end <= t.idx < q_after.start]
-            if any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("nsubj", "nsubjpass") for t in between):
-                q_after = None
-            elif (
-                re.search(r"[.!?](\s|$)", stripped) or len(gap.split()) > 12
-                or not (stripped.endswith((",", ":", "\u2014")) or not stripped)
-                or ("\n" in gap and not stripped.endswith(":"))
-            ):
-                q_after = None
-        if q_after is not None and (q_before is None or text[cue_end : q_after.start].rstrip().endswith(":")):
-            return q_after
-        return q_before or q_after
-
     def marked_clause(self, tok: Token) -> Token | None:
         """A "that"-clause the parser hung off a noun near the cue ("said at a briefing that ...")."""
         stack = [(c, 0) for c in tok.children if c.dep_ in ("prep", "npadvmod", "dobj")]
@@ -521,21 +329,6 @@ class Rules:
         trimmed = _trim(self.doc, lo, hi)
         return trimmed or (tok.i, tok.i)
 
-    def snap_to_quotes(self, content: tuple[int, int]) -> tuple[tuple[int, int], str]:
-        """Widen a content char range to whole quotations and name its kind: direct, mixed or indirect."""
-        start, end = content
-        text = self.text
-        touching = [q for q in self.quoted if q.start < end and q.end > start]
-        if not touching:
-            return (start, end), "indirect"
-        q_start = min(q.start for q in touching)
-        q_end = max(q.end for q in touching)
-        outside = text[start:q_start] + text[q_end:end] if start < q_start or q_end < end else ""
-        if not outside.strip(" ,.;:!?\u2014\u2013-\n\t\"'"):
-            return (q_start, q_end), "direct"
-        # part of the quotation lies outside the clause: take it whole
-        return (min(start, q_start), max(end, q_end)), "mixed"
-
     # -- the main pass
 
     def run(self) -> list[Found]:
@@ -556,6 +349,11 @@ class Rules:
             if content_toks is not None:
                 content = _span_chars(doc, *content_toks)
                 content, kind = self.snap_to_quotes(content)
+                if kind != "indirect" and self.paragraph_of(content[0]) != self.paragraph_of(content[1] - 1):
+                    # a parse that joined quotations of two paragraphs: the quotation beside the cue only
+                    quote = self.adjacent_quote(tok, self.cue_clause(tok, None))
+                    if quote is not None:
+                        content, kind = (quote.start, quote.end), "direct"
             else:
                 clause = self.cue_clause(tok, None)
                 quote = self.adjacent_quote(tok, clause)
@@ -626,106 +424,10 @@ class Rules:
         found.sort(key=lambda f: (f.content[0], f.continues is not None))
         return found
 
-    def _unsourced(self, found: list[Found]) -> list[Found]:
-        """Judgements with no one named: "X seems to ...", "X is expected to ...", "X is seen as ...".
-        The content is the subject and the complement, in two pieces (the second continues the first)."""
-        doc = self.doc
-        out: list[Found] = []
-        cues = {f.cue_token for f in found}
-        for tok in doc:
-            frames = self.lex.frames.get(self.lemma(tok)) if tok.pos_ == "VERB" else None
-            if not frames or tok.i in cues or self.inside_long_quote(tok):
-                continue
-            try:
-                item = self._unsourced_at(tok, frames)
-            except Exception:  # an odd parse costs this one, nothing else
-                item = None
-            if item is not None:
-                out.extend(item)
-        return out
-
-    def _unsourced_at(self, tok: Token, frames: frozenset[str]) -> list[Found] | None:
-        doc = self.doc
-        passive = any(c.dep_ == "auxpass" for c in tok.children)
-        if any(c.dep_ == "agent" for c in tok.children):
-            return None
-        if passive and not {"passive", "passive_complement"} & frames or not passive and "raising" not in frames:
-            return None
-        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i), None)
-        if subj is None or subj.lower_ in ("there",):
-            return None
-        comp = next((c for c in tok.children if c.i > tok.i and (
-            c.dep_ in ("xcomp", "acomp", "oprd", "ccomp")
-            or c.dep_ == "prep" and c.lower_ in self.lex.unsourced_preps
-        )), None)
-        if comp is None:
-            return None
-        cue_hi = tok.i
-        lo, hi = _subtree_range(comp)
-        if comp.dep_ == "prep" and comp.i == self._next_word(tok):
-            objs = [g for g in comp.children if g.dep_ in ("pobj", "pcomp")]
-            if not objs:
-                return None
-            cue_hi = comp.i
-            lo, hi = _subtree_range(objs[0])
-        content = _trim(doc, lo, hi)
-        if content is None:
-            return None
-        s_lo, s_hi = _subtree_range(subj)
-        subject = _trim(doc, s_lo, min(s_hi, tok.i - 1))
-        cue = (doc[self.cue_left_edge(tok)].idx, doc[cue_hi].idx + len(doc[cue_hi].text))
-        if subject is not None and subject[1] >= self.cue_left_edge(tok):
-            subject = _trim(doc, subject[0], self.cue_left_edge(tok) - 1)
-        main_content, kind = self.snap_to_quotes(_span_chars(doc, *content))
-        main = Found(cue=cue, content=main_content, kind=kind, cue_token=tok.i,
-                     scope=set(range(self.cue_left_edge(tok), cue_hi + 1)))
-        items = [main]
-        if subject is not None and not ("passive_complement" in frames and passive):
-            items.append(Found(cue=cue, content=_span_chars(doc, *subject), kind=kind, cue_token=tok.i,
-                               continues=main, scope=main.scope))
-        return items
-
     def _scope(self, tok: Token, content: set[int], subj: Token | None) -> set[int]:
         s_lo, s_hi = _sent_range(tok)
         source = {t.i for t in subj.subtree} if subj is not None else set()
         return {t.i for t in tok.subtree if s_lo <= t.i <= s_hi and t.i not in content and t.i not in source} | {tok.i}
-
-    def _at_tail(self, first: int, last: int, content: tuple[int, int]) -> bool:
-        after = self.text[self.doc[last].idx + len(self.doc[last].text) : content[1]]
-        return not after.strip(" ,.;:!?\u201d\"'\u2019")
-
-    def _cut_tail(self, content: tuple[int, int], cut: int) -> tuple[int, int]:
-        end = cut
-        while end > content[0] and (self.text[end - 1].isspace() or self.text[end - 1] in ",;\u2014\u2013-"):
-            end -= 1
-        return (content[0], end) if end > content[0] else content
-
-    def _according_quote(self, first: int, n: int, o_lo: int, o_hi: int, o_head: int) -> Found | None:
-        doc = self.doc
-        head = doc[first].head
-        pp = set(range(first, o_hi + 1))
-        s_lo, s_hi = _sent_range(doc[first])
-        if head.i in pp or head.i == first:
-            lo, hi = s_lo, s_hi
-        else:
-            root = head
-            while root.dep_ not in ("ROOT",) and root.head is not root and root.head.i not in pp and root.dep_ in ("conj", "aux"):
-                root = root.head
-            lo, hi = _subtree_range(root, pp)
-            lo, hi = max(lo, s_lo), min(hi, s_hi)
-        # the content is the clause without the phrase: take the longer side if the phrase sits inside
-        if lo < first <= hi:
-            before, after = (lo, first - 1), (o_hi + 1, hi)
-            lo, hi = before if before[1] - before[0] >= 2 else after
-        trimmed = _trim(doc, lo, hi)
-        if trimmed is None or trimmed[1] - trimmed[0] < 2:
-            return None
-        content, kind = self.snap_to_quotes(_span_chars(doc, *trimmed))
-        return Found(
-            cue=_span_chars(doc, first, first + n - 1), content=content, kind=kind,
-            source=_span_chars(doc, o_lo, o_hi), source_head=o_head, cue_token=first,
-            scope=set(range(first, o_hi + 1)),
-        )
 
     def _nest(self, found: list[Found]) -> None:
         """A statement reported inside another's paraphrase was relayed by that other's source:
@@ -741,85 +443,6 @@ class Rules:
                 if outer.source_head not in inner.via_heads and outer.source_head != inner.source_head:
                     inner.via.append(outer.source)
                     inner.via_heads.append(outer.source_head)
-
-    def _colon_quotes(self, found: list[Found]) -> list[Found]:
-        """A quotation introduced by a colon after a name: 'doesn't surprise pollster Jane Roe: “...”'."""
-        doc, text = self.doc, self.text
-        out = []
-        claimed = [f.content for f in found]
-        for q in self.quoted:
-            if q.words(text) < 3 or any(c0 < q.end and q.start < c1 for c0, c1 in claimed):
-                continue
-            lead = text[: q.start].rstrip()
-            if not lead.endswith(":"):
-                continue
-            colon = len(lead) - 1
-            colon_tok = next((t for t in doc if t.idx == colon), None)
-            if colon_tok is None or colon_tok.i == 0:
-                continue
-            prev = doc[colon_tok.i - 1]
-            subj = None
-            if prev.pos_ == "PROPN":
-                subj = prev
-                while subj.dep_ in ("compound", "flat") and subj.head.i > subj.i and subj.head.i < colon_tok.i:
-                    subj = subj.head
-            else:
-                root = colon_tok.sent.root
-                subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subj is None or self._in_quote(subj.idx):
-                continue
-            source = self.source_range(subj, {colon_tok.i} | {t.i for t in doc if t.idx >= colon})
-            if source is None:
-                continue
-            out.append(Found(cue=(colon, colon + 1), content=(q.start, q.end), kind="direct", source=source,
-                             source_head=subj.i, cue_token=colon_tok.i, scope={colon_tok.i}))
-            claimed.append((q.start, q.end))
-        return out
-
-    def _dash_bylines(self, found: list[Found]) -> list[Found]:
-        """A quotation signed with a dash and a name: “...” —Jane Roe, a nurse."""
-        doc, text = self.doc, self.text
-        out = []
-        claimed = [f.content for f in found]
-        for q in self.quoted:
-            if any(c0 < q.end and q.start < c1 for c0, c1 in claimed):
-                continue
-            m = re.match(r"[ \t]*\n?[ \t]*([\u2014\u2013]|--)[ \t]*([A-Z][^\n]{0,80}?)[ \t]*(?=\n|$)", text[q.end :])
-            if m is None:
-                continue
-            dash = (q.end + m.start(1), q.end + m.end(1))
-            name = (q.end + m.start(2), q.end + m.end(2))
-            toks = [t for t in doc if name[0] <= t.idx < name[1]]
-            if not toks:
-                continue
-            head = next((t for t in toks if t.head.i == t.i or not (name[0] <= t.head.idx < name[1])), toks[0])
-            # the name proper: up to the first comma ("—Jane Roe, a nurse")
-            src_end = name[1]
-            comma = text.find(",", name[0], name[1])
-            if comma > 0:
-                src_end = comma
-                inside = [t for t in toks if t.idx < comma]
-                if inside:
-                    head = inside[-1]
-            out.append(Found(cue=dash, content=(q.start, q.end), kind="direct", source=(name[0], src_end),
-                             source_head=head.i, cue_token=None, scope={t.i for t in toks}))
-        return out
-
-    def _headline(self) -> Found | None:
-        """A headline of the form 'Name: claim' as the first line of the text."""
-        doc, text = self.doc, self.text
-        first = text.split("\n", 1)[0]
-        m = re.match(r"^\s*((?:[A-Z][\w.\u2019'&-]*\s+){0,5}[A-Z][\w.\u2019'&-]*):\s+(\S.*?)\s*$", first)
-        if m is None or "." in m.group(1).rstrip(".").replace("Dr.", "").replace("Sen.", "").replace("Gov.", "").replace("Rep.", ""):
-            return None
-        c_start, c_end = m.span(2)
-        if text[c_end - 1] == "." and c_end - 2 >= c_start and text[c_end - 2] not in QUOTE_CHARS:
-            c_end -= 1
-        s_start, s_end = m.span(1)
-        head = next((t for t in doc if t.idx <= s_end - 1 < t.idx + len(t.text)), None)
-        colon = m.end(1)
-        return Found(cue=(colon, colon + 1), content=(c_start, c_end), kind="indirect", source=(s_start, s_end),
-                     source_head=head.i if head is not None else None, cue_token=None, scope=set())
 
     def _dedupe(self, found: list[Found]) -> list[Found]:
         """One attribution per (cue, content); a cue's duplicate with a worse content is dropped."""
@@ -837,80 +460,3 @@ class Rules:
             kept.add(id(f))
             out.append(f)
         return out
-
-    def _continuations(self, found: list[Found]) -> list[Found]:
-        """Quotations no cue claimed that continue the attributed quotation before them."""
-        if not found:
-            return []
-        text = self.text
-        claimed = [(f.content[0], f.content[1]) for f in found]
-        extents = []
-        for f in found:
-            ends = [f.content[1], f.cue[1]] + ([f.source[1]] if f.source else []) + [v[1] for v in f.via]
-            ends += [self.doc[i].idx + len(self.doc[i].text) for i in f.scope if not self._in_quote(self.doc[i].idx)]
-            extents.append((min(f.content[0], f.cue[0]), max(ends)))
-        out: list[Found] = []
-        chain: list[tuple[Found, int, int]] = [(f, e[1], i) for i, (f, e) in enumerate(zip(found, extents))]
-        # a paragraph-long quotation that runs on into an attributed one belongs to it
-        starts = {f.content[0]: f for f in found if f.kind == "direct"}
-        for k in range(len(self.quoted) - 1, -1, -1):  # backwards, so a chain of run-on paragraphs links up
-            q = self.quoted[k]
-            if not q.runs_on or any(c_lo < q.end and q.start < c_hi for c_lo, c_hi in claimed):
-                continue
-            if not self._opens_paragraph(q.start):
-                continue  # it follows an attributed quotation in its own paragraph: that one it continues
-            nxt = self.quoted[k + 1] if k + 1 < len(self.quoted) else None
-            target = starts.get(nxt.start) if nxt is not None else None
-            if target is None or self.paragraph_of(nxt.start) - self.paragraph_of(q.start) != 1:
-                continue
-            root = target.continues or target
-            out.append(Found(
-                cue=root.cue, content=(q.start, q.end), kind="direct", source=root.source,
-                source_head=root.source_head, cue_token=root.cue_token, via=list(root.via),
-                via_heads=list(root.via_heads), channel=root.channel, date_tokens=list(root.date_tokens),
-                continues=root, scope=root.scope,
-            ))
-            starts[q.start] = out[-1]
-            claimed.append((q.start, q.end))
-        for q in self.quoted:
-            if any(c_lo < q.end and q.start < c_hi for c_lo, c_hi in claimed):
-                continue
-            if q.words(text) < 3:
-                continue
-            # the nearest attribution ending before this quotation
-            prev = [(f, end, i) for f, end, i in chain if end <= q.start]
-            if not prev:
-                continue
-            parent, parent_end, parent_index = max(prev, key=lambda x: x[1])
-            if parent.kind not in ("direct", "mixed") and not self._opens_paragraph(q.start):
-                continue
-            gap = text[parent_end : q.start]
-            p_gap = self.paragraph_of(q.start) - self.paragraph_of(max(parent_end - 1, 0))
-            if p_gap == 0:
-                # same paragraph: only the end of the parent's sentence may lie between
-                if gap.count(".") + gap.count("!") + gap.count("?") > 1 or len(gap.strip()) > 3:
-                    continue
-            elif p_gap == 1:
-                # next paragraph: the parent's paragraph must end with it, and this one open with the quote
-                if gap.strip(" \n\t.,!?") or not self._opens_paragraph(q.start):
-                    continue
-            else:
-                continue
-            root = parent.continues or parent
-            item = Found(
-                cue=root.cue, content=(q.start, q.end), kind="direct", source=root.source,
-                source_head=root.source_head, cue_token=root.cue_token, via=list(root.via),
-                via_heads=list(root.via_heads), channel=root.channel, date_tokens=list(root.date_tokens),
-                continues=root, scope=root.scope,
-            )
-            out.append(item)
-            chain.append((item, q.end, parent_index))
-            claimed.append((q.start, q.end))
-        return out
-
-    def _in_quote(self, char: int) -> bool:
-        return any(q.start <= char < q.end for q in self.quoted)
-
-    def _opens_paragraph(self, char: int) -> bool:
-        p = self.paragraph_starts[self.paragraph_of(char)]
-        return not self.text[p:char].strip()

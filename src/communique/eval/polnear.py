@@ -234,7 +234,7 @@ def predict(docs: list[Document], pipeline) -> dict[str, list[Attribution]]:
         annotated = AnnotatedDoc(article=article, doc=spacy_doc)
         try:
             actors = resolve_actors(annotated, pipeline.kb)
-            quotes = extract_quotes(annotated, actors)
+            quotes = extract_quotes(annotated, actors, statements_only=False)  # PolNeAR annotates stances too
         except Exception:
             quotes = []
         out[article.source] = quotes_to_attributions(quotes, article.text)

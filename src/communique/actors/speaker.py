@@ -1,0 +1,583 @@
+"""Speaker resolution: the actor a quote's source phrase means.
+
+The attribution stage finds a source phrase ("he", "the minister", "Police, who", "a statement from
+the ministry") and calls `SpeakerResolver.speaker` once per quote; relays ("according to Xinhua")
+go through `SpeakerResolver.relay`. The resolver reads the actor table the actor stage built and
+adds the mentions it resolves, so later stages see them.
+
+How a source phrase resolves, by its head word:
+- a name: the actor the actor stage gave it; a bare surname goes to the full name mentioned earlier.
+- a description ("the minister", "the El Paso mayor", "the spokeswoman"): a name in apposition,
+  else, when definite and singular, the most recent named person whose role or title matches,
+  else the actor the actor stage made of the description.
+- "he" / "she": the actor stage's antecedent; failing that the last compatible speaker (gender
+  where known), else the last person named.
+- "they": the most recent group named as such ("the three foreign ministers"), else the people
+  named together just before ("Greece, Cyprus and Egypt's ministers"), else a government or
+  organisation; never one person or one country picked out of a plural.
+- "we" / "I" inside a quotation: the speaker of that quotation.
+- a relative pronoun ("who", "which"): the noun the clause hangs off, resolved in turn.
+- a document ("a statement from the ministry"): its author; with none named, no speaker.
+- a common noun that names no one who can speak ("the rules", "no evidence", "a think tank"
+  without a name): no speaker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Token
+
+from communique.actors import ActorTable
+from communique.models import Actor
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "attribution" / "speakers.yaml"
+PERSONAL = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_NAME_DEPS = {"compound", "flat", "nmod", "amod", "poss", "det", "nummod"}
+_DEFINITE = {"the", "this", "that", "his", "her", "its", "their"}
+
+
+@dataclass(frozen=True)
+class SpeakerWords:
+    speaker_nouns: frozenset[str]
+    not_speakers: frozenset[str]
+    needs_name: frozenset[str]
+    document_nouns: frozenset[str]
+    inside_quote_pronouns: frozenset[str]
+    relative_pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
+    quantifier_pronouns: frozenset[str]
+    organisation_pronouns: frozenset[str]
+    role_words: frozenset[str] = frozenset()  # the knowledge base's role and institution words
+    female: frozenset[str] = frozenset()
+    male: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1)
+def load_speaker_words() -> SpeakerWords:
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8")) or {}
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in raw.get(key) or [])
+
+    role_words: set[str] = set()
+    female: set[str] = set()
+    male: set[str] = set()
+    try:
+        from communique.actors.kb import load_kb
+
+        kb = load_kb()
+        kb.build()
+        for key in kb.roles:
+            role_words.add(" ".join(key))
+            role_words.add(key[-1])
+        honorifics = kb.lexicon.get("honorifics", {}) or {}
+        female = {str(w).lower() for w in kb.lexicon.get("female_role_words", [])}
+        female |= {str(w).lower().rstrip(".") for w in honorifics.get("f", []) or []}
+        male = {str(w).lower() for w in kb.lexicon.get("male_role_words", [])}
+        male |= {str(w).lower().rstrip(".") for w in honorifics.get("m", []) or []}
+    except Exception:  # the speaker lists still work without the knowledge base
+        logging.getLogger(__name__).debug("no knowledge-base role words for speakers", exc_info=True)
+    return SpeakerWords(
+        speaker_nouns=words("speaker_nouns"), not_speakers=words("not_speakers"), needs_name=words("needs_name"), document_nouns=words("document_nouns"),
+        inside_quote_pronouns=words("inside_quote_pronouns"), relative_pronouns=words("relative_pronouns"),
+        plural_pronouns=words("plural_pronouns"), quantifier_pronouns=words("quantifier_pronouns"),
+        organisation_pronouns=words("organisation_pronouns"),
+        role_words=frozenset(role_words), female=frozenset(female), male=frozenset(male),
+    )
+
+
+@dataclass
+class SpeakerResolver:
+    """Resolves the source phrases of one article's quotes, in text order of the calls."""
+
+    actors: ActorTable
+    words: SpeakerWords = field(default_factory=load_speaker_words)
+    # (doc char of the source, speaker) in the order quotes were resolved
+    speakers: list[tuple[int, Actor]] = field(default_factory=list)
+    # (content start, content end, speaker): who speaks inside each quotation
+    quotations: list[tuple[int, int, Actor]] = field(default_factory=list)
+
+    @property
+    def doc(self):
+        return self.actors.annotated.doc
+
+    # ------------------------------------------------------------ the service
+
+    def speaker(self, source: tuple[int, int] | None, head: int | None,
+                content: tuple[int, int] | None = None) -> Actor | None:
+        """The actor a quote's source phrase means, or None when it names no one who can speak."""
+        if source is None:
+            return None
+        if head is None:
+            s, e = source
+            return self.actors.actor_at(s, e) or self.actors.ad_hoc(self.doc.text[s:e], s, e)
+        actor = self._resolve(self.doc[head], pronouns=True, depth=0)
+        if actor is not None:
+            self.speakers.append((source[0], actor))
+            if content is not None:
+                self.quotations.append((content[0], content[1], actor))
+        return actor
+
+    def names_no_speaker(self, head: int | None) -> bool:
+        """The source phrase is a thing, not someone who can speak ("the rules", "video footage",
+        "a banner"), and names no author either."""
+        if head is None:
+            return False
+        tok = self.doc[head]
+        if tok.lower_ in self.words.not_speakers and tok.pos_ != "PROPN" and not self._quantifier_antecedent(tok):
+            return True  # "not everyone agreed", "several said" with no group named before
+        if tok.pos_ != "NOUN" or self._looks_like_name(tok) or self._named_beside(tok) is not None:
+            return False
+        phrase = self._noun_phrase(tok)
+        if self._is_document(tok, phrase):
+            return self._author(tok) is None
+        if self._needs_name(tok, phrase) and not self._has_name_modifier(tok):
+            return True  # "a think tank said": no one in particular (resolved ones never get here)
+        return not self._can_speak(tok, phrase)
+
+    def is_document(self, head: int | None) -> bool:
+        """The source phrase is a document ("the summary", "a statement")."""
+        if head is None:
+            return False
+        tok = self.doc[head]
+        return tok.pos_ == "NOUN" and self._is_document(tok, self._noun_phrase(tok))
+
+    def relay(self, head: int) -> Actor | None:
+        """An intermediary ("according to Xinhua", "told Reuters"): names and descriptions only."""
+        return self._resolve(self.doc[head], pronouns=False, depth=0)
+
+    # ------------------------------------------------------------ by head word
+
+    def _resolve(self, head: Token, pronouns: bool, depth: int) -> Actor | None:
+        if depth > 4:
+            return None
+        low = head.lower_
+        if head.pos_ == "PRON" or head.tag_ in ("WDT", "WP", "PRP"):
+            if low in self.words.relative_pronouns and head.tag_ in ("WDT", "WP"):
+                return self._relative(head, pronouns, depth)
+            if not pronouns:
+                return None
+            return self._pronoun(head)
+        if low in self.words.quantifier_pronouns and head.pos_ != "PROPN" and pronouns:
+            return self._pronoun(head)
+        if self._looks_like_name(head):
+            return self._name(head)
+        common = head.pos_ == "NOUN" or head.pos_ == "PROPN" and head.text[:1].islower()  # "the minister" tagged NNP
+        if common or (head.pos_ != "PROPN" and head.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")):
+            named = self._named_beside(head)
+            if named is not None:
+                head = named
+            else:
+                return self._description(head, pronouns, depth)
+        return self._name(head)
+
+    def _looks_like_name(self, head: Token) -> bool:
+        """A capitalised word the tagger took for a common noun ("Mijares claimed"): a name when it is
+        not the first word of its sentence, or the actor stage made a person or organisation of it."""
+        if head.pos_ == "PROPN" or not head.text[:1].isupper() or head.is_upper and len(head.text) <= 3:
+            return False
+        if head.lower_ in self.words.document_nouns or head.lemma_.lower() in self.words.role_words:
+            return False
+        found = self.actors.actor_at(head.idx, head.idx + len(head.text))
+        if found is not None and found.kind in ("person", "organisation", "outlet", "government"):
+            return True
+        if self._full_name(head.text) is not None:
+            return True  # the surname of someone named earlier
+        return head.i != head.sent.start and head.ent_type_ in ("PERSON", "ORG", "")
+
+    def _name(self, head: Token) -> Actor:
+        doc = self.doc
+        chunk = _name_chunk(head)
+        found = self.actors.actor_at(head.idx, head.idx + len(head.text))
+        if found is not None and len(found.name.split()) == 1:
+            # a bare surname the actor stage left on its own: the full name mentioned earlier, if any
+            fuller = self._full_name(found.name)
+            if fuller is not None:
+                self.actors.add_mention(fuller, chunk[0], chunk[1])
+                return fuller
+        if found is not None:
+            return found
+        name = doc.text[chunk[0] : chunk[1]]
+        fuller = self._full_name(name)
+        if fuller is not None:
+            self.actors.add_mention(fuller, chunk[0], chunk[1])
+            return fuller
+        return self.actors.ad_hoc(name, chunk[0], chunk[1], kind="person" if head.ent_type_ == "PERSON" else "other")
+
+    def _named_beside(self, head: Token) -> Token | None:
+        """A name in apposition to a description: "the state news agency Tass", "her spokesman, Ali
+        Reza", "the El Paso mayor, Dee Margo," (however the parser attached the name)."""
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                return child
+        doc = self.doc
+        i = head.i + 1
+        if i < len(doc) and doc[i].text == ",":
+            i += 1
+        if i < len(doc) and doc[i].ent_type_ == "PERSON" and doc[i].ent_iob_ == "B" and head.tag_ in ("NN", "NNP"):
+            ent = next((e for e in doc.ents if e.start == i), None)
+            if ent is not None and (ent.end == len(doc) or doc[ent.end].text in (",", ")", ";") or doc[ent.end].pos_ == "VERB"):
+                return ent.root
+        return None
+
+    def _description(self, head: Token, pronouns: bool, depth: int) -> Actor | None:
+        lemma, low = head.lemma_.lower(), head.lower_
+        phrase = self._noun_phrase(head)
+        if self._is_document(head, phrase):
+            author = self._author(head)
+            return self._resolve(author, pronouns, depth + 1) if author is not None else None
+        found = self.actors.actor_at(head.idx, head.idx + len(head.text))
+        if not self._can_speak(head, phrase):
+            return None
+        plural = head.tag_ in ("NNS", "NNPS")
+        definite = any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in head.children)
+        if self._needs_name(head, phrase):
+            if self._has_name_modifier(head) and found is not None:
+                return found
+            if not definite:
+                return None  # "a think tank", "some groups": no one in particular
+            earlier = self._recent(head.idx, lambda a: a.kind in ("organisation", "outlet", "government", "group"))
+            return earlier or None
+        if definite and not plural and not self._has_name_modifier(head):
+            # "the minister said": the person of that role the article named most recently
+            person = self._recent_person_with_role(head, lemma, low)
+            if person is not None:
+                self.actors.add_mention(person, head.idx, head.idx + len(head.text))
+                return person
+        if found is not None:
+            return found
+        name, start, end = _descriptor(head)
+        modifier = _modifier_actor(self.actors, head)
+        fields = {"kind": "group" if plural else "person"}
+        if modifier is not None:
+            fields["country"] = modifier.country
+        return self.actors.ad_hoc(name, start, end, **fields)
+
+    # ------------------------------------------------------------ pronouns
+
+    def _pronoun(self, head: Token) -> Actor | None:
+        low = head.lower_
+        at = head.idx
+        if low in self.words.inside_quote_pronouns:
+            inside = [a for s, e, a in self.quotations if s <= at < e]
+            return inside[-1] if inside else None
+        found = self.actors.actor_at(head.idx, head.idx + len(head.text))
+        if low in PERSONAL:
+            gender = PERSONAL[low]
+            main = self._main_subject_person(head, gender)
+            if main is not None:
+                self.actors.add_mention(main, head.idx, head.idx + len(head.text))
+                return main
+            if found is not None and found.kind == "person":
+                return found
+            earlier = [a for s, a in self.speakers if s < at and a.kind in ("person", "other")
+                       and self._gender_ok(a, gender)]
+            actor = earlier[-1] if earlier else self._recent(at, lambda a: a.kind == "person" and self._gender_ok(a, gender))
+            if actor is not None:
+                self.actors.add_mention(actor, head.idx, head.idx + len(head.text))
+                return actor
+            return self.actors.ad_hoc(head.text, head.idx, head.idx + len(head.text), kind="other")
+        if low in self.words.plural_pronouns:
+            actor = self._plural_antecedent(head)
+            if actor is not None:
+                self.actors.add_mention(actor, head.idx, head.idx + len(head.text))
+                return actor
+            return None
+        if low in self.words.quantifier_pronouns:
+            group = self._quantifier_antecedent(head)
+            if group is not None:
+                self.actors.add_mention(group, head.idx, head.idx + len(head.text))
+            return group
+        if low in self.words.organisation_pronouns:
+            if found is not None and found.kind in ("organisation", "government", "outlet", "group"):
+                return found
+            return self._recent(at, lambda a: a.kind in ("organisation", "government", "outlet"))
+        return None
+
+    def _main_subject_person(self, head: Token, gender: str | None) -> Actor | None:
+        """'He said' refers to the person the text is about: the subject of a main clause, in this
+        sentence before the pronoun or in the two before it, the most recent first. A subject of a
+        relative or subordinate clause ("in which Tsvangirai became prime minister") is passed over."""
+        doc = self.doc
+        if not doc.has_annotation("SENT_START"):
+            return None
+        sents = [s for s in doc.sents if s.start <= head.i]
+        for sent in reversed(sents[-3:]):
+            best = None
+            for tok in sent:
+                if tok.i >= head.i:
+                    break
+                if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ not in ("PROPN", "NOUN"):
+                    continue
+                verb = tok.head
+                if verb.dep_ not in ("ROOT", "conj", "ccomp") or verb.dep_ == "conj" and verb.head.dep_ != "ROOT":
+                    continue
+                if verb.dep_ == "ccomp" and not self._in_quotation(tok.idx):
+                    continue
+                actor = self.actors.actor_at(tok.idx, tok.idx + len(tok.text))
+                if actor is not None and actor.kind == "person" and self._gender_ok(actor, gender):
+                    best = actor
+            if best is not None:
+                return best
+        return None
+
+    def _in_quotation(self, char: int) -> bool:
+        return any(s <= char < e for s, e, _a in self.quotations)
+
+    def _quantifier_antecedent(self, head: Token) -> Actor | None:
+        """'several said', 'some said' with no noun: some of the group named just before."""
+        if head.lower_ not in self.words.quantifier_pronouns:
+            return None
+        for prep in head.children:  # "some of the protesters": the protesters
+            objs = [g for g in prep.children if g.dep_ == "pobj"] if prep.dep_ == "prep" and prep.lower_ == "of" else []
+            if objs:
+                return self._resolve(objs[0], pronouns=False, depth=1)
+        window = self._window_start(head)
+        spoke = [a for at, a in self.speakers if window <= at < head.idx and a.kind == "group"]
+        return spoke[-1] if spoke else self._recent(head.idx, lambda a: a.kind == "group", since=window)
+
+    def _plural_antecedent(self, head: Token) -> Actor | None:
+        """'they': a group named as such, else the people named together, else an institution; never a
+        single person, and a single country only when nothing plural came before."""
+        at = head.idx
+        window = self._window_start(head)
+        groups = self._recent(at, lambda a: a.kind == "group", since=window)
+        people = self._coordinated_people(head, window)
+        if people is not None and (groups is None or self._last_mention(people) > self._last_mention(groups)):
+            return people
+        if groups is not None:
+            return groups
+        found = self.actors.actor_at(head.idx, head.idx + len(head.text))
+        if found is not None and found.kind in ("group", "organisation", "government", "outlet"):
+            return found
+        return self._recent(at, lambda a: a.kind in ("organisation", "government", "outlet"), since=window)
+
+    def _coordinated_people(self, head: Token, window: int) -> Actor | None:
+        """Two or more people joined by 'and' in one recent sentence: one group actor for them together."""
+        doc = self.doc
+        sents = [s for s in doc.sents if window <= s.start_char < head.sent.start_char] if doc.has_annotation("SENT_START") else []
+        for sent in reversed(sents):
+            people = []
+            for s, e, actor in self.actors.mentions():
+                if sent.start_char <= s < sent.end_char and actor.kind == "person" and actor not in people:
+                    people.append(actor)
+            conj = any(t.dep_ == "conj" and t.head.ent_type_ == "PERSON" and t.ent_type_ == "PERSON" for t in sent)
+            if len(people) >= 2 and conj:
+                names = " and ".join(a.name for a in people) if len(people) == 2 else \
+                    ", ".join(a.name for a in people[:-1]) + " and " + people[-1].name
+                countries = {a.country for a in people}
+                country = countries.pop() if len(countries) == 1 else None
+                return self.actors.ad_hoc(names, head.idx, head.idx + len(head.text), kind="group", country=country)
+        return None
+
+    def _relative(self, head: Token, pronouns: bool, depth: int) -> Actor | None:
+        """'Police, who said ...': the noun the relative clause hangs off."""
+        clause = head.head
+        while clause.dep_ not in ("relcl", "acl") and clause.head is not clause and clause.pos_ in ("VERB", "AUX"):
+            if clause.dep_ not in ("conj", "xcomp"):
+                break
+            clause = clause.head
+        if clause.dep_ in ("relcl", "acl") and clause.head is not clause:
+            return self._resolve(clause.head, pronouns, depth + 1)
+        # a misparse ("..., according to police, who said"): the noun right before the pronoun
+        i = head.i - 1
+        if i >= 0 and self.doc[i].text == ",":
+            i -= 1
+        if i >= 0 and self.doc[i].pos_ in ("NOUN", "PROPN"):
+            return self._resolve(self.doc[i], pronouns, depth + 1)
+        return None
+
+    # ------------------------------------------------------------ what a noun names
+
+    def _noun_phrase(self, head: Token) -> str:
+        left = [t for t in head.lefts if t.dep_ == "compound"]
+        words = [t.lower_ for t in left] + [head.lower_]
+        return " ".join(words)
+
+    def _is_document(self, head: Token, phrase: str) -> bool:
+        return head.lower_ in self.words.document_nouns or head.lemma_.lower() in self.words.document_nouns
+
+    def _author(self, head: Token) -> Token | None:
+        """Who issued a document: "the court's summary", "a statement from the ministry", "estimates
+        by organizers", or the subject of the verb it is the object of ("they released a statement")."""
+        for child in head.children:
+            if child.dep_ == "poss":
+                return child
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("of", "by", "from"):
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                # "a statement from the ministry", "estimates by organizers"; not "footage from the scene"
+                if objs and (objs[0].pos_ == "PROPN" or objs[0].ent_type_ in ("ORG", "PERSON", "NORP", "GPE")
+                             or self._is_known_speaker(objs[0], self._noun_phrase(objs[0]))
+                             or self._is_document(objs[0], objs[0].lower_)):
+                    return objs[0]
+        for child in head.children:
+            if child.dep_ == "compound" and (child.ent_type_ in ("ORG", "PERSON", "NORP") or child.pos_ == "PROPN"
+                                             or self._is_known_speaker(child, child.lower_)):
+                return child  # "a Reuters report", "eyewitness reports"
+        verb = head.head
+        if head.dep_ in ("dobj", "nsubjpass") and verb.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "agent")), None)
+            if subj is not None and subj.dep_ == "agent":
+                subj = next((g for g in subj.children if g.dep_ == "pobj"), None)
+            return subj
+        return None
+
+    def _can_speak(self, head: Token, phrase: str) -> bool:
+        """A common noun names someone who can speak unless it is on the list of things, or negated
+        ("no evidence")."""
+        w = self.words
+        lemma, low = head.lemma_.lower(), head.lower_
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in head.children):
+            return False
+        if self._is_known_speaker(head, phrase):
+            return True
+        return not (low in w.not_speakers or lemma in w.not_speakers or low in w.document_nouns or lemma in w.document_nouns)
+
+    def _is_known_speaker(self, head: Token, phrase: str) -> bool:
+        """A role or institution word of the knowledge base, or a listed noun for people."""
+        w = self.words
+        lemma, low = head.lemma_.lower(), head.lower_
+        if phrase in w.role_words or low in w.role_words or lemma in w.role_words:
+            return True
+        return low in w.speaker_nouns or lemma in w.speaker_nouns or phrase in w.needs_name
+
+    def _needs_name(self, head: Token, phrase: str) -> bool:
+        return phrase in self.words.needs_name or head.lower_ in self.words.needs_name or head.lemma_.lower() in self.words.needs_name
+
+    def _has_name_modifier(self, head: Token) -> bool:
+        return any(c.i < head.i and (c.pos_ == "PROPN" or c.ent_type_ in ("NORP", "GPE", "ORG")) for c in head.children
+                   if c.dep_ in ("compound", "amod", "nmod", "poss"))
+
+    def _recent_person_with_role(self, head: Token, lemma: str, low: str) -> Actor | None:
+        """The most recent named person whose role or title has this head word ("the mayor" after
+        "Mayor Dee Margo"; "the spokeswoman" after "spokeswoman Jane Roe")."""
+        want = {lemma, low}
+        gender = "f" if low in self.words.female else "m" if low in self.words.male else None
+        best = None
+        for s, e, actor in self.actors.mentions():
+            if s >= head.idx:
+                break
+            if actor.kind != "person" or len(actor.name.split()) < 2 or not self._gender_ok(actor, gender):
+                continue
+            role_words = set((actor.role or "").lower().split())
+            title = self._title_before(s)
+            if want & role_words or want & title:
+                best = actor
+        return best
+
+    def _title_before(self, start: int) -> set[str]:
+        """The lower-case words right before a mention, up to four, within its sentence."""
+        doc = self.doc
+        i = _token_at(doc, start)
+        if i is None:
+            return set()
+        out = set()
+        for j in range(i - 1, max(-1, i - 5), -1):
+            t = doc[j]
+            if t.is_punct or t.is_space or t.sent.start != doc[i].sent.start:
+                break
+            out.add(t.lower_)
+            out.add(t.lemma_.lower())
+        return out
+
+    # ------------------------------------------------------------ helpers
+
+    def _gender_ok(self, actor: Actor, gender: str | None) -> bool:
+        """False only when the text says otherwise: a gendered role ("spokeswoman") or honorific ("Mr")
+        in the actor's role or right before one of its mentions."""
+        if gender is None:
+            return True
+        known = self._stated_gender(actor)
+        return known is None or known == gender
+
+    def _stated_gender(self, actor: Actor) -> str | None:
+        words = set((actor.role or "").lower().split())
+        for s, _e, a in self.actors.mentions():
+            if a.id == actor.id:
+                words |= {w.rstrip(".") for w in self._title_before(s)}
+        if words & self.words.female and not words & self.words.male:
+            return "f"
+        if words & self.words.male and not words & self.words.female:
+            return "m"
+        return None
+
+    def _window_start(self, head: Token) -> int:
+        """The first character of the sentence three sentences back: how far a pronoun looks."""
+        doc = self.doc
+        if not doc.has_annotation("SENT_START"):
+            return 0
+        starts = [s.start_char for s in doc.sents if s.start_char <= head.idx]
+        return starts[max(0, len(starts) - 4)] if starts else 0
+
+    def _recent(self, before: int, test, since: int = 0) -> Actor | None:
+        best = None
+        for s, _e, actor in self.actors.mentions():
+            if s >= before:
+                break
+            if s >= since and test(actor):
+                best = actor
+        return best
+
+    def _last_mention(self, actor: Actor) -> int:
+        return max((s for s, _e, a in self.actors.mentions() if a.id == actor.id), default=-1)
+
+    def _full_name(self, surname: str) -> Actor | None:
+        """The actor whose multi-word name ends with this word (a person's surname)."""
+        people = [a for a in self.actors.actors if len(a.name.split()) > 1 and a.kind in ("person", "other")]
+        for actor in people:
+            if actor.name.split()[-1] == surname:
+                return actor
+        for actor in people:  # family name first (Chinese, Korean, Hungarian names)
+            if actor.name.split()[0] == surname and actor.kind == "person":
+                return actor
+        return None
+
+
+def _token_at(doc, char: int) -> int | None:
+    from bisect import bisect_right
+
+    starts = [t.idx for t in doc]
+    i = bisect_right(starts, char) - 1
+    return i if i >= 0 else None
+
+
+def _name_chunk(tok: Token) -> tuple[int, int]:
+    """The head word with its name-forming modifiers (compound, flat): Doc char range."""
+    lo = tok.i
+    # extend left over the proper-noun parts of the name ("Dmytro Kuleba"), not over titles
+    while lo > 0:
+        prev = tok.doc[lo - 1]
+        if prev.head.i == tok.i and prev.dep_ in ("compound", "flat") and (prev.pos_ == "PROPN") == (tok.pos_ == "PROPN"):
+            lo -= 1
+        else:
+            break
+    return tok.doc[lo].idx, tok.idx + len(tok.text)
+
+
+def _descriptor(tok: Token) -> tuple[str, int, int]:
+    """An ad hoc actor's name from its head word and left modifiers, without the article."""
+    lo = tok.i
+    for child in tok.children:
+        if child.i < tok.i and child.dep_ in _NAME_DEPS:
+            lo = min(lo, min(t.i for t in child.subtree))
+    while lo < tok.i and tok.doc[lo].dep_ == "det" and tok.doc[lo].lower_ in ("a", "an", "the"):
+        lo += 1
+    start = tok.doc[lo].idx
+    end = tok.idx + len(tok.text)
+    return tok.doc.text[start:end], start, end
+
+
+def _modifier_actor(actors: ActorTable, tok: Token) -> Actor | None:
+    """An actor named by a modifier of the head: 'Chinese' in 'a senior Chinese diplomat'."""
+    for child in tok.children:
+        if child.i < tok.i and child.dep_ in _NAME_DEPS and child.dep_ != "det":
+            found = actors.actor_at(child.idx, child.idx + len(child.text))
+            if found is not None and found.country:
+                return found
+    return None
