@@ -17,6 +17,7 @@ Passes, in this order, over one article:
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -95,6 +96,7 @@ class Resolver:
         self.short_forms: dict[str, Actor] = {}  # surname / short form -> person
         self.gender: dict[str, str] = {}  # actor id -> m / f
         self.mentions: list[_Mention] = []
+        self.sent_starts: list[int] = []  # first token of each sentence, for pronoun antecedents
         self.name_lengths: dict[str, int] = {}
         self.text_role: dict[str, str] = {}
         self.role_words = {w for key in kb.roles for w in key}
@@ -456,17 +458,23 @@ class Resolver:
         for match_id, start, end in self.kb.matcher(doc.vocab)(doc):
             span = SpacySpan(doc, start, end, label=match_id)
             kb_spans.append(span)
+        # entities do not overlap, so the only one that can hold a span is the last to start at or before it
+        ent_starts = [e.start for e in ents]
+        numeric = [e for e in doc.ents if e.label_ in {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"}]
+        numeric_starts = [e.start for e in numeric]
         kept = []
         for span in filter_spans(kb_spans):
             hits = self.kb.alias_hits.get(span.label_, [])
             if not hits:
                 continue
             place = all(h.type in {"country", "capital", "seat"} for h in hits)
-            container = next((e for e in ents if e.start <= span.start and span.end <= e.end
+            last = bisect_right(ent_starts, span.start) - 1
+            container = next((e for e in ents[max(last, 0) : last + 1] if e.start <= span.start and span.end <= e.end
                               and (e.end - e.start) > (span.end - span.start)), None)
             if container is not None and place and container.label_ in _CONTAINER_LABELS:
                 continue  # "the Beijing Olympics", "Chad Smith"
-            if any(e.label_ in {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"} and e.start <= span.start and span.end <= e.end for e in doc.ents):
+            last = bisect_right(numeric_starts, span.start) - 1
+            if any(e.start <= span.start and span.end <= e.end for e in numeric[max(last, 0) : last + 1]):
                 continue
             kept.append((span, hits))
         taken = set()
@@ -679,6 +687,8 @@ class Resolver:
 
     def pronouns(self) -> None:
         self.mentions.sort(key=lambda m: m.start)
+        has_sents = self.doc.has_annotation("SENT_START")
+        self.sent_starts = [s.start for s in self.doc.sents] if has_sents else []
         for tok in self.doc:
             kind = _PRONOUNS.get(tok.lower_)
             if kind is None or tok.dep_ not in _SUBJECT_DEPS:
@@ -691,8 +701,7 @@ class Resolver:
             self.table.add_mention(actor, tok.idx, tok.idx + len(tok.text))
             mention = _Mention(tok.idx, tok.idx + len(tok.text), actor, True, tok.sent.start)
             # keep the list ordered: later pronouns see this one
-            pos = next((k for k, m in enumerate(self.mentions) if m.start > tok.idx), len(self.mentions))
-            self.mentions.insert(pos, mention)
+            self.mentions.insert(bisect_right(self.mentions, tok.idx, key=lambda m: m.start), mention)
 
     def _compatible(self, actor: Actor, kind: str) -> bool:
         if kind in {"m", "f"}:
@@ -705,16 +714,16 @@ class Resolver:
         return actor.kind in {"organisation", "government", "outlet"}
 
     def _antecedent(self, tok: Token, kind: str) -> Actor | None:
-        sents = list(self.doc.sents) if self.doc.has_annotation("SENT_START") else []
-        sent_starts = [s.start for s in sents]
+        sent_starts = self.sent_starts  # set by `pronouns`, which keeps `mentions` sorted by start
         here = tok.sent.start
-        try:
-            k = sent_starts.index(here)
-        except ValueError:
+        k = bisect_left(sent_starts, here)
+        if k == len(sent_starts) or sent_starts[k] != here:
             k = 0
         window_start = sent_starts[max(0, k - 3)] if sent_starts else 0
-        earlier = [m for m in self.mentions if m.start < tok.idx and m.sent >= window_start
-                   and self._compatible(m.actor, kind)]
+        # a mention in a sentence at or after the window's first starts at or after that sentence
+        lo = bisect_left(self.mentions, self.doc[window_start].idx, key=lambda m: m.start)
+        hi = bisect_left(self.mentions, tok.idx, key=lambda m: m.start)
+        earlier = [m for m in self.mentions[lo:hi] if m.sent >= window_start and self._compatible(m.actor, kind)]
         if not earlier:
             return None
         same = [m for m in earlier if m.sent == here]

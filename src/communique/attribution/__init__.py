@@ -149,7 +149,7 @@ def _descriptor(tok: Token) -> tuple[str, int, int]:
         lo += 1
     start = tok.doc[lo].idx
     end = tok.idx + len(tok.text)
-    return tok.doc.text[start:end], start, end
+    return tok.doc[lo : tok.i + 1].text, start, end  # the Doc's text over those tokens, without rebuilding Doc.text
 
 
 def _modifier_actor(actors: ActorTable, tok: Token) -> Actor | None:
@@ -168,7 +168,7 @@ def _resolve_speaker(annotated: AnnotatedDoc, actors: ActorTable, lex: Lexicon, 
     head = doc[item.source_head] if item.source_head is not None else None
     if head is None:
         s, e = item.source
-        return actors.actor_at(s, e) or actors.ad_hoc(doc.text[s:e], s, e)
+        return actors.actor_at(s, e) or actors.ad_hoc(annotated.doc_text[s:e], s, e)
     return _resolve_np(annotated, actors, lex, head, speakers)
 
 
@@ -204,7 +204,7 @@ def _resolve_np(annotated: AnnotatedDoc, actors: ActorTable, lex: Lexicon, head:
         return actors.ad_hoc(head.text, head.idx, head.idx + len(head.text), kind="other")
     if head.pos_ == "PROPN":
         # a bare surname: the actor whose full name ends with it
-        name = doc.text[chunk[0] : chunk[1]]
+        name = annotated.doc_text[chunk[0] : chunk[1]]
         fuller = _full_name(actors, name)
         if fuller is not None:
             actors.add_mention(fuller, chunk[0], chunk[1])
@@ -231,13 +231,15 @@ def _full_name(actors: ActorTable, surname: str) -> Actor | None:
 
 
 def _last_person(actors: ActorTable, before: int) -> Actor | None:
-    best = None
-    for start, _end, actor in actors.mentions():
-        if start >= before:
-            break
-        if actor.kind == "person":
-            best = actor
-    return best
+    # the last person mentioned before `before`: the mentions near it first, then further back
+    near = actors.mentions_near(before - 2000, before)
+    for start, _end, actor in reversed(near):
+        if start < before and actor.kind == "person":
+            return actor
+    for start, _end, actor in reversed(actors.mentions()):
+        if start < before and actor.kind == "person":
+            return actor
+    return None
 
 
 # ---------------------------------------------------------------- channel and date

@@ -28,7 +28,8 @@ frame preposition, "in a statement", and a colon right after it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -114,34 +115,73 @@ def _sent_range(tok: Token) -> tuple[int, int]:
 # ---------------------------------------------------------------- the rules
 
 
+_DASH_BYLINE = re.compile(r"[ \t]*\n?[ \t]*([\u2014\u2013]|--)[ \t]*([A-Z][^\n]{0,80}?)[ \t]*(?=\n|$)")
+
+
+class _Claimed:
+    """Character ranges already taken by an attribution. `overlaps` looks only at the ranges that
+    start late enough to reach the one asked about, so checking each quotation stays cheap however
+    many attributions a long article has."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()):
+        self._ranges = sorted(ranges)
+        self._longest = max((end - start for start, end in self._ranges), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._ranges, (start, end))
+        self._longest = max(self._longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        ranges = self._ranges
+        for k in range(bisect_left(ranges, (start - self._longest,)), len(ranges)):
+            c_lo, c_hi = ranges[k]
+            if c_lo >= end:
+                return False
+            if start < c_hi:
+                return True
+        return False
+
+
 class Rules:
     def __init__(self, doc: Doc, lex: Lexicon):
         self.doc = doc
         self.token_starts = [t.idx for t in doc]  # for finding the tokens of a character range
         self.lex = lex
         self.text = doc.text
-        self.quoted: list[Quoted] = [q for q in find_quoted(self.text) if not q.nickname]
+        self.quoted: list[Quoted] = sorted((q for q in find_quoted(self.text) if not q.nickname), key=lambda q: q.start)
+        # find_quoted gives quotations in text order: a bisection over their starts finds the few near a
+        # place without scanning them all (which made long articles cost time quadratic in length)
+        self._quoted_starts = [q.start for q in self.quoted]
+        self._longest_quoted = max((q.end - q.start for q in self.quoted), default=0)
         # where each paragraph (a non-blank line) begins
         self.paragraph_starts = [0] + [m.start() for m in re.finditer(r"(?<=\n)[^\S\n]*\S", self.text)]
         # first token of "according to X" -> (first, phrase length, X's first token, X's last token, X's head)
         self.according: dict[int, tuple[int, int, int, int, int]] = self._according_phrases()
+        self._according_starts = sorted(self.according)
         self._frames: dict[int, FrameMatch | None] = {}
         self._frame_content: set[int] = set()  # cue tokens whose content came from a frame
         self._second_piece: dict[int, tuple[int, int]] = {}  # cue token -> content after a mid-clause cue
 
     # -- quotations
 
+    def quoted_near(self, start: int, end: int) -> list[Quoted]:
+        """In text order, the quotations that start before `end` and may reach past `start`: every one
+        that overlaps [start, end) or holds it is among them."""
+        lo = bisect_left(self._quoted_starts, start - self._longest_quoted)
+        hi = bisect_left(self._quoted_starts, end)
+        return self.quoted[lo:hi]
+
     def quote_at(self, start: int, end: int) -> Quoted | None:
         """The quoted stretch overlapping the char range most."""
         best, best_overlap = None, 0
-        for q in self.quoted:
+        for q in self.quoted_near(start, end):
             overlap = min(q.end, end) - max(q.start, start)
             if overlap > best_overlap:
                 best, best_overlap = q, overlap
         return best
 
     def inside_long_quote(self, tok: Token) -> bool:
-        for q in self.quoted:
+        for q in self.quoted_near(tok.idx, tok.idx + 1):
             if q.start < tok.idx < q.end and q.words(self.text) >= 4:
                 return True
         return False
@@ -416,7 +456,8 @@ class Rules:
         if comps:
             # a clause on either side: take the one nearest the verb; an object of "tell" is not content
             comp = min(comps, key=lambda c: abs(c.i - tok.i))
-            exclude = {t.i for a in self.according if self._according_attaches(a, comp) for t in doc[a : self.according[a][3] + 1]}
+            exclude = {t.i for a in self._according_within(comp) if self._according_attaches(a, comp)
+                       for t in doc[a : self.according[a][3] + 1]}
             lo, hi = _subtree_range(comp, exclude)
             if comp.i > tok.i:
                 # a "that" or "whether" before the clause belongs to the content
@@ -458,6 +499,12 @@ class Rules:
             return _trim(doc, lo, min(own) - 1)
         return None
 
+    def _according_within(self, tok: Token) -> list[int]:
+        """The "according to" phrases that start inside the token's subtree's range (only these can
+        attach to it), found by bisection rather than by testing every phrase of the article."""
+        starts = self._according_starts
+        return starts[bisect_left(starts, tok.left_edge.i) : bisect_right(starts, tok.right_edge.i)]
+
     def _according_attaches(self, first: int, comp: Token) -> bool:
         return any(t.i == first for t in comp.subtree)
 
@@ -466,10 +513,14 @@ class Rules:
         after it with only a short lead-in between ("he said: “...”", "told reporters, “...”")."""
         text = self.text
         cue_start, cue_end = tok.idx, tok.idx + len(tok.text)
-        before = [q for q in self.quoted if q.end <= cue_start]
-        after = [q for q in self.quoted if q.start >= cue_end]
-        q_before = before[-1] if before else None
-        q_after = after[0] if after else None
+        # the last quotation (in text order) that ends before the cue, and the first that starts after it
+        q_before = None
+        for k in range(bisect_right(self._quoted_starts, cue_start) - 1, -1, -1):
+            if self.quoted[k].end <= cue_start:
+                q_before = self.quoted[k]
+                break
+        first_after = bisect_left(self._quoted_starts, cue_end)
+        q_after = self.quoted[first_after] if first_after < len(self.quoted) else None
         if q_before is not None:
             gap = text[q_before.end : cue_start]
             if "\n" in gap.strip(" \t") or re.search(r"[.!?]\s", gap) or len(gap.split()) > 25:
@@ -477,7 +528,7 @@ class Rules:
         if q_after is not None:
             gap = text[cue_end : q_after.start]
             stripped = gap.rstrip()
-            between = [t for t in self.doc if cue_end <= t.idx < q_after.start]
+            between = self.doc[bisect_left(self.token_starts, cue_end) : bisect_left(self.token_starts, q_after.start)]
             if any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("nsubj", "nsubjpass") for t in between):
                 q_after = None
             elif (
@@ -525,7 +576,7 @@ class Rules:
         """Widen a content char range to whole quotations and name its kind: direct, mixed or indirect."""
         start, end = content
         text = self.text
-        touching = [q for q in self.quoted if q.start < end and q.end > start]
+        touching = [q for q in self.quoted_near(start, end) if q.start < end and q.end > start]
         if not touching:
             return (start, end), "indirect"
         q_start = min(q.start for q in touching)
@@ -588,7 +639,12 @@ class Rules:
             scope = self._scope(tok, content_tok_set, subj)
             item.scope = scope
             # "according to X" in the cue's clause, or at the tail of its content: an intermediary
-            for first, (_, n, o_lo, o_hi, o_head) in self.according.items():
+            # only phrases that start in the scope or the content can count (in text order, as in `according`)
+            reach = [*(min(x) for x in (scope, content_tok_set) if x), *(max(x) for x in (scope, content_tok_set) if x)]
+            starts = self._according_starts
+            near = starts[bisect_left(starts, min(reach)) : bisect_right(starts, max(reach))] if reach else []
+            for first in near:
+                _, n, o_lo, o_hi, o_head = self.according[first]
                 if first < tok.i and first in scope:
                     continue  # "According to X, Y said ...": X is a source of its own; nesting gives the relay
                 if first in scope or (first in content_tok_set and self._at_tail(first, o_hi, content)):
@@ -730,12 +786,17 @@ class Rules:
     def _nest(self, found: list[Found]) -> None:
         """A statement reported inside another's paraphrase was relayed by that other's source:
         'Xinhua reported that Wang said ...' gives Wang's quote the relay Xinhua."""
+        # the statements whose content can hold a place: a bisection over content starts, not a scan
+        by_start = sorted((f.content[0], k) for k, f in enumerate(found))
+        starts = [s for s, _ in by_start]
+        longest = max((f.content[1] - f.content[0] for f in found), default=0)
         for inner in found:
             if inner.cue_token is None:
                 continue
             at = self.doc[inner.cue_token].idx
-            outers = [o for o in found if o is not inner and o.kind != "direct" and o.content[0] <= at < o.content[1]
-                      and o.source_head is not None]
+            near = sorted(k for _, k in by_start[bisect_left(starts, at - longest) : bisect_right(starts, at)])
+            outers = [o for o in (found[k] for k in near) if o is not inner and o.kind != "direct"
+                      and o.content[0] <= at < o.content[1] and o.source_head is not None]
             outers.sort(key=lambda o: o.content[1] - o.content[0])  # the innermost first
             for outer in outers:
                 if outer.source_head not in inner.via_heads and outer.source_head != inner.source_head:
@@ -746,15 +807,17 @@ class Rules:
         """A quotation introduced by a colon after a name: 'doesn't surprise pollster Jane Roe: “...”'."""
         doc, text = self.doc, self.text
         out = []
-        claimed = [f.content for f in found]
+        claimed = _Claimed(f.content for f in found)
         for q in self.quoted:
-            if q.words(text) < 3 or any(c0 < q.end and q.start < c1 for c0, c1 in claimed):
+            if q.words(text) < 3 or claimed.overlaps(q.start, q.end):
                 continue
-            lead = text[: q.start].rstrip()
-            if not lead.endswith(":"):
+            colon = q.start - 1  # the last character before the quotation that is not white space
+            while colon >= 0 and text[colon].isspace():
+                colon -= 1
+            if colon < 0 or text[colon] != ":":
                 continue
-            colon = len(lead) - 1
-            colon_tok = next((t for t in doc if t.idx == colon), None)
+            at = bisect_left(self.token_starts, colon)
+            colon_tok = doc[at] if at < len(doc) and self.token_starts[at] == colon else None
             if colon_tok is None or colon_tok.i == 0:
                 continue
             prev = doc[colon_tok.i - 1]
@@ -768,28 +831,29 @@ class Rules:
                 subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None or self._in_quote(subj.idx):
                 continue
-            source = self.source_range(subj, {colon_tok.i} | {t.i for t in doc if t.idx >= colon})
+            # the tokens from the colon on; the source lies in one sentence, so its sentence's are enough
+            source = self.source_range(subj, set(range(at, max(at, colon_tok.sent.end))))
             if source is None:
                 continue
             out.append(Found(cue=(colon, colon + 1), content=(q.start, q.end), kind="direct", source=source,
                              source_head=subj.i, cue_token=colon_tok.i, scope={colon_tok.i}))
-            claimed.append((q.start, q.end))
+            claimed.add(q.start, q.end)
         return out
 
     def _dash_bylines(self, found: list[Found]) -> list[Found]:
         """A quotation signed with a dash and a name: “...” —Jane Roe, a nurse."""
         doc, text = self.doc, self.text
         out = []
-        claimed = [f.content for f in found]
+        claimed = _Claimed(f.content for f in found)
         for q in self.quoted:
-            if any(c0 < q.end and q.start < c1 for c0, c1 in claimed):
+            if claimed.overlaps(q.start, q.end):
                 continue
-            m = re.match(r"[ \t]*\n?[ \t]*([\u2014\u2013]|--)[ \t]*([A-Z][^\n]{0,80}?)[ \t]*(?=\n|$)", text[q.end :])
+            m = _DASH_BYLINE.match(text, q.end)  # matched in place: a slice of the rest would cost its length
             if m is None:
                 continue
-            dash = (q.end + m.start(1), q.end + m.end(1))
-            name = (q.end + m.start(2), q.end + m.end(2))
-            toks = [t for t in doc if name[0] <= t.idx < name[1]]
+            dash = (m.start(1), m.end(1))
+            name = (m.start(2), m.end(2))
+            toks = list(doc[bisect_left(self.token_starts, name[0]) : bisect_left(self.token_starts, name[1])])
             if not toks:
                 continue
             head = next((t for t in toks if t.head.i == t.i or not (name[0] <= t.head.idx < name[1])), toks[0])
@@ -843,7 +907,7 @@ class Rules:
         if not found:
             return []
         text = self.text
-        claimed = [(f.content[0], f.content[1]) for f in found]
+        claimed = _Claimed((f.content[0], f.content[1]) for f in found)
         extents = []
         for f in found:
             ends = [f.content[1], f.cue[1]] + ([f.source[1]] if f.source else []) + [v[1] for v in f.via]
@@ -855,7 +919,7 @@ class Rules:
         starts = {f.content[0]: f for f in found if f.kind == "direct"}
         for k in range(len(self.quoted) - 1, -1, -1):  # backwards, so a chain of run-on paragraphs links up
             q = self.quoted[k]
-            if not q.runs_on or any(c_lo < q.end and q.start < c_hi for c_lo, c_hi in claimed):
+            if not q.runs_on or claimed.overlaps(q.start, q.end):
                 continue
             if not self._opens_paragraph(q.start):
                 continue  # it follows an attributed quotation in its own paragraph: that one it continues
@@ -871,17 +935,20 @@ class Rules:
                 continues=root, scope=root.scope,
             ))
             starts[q.start] = out[-1]
-            claimed.append((q.start, q.end))
+            claimed.add(q.start, q.end)
+        # (end, place in chain), sorted: the latest-ending attribution before a point, by bisection
+        chain_ends = sorted((end, k) for k, (_, end, _) in enumerate(chain))
         for q in self.quoted:
-            if any(c_lo < q.end and q.start < c_hi for c_lo, c_hi in claimed):
+            if claimed.overlaps(q.start, q.end):
                 continue
             if q.words(text) < 3:
                 continue
-            # the nearest attribution ending before this quotation
-            prev = [(f, end, i) for f, end, i in chain if end <= q.start]
-            if not prev:
+            # the nearest attribution ending before this quotation (the first in the chain on a tie)
+            last = bisect_right(chain_ends, (q.start, len(chain))) - 1
+            if last < 0:
                 continue
-            parent, parent_end, parent_index = max(prev, key=lambda x: x[1])
+            latest = chain_ends[last][0]
+            parent, parent_end, parent_index = chain[chain_ends[bisect_left(chain_ends, (latest, -1))][1]]
             if parent.kind not in ("direct", "mixed") and not self._opens_paragraph(q.start):
                 continue
             gap = text[parent_end : q.start]
@@ -904,12 +971,13 @@ class Rules:
                 continues=root, scope=root.scope,
             )
             out.append(item)
+            insort(chain_ends, (q.end, len(chain)))
             chain.append((item, q.end, parent_index))
-            claimed.append((q.start, q.end))
+            claimed.add(q.start, q.end)
         return out
 
     def _in_quote(self, char: int) -> bool:
-        return any(q.start <= char < q.end for q in self.quoted)
+        return any(q.start <= char < q.end for q in self.quoted_near(char, char + 1))
 
     def _opens_paragraph(self, char: int) -> bool:
         p = self.paragraph_starts[self.paragraph_of(char)]
