@@ -59,7 +59,7 @@ class _Seen:
         if earlier is None:
             table[key] = path
             return None
-        if os.path.realpath(earlier) == os.path.realpath(path):
+        if os.path.abspath(earlier) == os.path.abspath(path):  # the very same name (links not resolved)
             return iter(())
         return iter((Rejection(path, f"skipped: the same {what} as {earlier} (reached again through a link)"),))
 
