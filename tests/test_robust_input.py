@@ -242,7 +242,7 @@ def test_same_path_named_twice_is_read_once_without_a_rejection(tmp_path):
 def _deny(monkeypatch, denied: Path) -> None:
     """Make reading one directory fail as it does for a user without permission (tests run as root,
     who may read anything)."""
-    import communique.readers.paths as paths
+    from communique.readers import paths
 
     real_scandir = os.scandir
 

@@ -61,6 +61,6 @@ class Pipeline:
                 continue
             try:
                 yield self.analyse(item)
-            except Exception as exc:  # noqa: BLE001 - one article's failure must not end the batch
+            except Exception as exc:
                 log.debug("analysis failed on %s", item.article.source, exc_info=True)
                 yield Rejection(item.article.source, failure_reason(exc))

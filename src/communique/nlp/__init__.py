@@ -19,18 +19,17 @@ from functools import cached_property, lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from communique.models import Article, Span
 from communique.nlp.pieces import PIECE_CHARS, split_pieces
 
 __all__ = [
+    "PIECE_CHARS",
     "AnnotatedDoc",
     "ModelNotInstalled",
     "NlpFailure",
-    "PIECE_CHARS",
     "annotate",
     "annotate_each",
     "load_nlp",
@@ -123,7 +122,7 @@ def _parse(nlp: Language, articles: list[Article], batch_size: int) -> list[Doc]
 def _annotate_group(nlp: Language, group: list[Article], batch_size: int) -> Iterator[AnnotatedDoc | NlpFailure]:
     try:
         docs = _parse(nlp, group, batch_size)
-    except Exception as exc:  # noqa: BLE001 - one bad article must not cost the others of its batch
+    except Exception as exc:
         if len(group) > 1:
             for article in group:
                 yield from _annotate_group(nlp, [article], batch_size)
