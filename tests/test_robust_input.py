@@ -77,6 +77,16 @@ def rejected_rows(db: str) -> list[dict]:
 
 
 @pytest.fixture
+def cli_nlp():
+    """The spaCy pipeline the CLI will use: the one `load_nlp` holds now (another test may have
+    emptied its cache since the session's `nlp` fixture was made)."""
+    from communique.config import Settings
+    from communique.nlp import load_nlp
+
+    return load_nlp(Settings().spacy_model)
+
+
+@pytest.fixture
 def db(tmp_path) -> str:
     return str(tmp_path / "robust.db")
 
@@ -125,13 +135,15 @@ def test_long_body_is_parsed_in_pieces_into_one_doc(nlp, monkeypatch):
     assert all(s.text.strip() for s in annotated.doc.sents)
 
 
-def test_text_over_the_nlp_limit_between_two_good_files_stores_all_three(tmp_path, db, nlp, monkeypatch):
+def test_text_over_the_nlp_limit_between_two_good_files_stores_all_three(tmp_path, db, cli_nlp, monkeypatch):
     corpus = tmp_path / "corpus"
     write_good(corpus, ("a_first.txt", "c_last.txt"))
     text = long_text(12_000)
     (corpus / "b_long.txt").write_text(text, encoding="utf-8")
     # the same failure as a 1.2 MB file against the real limit of 1,000,000 characters, in a second
-    monkeypatch.setattr(nlp, "max_length", 4000)
+    monkeypatch.setattr(cli_nlp, "max_length", 4000)
+    with pytest.raises(ValueError):
+        cli_nlp(text)
     result = ingest(str(corpus), "--db", db, "--published", "2024-03-04")
     assert result.exit_code == 0, result.output
     assert "3 added" in result.stderr and "0 rejected" in result.stderr
@@ -315,15 +327,15 @@ def test_an_article_a_stage_fails_on_is_rejected_and_the_rest_stored(tmp_path, d
     assert rows[0]["reason"] == "could not analyse (RuntimeError: quote stage exploded on two lines)"
 
 
-def test_an_article_spacy_fails_on_costs_only_itself(tmp_path, db, nlp, monkeypatch):
-    real_tokenizer = nlp.tokenizer
+def test_an_article_spacy_fails_on_costs_only_itself(tmp_path, db, cli_nlp, monkeypatch):
+    real_tokenizer = cli_nlp.tokenizer
 
     def tokenizer(text):
         if "Peruvian" in text:
             raise ValueError("tokenizer refused this text")
         return real_tokenizer(text)
 
-    monkeypatch.setattr(nlp, "tokenizer", tokenizer)
+    monkeypatch.setattr(cli_nlp, "tokenizer", tokenizer)
     corpus = tmp_path / "corpus"
     write_good(corpus)  # both in one spaCy batch: the good one must survive its neighbour
     result = ingest(str(corpus), "--db", db, "--published", "2024-03-04")
