@@ -71,10 +71,17 @@ class Article:
     body: str = ""
     captions: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # repairs made to the input while reading it, one line each
+    # (the string hashed, its id): stages ask for the id once per quote, and hashing is linear in length
+    _id_cache: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
-        return content_id(self.body or self.text)
+        source = self.body or self.text
+        cached = self._id_cache
+        if cached is None or cached[0] is not source:
+            cached = self._id_cache = (source, content_id(source))
+        return cached[1]
 
     def to_text_offset(self, body_offset: int) -> int:
         """Map an offset in `body` to the matching offset in `text`."""

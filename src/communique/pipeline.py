@@ -1,7 +1,12 @@
-"""The whole pipeline, one article at a time: Article -> AnnotatedDoc -> actors, quotes, events."""
+"""The whole pipeline, one article at a time: Article -> AnnotatedDoc -> actors, quotes, events.
+
+Each article is analysed inside its own guard: `process` turns an article that any stage fails on
+into a `Rejection` with a one-line reason and goes on with the next one.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 
 from communique.actors import resolve_actors
@@ -9,8 +14,21 @@ from communique.actors.kb import load_kb
 from communique.attribution import extract_quotes
 from communique.config import Settings
 from communique.events import extract_events
-from communique.models import Article, ArticleOut, Extraction
-from communique.nlp import AnnotatedDoc, annotate, load_nlp
+from communique.models import Article, ArticleOut, Extraction, Rejection
+from communique.nlp import AnnotatedDoc, NlpFailure, annotate, annotate_each, load_nlp
+
+log = logging.getLogger(__name__)
+
+# A reason line names the error, not the whole of a long message.
+_REASON_CHARS = 200
+
+
+def failure_reason(exc: BaseException) -> str:
+    """`could not analyse (Type: first line of the message)`, short enough for one line."""
+    message = " ".join(str(exc).split())
+    if len(message) > _REASON_CHARS:
+        message = message[: _REASON_CHARS - 1] + "\u2026"
+    return f"could not analyse ({type(exc).__name__}{': ' + message if message else ''})"
 
 
 class Pipeline:
@@ -31,5 +49,18 @@ class Pipeline:
         )
 
     def extract(self, articles: Iterable[Article]) -> Iterator[Extraction]:
+        """Extractions in order; raises the error of an article that cannot be analysed."""
         for annotated in annotate(articles, self.nlp):
             yield self.analyse(annotated)
+
+    def process(self, articles: Iterable[Article]) -> Iterator[Extraction | Rejection]:
+        """An Extraction per article in order, or a Rejection for one that cannot be analysed."""
+        for item in annotate_each(articles, self.nlp):
+            if isinstance(item, NlpFailure):
+                yield Rejection(item.article.source, failure_reason(item.error))
+                continue
+            try:
+                yield self.analyse(item)
+            except Exception as exc:
+                log.debug("analysis failed on %s", item.article.source, exc_info=True)
+                yield Rejection(item.article.source, failure_reason(exc))

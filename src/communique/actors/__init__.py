@@ -7,7 +7,7 @@ actor id.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 
 from communique.models import Actor
@@ -24,6 +24,7 @@ class ActorTable:
     # (doc_start, doc_end, actor id), kept sorted by start
     _mentions: list[tuple[int, int, str]] = field(default_factory=list)
     _by_id: dict[str, Actor] = field(default_factory=dict)
+    _longest: int = 0  # the longest mention, so that span queries look only at mentions that can reach
 
     def get(self, actor_id: str | None) -> Actor | None:
         return self._by_id.get(actor_id) if actor_id else None
@@ -37,14 +38,33 @@ class ActorTable:
     def add_mention(self, actor: Actor, doc_start: int, doc_end: int) -> None:
         actor = self.add(actor)
         span = self.annotated.span((doc_start, doc_end))
-        if span not in actor.mentions:
-            insort(actor.mentions, span)
+        at = bisect_left(actor.mentions, span)  # kept sorted, so a bisection finds a repeat
+        if at == len(actor.mentions) or actor.mentions[at] != span:
+            actor.mentions.insert(at, span)
         insort(self._mentions, (doc_start, doc_end, actor.id))
+        self._longest = max(self._longest, doc_end - doc_start)
+
+    def _from(self, doc_start: int) -> int:
+        """The index of the first mention that can end after `doc_start`: none before it starts late enough."""
+        return bisect_left(self._mentions, (doc_start - self._longest,))
+
+    def mentions_near(self, doc_start: int, doc_end: int) -> list[tuple[int, int, Actor]]:
+        """In order, the mentions that start before `doc_end` and may end after `doc_start`: a subset of
+        `mentions()` holding every one that overlaps or covers [doc_start, doc_end)."""
+        out, mentions = [], self._mentions
+        for i in range(self._from(doc_start), len(mentions)):
+            start, end, actor_id = mentions[i]
+            if start >= doc_end:
+                break
+            out.append((start, end, self._by_id[actor_id]))
+        return out
 
     def actor_at(self, doc_start: int, doc_end: int) -> Actor | None:
         """The actor whose mention best covers the Doc character range: the largest overlap wins."""
         best, best_overlap = None, 0
-        for start, end, actor_id in self._mentions:
+        mentions = self._mentions
+        for i in range(self._from(doc_start), len(mentions)):
+            start, end, actor_id = mentions[i]
             if start >= doc_end:
                 break
             overlap = min(end, doc_end) - max(start, doc_start)

@@ -4,6 +4,8 @@ group or government, "it" (subject of a speech verb) to an organisation. A mixin
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from spacy.tokens import Token
 
 from communique.actors.kb import fold
@@ -19,6 +21,8 @@ class PronounsMixin:
 
     def pronouns(self) -> None:
         self.mentions.sort(key=lambda m: m.start)
+        has_sents = self.doc.has_annotation("SENT_START")
+        self.sent_starts = [s.start for s in self.doc.sents] if has_sents else []
         for tok in self.doc:
             kind = _PRONOUNS.get(tok.lower_)
             if kind is None or tok.dep_ not in SUBJECT_DEPS:
@@ -31,8 +35,7 @@ class PronounsMixin:
             self.table.add_mention(actor, tok.idx, tok.idx + len(tok.text))
             mention = Mention(tok.idx, tok.idx + len(tok.text), actor, True, tok.sent.start)
             # keep the list ordered: later pronouns see this one
-            pos = next((k for k, m in enumerate(self.mentions) if m.start > tok.idx), len(self.mentions))
-            self.mentions.insert(pos, mention)
+            self.mentions.insert(bisect_right(self.mentions, tok.idx, key=lambda m: m.start), mention)
 
     def _compatible(self, actor: Actor, kind: str) -> bool:
         if kind in {"m", "f"}:
@@ -45,16 +48,16 @@ class PronounsMixin:
         return actor.kind in {"organisation", "government", "outlet"}
 
     def _antecedent(self, tok: Token, kind: str) -> Actor | None:
-        sents = list(self.doc.sents) if self.doc.has_annotation("SENT_START") else []
-        sent_starts = [s.start for s in sents]
+        sent_starts = self.sent_starts  # set by `pronouns`, which keeps `mentions` sorted by start
         here = tok.sent.start
-        try:
-            k = sent_starts.index(here)
-        except ValueError:
+        k = bisect_left(sent_starts, here)
+        if k == len(sent_starts) or sent_starts[k] != here:
             k = 0
         window_start = sent_starts[max(0, k - 3)] if sent_starts else 0
-        earlier = [m for m in self.mentions if m.start < tok.idx and m.sent >= window_start
-                   and self._compatible(m.actor, kind)]
+        # a mention in a sentence at or after the window's first starts at or after that sentence
+        lo = bisect_left(self.mentions, self.doc[window_start].idx, key=lambda m: m.start)
+        hi = bisect_left(self.mentions, tok.idx, key=lambda m: m.start)
+        earlier = [m for m in self.mentions[lo:hi] if m.sent >= window_start and self._compatible(m.actor, kind)]
         if not earlier:
             return None
         same = [m for m in earlier if m.sent == here]

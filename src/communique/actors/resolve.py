@@ -17,6 +17,7 @@ Words that are never actors (filters.py, data in non_actors.yaml) are dropped on
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from datetime import date
 
 from spacy.tokens import Doc
@@ -63,6 +64,7 @@ class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
         self.short_forms: dict[str, Actor] = {}  # surname / short form -> person
         self.gender: dict[str, str] = {}  # actor id -> m / f
         self.mentions: list[Mention] = []
+        self.sent_starts: list[int] = []  # first token of each sentence, for pronoun antecedents
         self.name_lengths: dict[str, int] = {}
         self.text_role: dict[str, str] = {}
         self.role_words = {w for key in kb.roles for w in key}
@@ -317,19 +319,25 @@ class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
         for match_id, start, end in self.kb.matcher(doc.vocab)(doc):
             span = SpacySpan(doc, start, end, label=match_id)
             kb_spans.append(span)
+        # entities do not overlap, so the only one that can hold a span is the last to start at or before it
+        ent_starts = [e.start for e in ents]
+        numeric = [e for e in doc.ents if e.label_ in {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"}]
+        numeric_starts = [e.start for e in numeric]
         kept = []
         for span in filter_spans(kb_spans):
             hits = self.kb.alias_hits.get(span.label_, [])
             if not hits:
                 continue
             place = all(h.type in {"country", "capital", "seat"} for h in hits)
-            container = next((e for e in ents if e.start <= span.start and span.end <= e.end
+            last = bisect_right(ent_starts, span.start) - 1
+            container = next((e for e in ents[max(last, 0) : last + 1] if e.start <= span.start and span.end <= e.end
                               and (e.end - e.start) > (span.end - span.start)), None)
             if container is not None and place and container.label_ in _CONTAINER_LABELS:
                 continue  # "the Beijing Olympics", "Chad Smith"
             if container is not None and container.label_ == "PERSON" and self._other_person(hits, container):
                 continue  # "spokesman Ivan Lavrov" is not Sergei Lavrov
-            if any(e.label_ in {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"} and e.start <= span.start and span.end <= e.end for e in doc.ents):
+            last = bisect_right(numeric_starts, span.start) - 1
+            if any(e.start <= span.start and span.end <= e.end for e in numeric[max(last, 0) : last + 1]):
                 continue
             kept.append((span, hits))
         taken = set()

@@ -115,6 +115,15 @@ def _looks_like_nickname(text: str, start: int, end: int) -> bool:
         return False
     if any(ch in inner for ch in ".,;:!?"):
         return False
-    before = text[:start].rstrip().split()
-    after = text[end:].lstrip().split()
-    return bool(before and after and before[-1][:1].isupper() and after[0][:1].isupper())
+    # the first letters of the words either side, found in place (slicing the text around every
+    # quotation would cost time quadratic in the article's length)
+    last = start - 1
+    while last >= 0 and text[last].isspace():
+        last -= 1
+    word_start = last
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    nxt = end
+    while nxt < len(text) and text[nxt].isspace():
+        nxt += 1
+    return last >= 0 and nxt < len(text) and text[word_start].isupper() and text[nxt].isupper()

@@ -72,20 +72,30 @@ def report_rejection(rejection: Rejection) -> None:
     notice("rejected", str(rejection))
 
 
+def report_note(source: str, note: str) -> None:
+    """A repair made to an item that was kept, on one line (the text is the input's: no markup)."""
+    console.print(f"note: {source}: {note}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
 def run_pipeline(
     paths: list[str], settings: Settings, published: Optional[date], tick=None
 ) -> Iterator[Extraction | Rejection]:
-    """Read, clean and analyse every article; rejections pass through in order."""
+    """Read, clean and analyse every article; rejections pass through in order.
+
+    An article that cannot be analysed becomes a Rejection like any unreadable input, and the rest
+    of the batch goes on."""
     from communique.readers import load_articles
 
     pipeline = make_pipeline(settings)
     pending: list[Article] = []
 
-    def flush() -> Iterator[Extraction]:
-        for extraction in pipeline.extract(pending):
-            if tick:
-                tick(extraction.article.source or "")
-            yield extraction
+    def flush() -> Iterator[Extraction | Rejection]:
+        for result in pipeline.process(pending):
+            if isinstance(result, Rejection):
+                report_rejection(result)
+            elif tick:
+                tick(result.article.source or "")
+            yield result
         pending.clear()
 
     for item in load_articles(paths, settings, published):
@@ -93,6 +103,8 @@ def run_pipeline(
             report_rejection(item)
             yield item
             continue
+        for note in item.notes:
+            report_note(item.source, note)
         pending.append(item)
         if len(pending) >= 32:
             yield from flush()

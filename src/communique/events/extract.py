@@ -18,6 +18,7 @@ For each sentence:
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -95,6 +96,26 @@ class _Context:
         self.quotes = quotes
         self.lex = lex
         self.published = annotated.article.published
+        # Looked up per candidate: kept once here, because `Doc.ents` and `Doc.text` rebuild from every
+        # token on each access and scanning all quotes per candidate would cost time quadratic in length.
+        self.text = annotated.doc_text
+        self.ents = tuple(self.doc.ents)
+        self._ent_starts = [e.start for e in self.ents]
+        covering = sorted((q.content_span[0], q.content_span[1], k) for k, q in enumerate(quotes) if q.content_span)
+        self._quote_spans = covering
+        self._longest_quote = max((e - s for s, e, _ in covering), default=0)
+
+    def ents_starting_in(self, start: int, end: int) -> tuple[Span, ...]:
+        """The entities whose first token lies in [start, end), in order."""
+        return self.ents[bisect_left(self._ent_starts, start) : bisect_left(self._ent_starts, end)]
+
+    def quotes_covering(self, start: int, end: int) -> list[Quote]:
+        """The quotes whose content span holds [start, end), in the order of `quotes`."""
+        spans = self._quote_spans
+        lo = bisect_left(spans, (start - self._longest_quote,))
+        hi = bisect_right(spans, (start, float("inf")))
+        found = sorted(k for s, e, k in spans[lo:hi] if s <= start and end <= e)
+        return [self.quotes[k] for k in found]
 
     # ------------------------------------------------------------------ actors
 
@@ -113,7 +134,7 @@ class _Context:
     def _covering(self, start: int, end: int) -> Actor | None:
         """The actor whose mention covers [start, end) entirely, if any."""
         best = None
-        for s, e, actor in self.actors.mentions():
+        for s, e, actor in self.actors.mentions_near(start, end + 1):
             if s <= start and e >= end:
                 if best is None or (e - s) < best[0]:
                     best = (e - s, actor)
@@ -123,7 +144,7 @@ class _Context:
         if token.lower_ not in _PERSON_PRONOUNS:
             return None
         best = None
-        for s, e, actor in self.actors.mentions():
+        for s, e, actor in self.actors.mentions_near(token.idx - 600, token.idx + 1):
             if e <= token.idx and token.idx - e < 600 and actor.kind == "person":
                 if best is None or s > best[0]:
                     best = (s, actor)
@@ -164,7 +185,7 @@ class _Context:
         inner = self.actors.actor_at(start, end)
         lemma = token.lemma_.lower()
         if token.pos_ == "NOUN" and lemma in self.lex.group_nouns and allow_group:
-            name = self.doc.text[start:end].strip()
+            name = self.text[start:end].strip()
             fields = {"kind": "group"}
             if inner is not None and inner.country:
                 fields["country"] = inner.country
@@ -175,7 +196,7 @@ class _Context:
         if inner is not None:
             return inner
         if token.pos_ == "PROPN":
-            name = self.doc.text[start:end].strip()
+            name = self.text[start:end].strip()
             if name:
                 return self.actors.ad_hoc(name, start, end, kind="other")
         return None
@@ -337,7 +358,7 @@ class _Context:
                 if obj.ent_type_ not in ("GPE", "LOC", "FAC") and lookup_place(obj.text) is None:
                     continue
                 start, end = self._entity_range(obj)
-                name = self.doc.text[start:end]
+                name = self.text[start:end]
                 place = lookup_place(name)
                 if place is None:
                     actor = self.actors.actor_at(start, end)
@@ -349,7 +370,8 @@ class _Context:
                 return
 
     def _entity_range(self, token: Token) -> tuple[int, int]:
-        for ent in self.doc.ents:
+        last = bisect_right(self._ent_starts, token.i) - 1  # entities do not overlap: the last to start
+        for ent in self.ents[last : last + 1] if last >= 0 else ():
             if ent.start <= token.i < ent.end:
                 start, end = ent.start_char, ent.end_char
                 if ent[0].lower_ == "the":
@@ -371,12 +393,10 @@ class _Context:
                 break
             node = governor
         span = self.annotated.span(cand.token)
-        for quote in self.quotes:
-            cs = quote.content_span
-            if cs and cs[0] <= span[0] and span[1] <= cs[1]:
-                for ref in [quote.speaker or quote.speaker_text, *quote.via]:
-                    if ref and ref not in chain:
-                        chain.append(ref)
+        for quote in self.quotes_covering(span[0], span[1]):
+            for ref in [quote.speaker or quote.speaker_text, *quote.via]:
+                if ref and ref not in chain:
+                    chain.append(ref)
         for token in cand.sent:
             if token.lower_ in self.lex.according_cues:
                 for to in token.children:
@@ -391,7 +411,7 @@ def _attach_dates(ctx: _Context, sent: Span, cands: list[Candidate]) -> list[tup
     """Give each candidate the date expression that attaches to it; return (candidate, preposition,
     span) for the dates attached, so "first ... since DATE" can be recognised."""
     doc = ctx.doc
-    spans: list[Span] = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end]
+    spans: list[Span] = [e for e in ctx.ents_starting_in(sent.start, sent.end) if e.label_ in ("DATE", "TIME")]
     offset = sent.start_char
     for start, end, _ in find_date_expressions(sent.text):
         s = doc.char_span(offset + start, offset + end, alignment_mode="expand")

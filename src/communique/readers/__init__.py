@@ -11,7 +11,6 @@ Bad items never stop a batch: each becomes one `Rejection(source, reason)` and t
 
 from __future__ import annotations
 
-import glob
 import io
 import json
 import os
@@ -29,7 +28,8 @@ from communique.models import Article, Rejection
 from communique.readers.html import read_html
 from communique.readers.jsonl import read_jsonl
 from communique.readers.language import detect_language
-from communique.readers.text import read_text
+from communique.readers.paths import expand_paths
+from communique.readers.text import printable_name, read_text, repair_unencodable
 from communique.readers.warc import read_warc
 
 __all__ = ["load_articles", "detect_format", "expand_paths", "finish_article"]
@@ -109,45 +109,6 @@ def detect_format(name: str, head: bytes) -> str:
     return sniffed or TEXT
 
 
-# ---------------------------------------------------------------- paths
-
-
-def expand_paths(paths: Sequence[str]) -> Iterator[str | Rejection]:
-    """Files named by `paths`: files as given, directories walked (sorted, hidden names skipped),
-    globs expanded (`**` included); "-" passes through for stdin. A name that matches nothing
-    becomes a Rejection."""
-    for raw in paths:
-        path = str(raw)
-        if path == "-":
-            yield path
-            continue
-        if os.path.isdir(path):
-            yield from _walk(path)
-            continue
-        if os.path.exists(path):
-            yield path
-            continue
-        if glob.has_magic(path):
-            matches = sorted(glob.glob(path, recursive=True))
-            if not matches:
-                yield Rejection(path, "no such file (the pattern matches nothing)")
-            for match in matches:
-                if os.path.isdir(match):
-                    yield from _walk(match)
-                else:
-                    yield match
-            continue
-        yield Rejection(path, "no such file")
-
-
-def _walk(directory: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(directory, onerror=None):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield os.path.join(root, name)
-
-
 # ---------------------------------------------------------------- reading one input
 
 
@@ -168,7 +129,8 @@ def read_file(path: str, settings: Settings) -> Iterator[Article | Rejection]:
     """The raw (uncleaned) articles of one file."""
     try:
         if not os.path.isfile(path):
-            yield Rejection(path, "not a regular file")
+            broken = os.path.islink(path) and not os.path.exists(path)
+            yield Rejection(path, "a broken link (its target cannot be reached)" if broken else "not a regular file")
             return
         size = os.stat(path).st_size
         with open(path, "rb") as handle:
@@ -249,11 +211,33 @@ def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
 # ---------------------------------------------------------------- finishing
 
 
+_REPAIRED_FIELDS = ("text", "headline", "byline", "publisher", "url", "external_id")
+
+
+def repair_article(article: Article) -> Article:
+    """Replace what cannot be encoded (lone surrogates, NUL) in the article's text and metadata with
+    U+FFFD, and note the repair on the article. Every reader's output passes through here once."""
+    repaired = 0
+    for name in _REPAIRED_FIELDS:
+        value = getattr(article, name)
+        if isinstance(value, str):
+            fixed, count = repair_unencodable(value)
+            if count:
+                setattr(article, name, fixed)
+                repaired += count
+    if repaired:
+        plural = "s" if repaired > 1 else ""
+        article.notes.append(
+            f"replaced {repaired} character{plural} that cannot be encoded (lone surrogate or NUL) with U+FFFD"
+        )
+    return article
+
+
 def finish_article(item: Article | Rejection, published: date | None = None) -> Article | Rejection:
-    """Clean an article, date it and check that it is English."""
+    """Repair, clean and date an article and check that it is English."""
     if isinstance(item, Rejection):
         return item
-    article = clean(item)
+    article = clean(repair_article(item))
     if article.published is None:
         article.published = published
     declared = (article.language or "").lower()
@@ -268,12 +252,27 @@ def finish_article(item: Article | Rejection, published: date | None = None) -> 
     return article
 
 
+def _one_line(exc: BaseException) -> str:
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message[:200]}" if message else type(exc).__name__
+
+
 def _guarded(items: Iterable[Article | Rejection], source: str) -> Iterator[Article | Rejection]:
     """Pass items through; an unexpected error ends this input with one Rejection, not the batch."""
     try:
         yield from items
     except Exception as exc:  # noqa: BLE001 - malformed input yields fewer results, never an exception
-        yield Rejection(source, f"could not read ({type(exc).__name__}: {exc})")
+        yield Rejection(source, f"could not read ({_one_line(exc)})")
+
+
+def _printable(item: Article | Rejection) -> Article | Rejection:
+    """The item with its source (and reason) fit to print and store: a file name's bytes that are not
+    UTF-8 shown as \\xNN."""
+    if isinstance(item, Rejection):
+        source, reason = printable_name(item.source), printable_name(item.reason)
+        return item if (source, reason) == (item.source, item.reason) else Rejection(source, reason)
+    item.source = printable_name(item.source)
+    return item
 
 
 def load_articles(
@@ -284,12 +283,12 @@ def load_articles(
     settings = settings or Settings()
     for path in expand_paths(paths):
         if isinstance(path, Rejection):
-            yield path
+            yield _printable(path)
             continue
         raw = read_stdin(settings) if path == "-" else read_file(path, settings)
         for item in _guarded(raw, path):
             try:
-                yield finish_article(item, published)
+                yield _printable(finish_article(item, published))
             except Exception as exc:  # noqa: BLE001
                 source = item.source if isinstance(item, Article) else path
-                yield Rejection(source, f"could not process ({type(exc).__name__}: {exc})")
+                yield _printable(Rejection(source, f"could not process ({_one_line(exc)})"))

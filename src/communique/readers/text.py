@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -75,6 +76,34 @@ def _decode_8bit(data: bytes) -> str:
         return data.decode(best.encoding, errors="replace")
     except LookupError:
         return str(best)
+
+
+# Code points no store can keep: lone UTF-16 surrogates (a JSON "\ud800" escape decodes to one; UTF-8
+# cannot encode it) and NUL (PostgreSQL text refuses it).
+_UNENCODABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+def repair_unencodable(text: str) -> tuple[str, int]:
+    """`text` with each lone surrogate and NUL replaced by U+FFFD, and how many were replaced.
+
+    The replacement is one character for one, so every offset into the text stays valid."""
+    repaired, count = _UNENCODABLE.subn("\ufffd", text)
+    return repaired, count
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    # Python reads a file name's bytes that are not UTF-8 as U+DC80..U+DCFF ("surrogateescape")
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
+def printable_name(name: str) -> str:
+    """A path (or a message naming one) that can be printed and stored: the bytes of a file name that
+    are not UTF-8 shown as \\xNN."""
+    return _SURROGATE.sub(_escaped, name)
 
 
 def is_blank(text: str) -> bool:
