@@ -151,6 +151,38 @@ def test_writers_rerun_over_each_others_articles(store):
     assert store.count() == before
 
 
+def test_writers_of_huge_articles_take_turns(store, monkeypatch):
+    """An item that would need too many fine locks takes the global one exclusively instead."""
+    from communique.store import locks
+
+    monkeypatch.setattr(locks, "MAX_FINE_LOCKS", 0)  # every item is "huge"
+    reports = run_writer_threads(store.url)
+    assert [r["errors"] for r in reports] == [[]] * WRITERS
+    assert_everything_stored_once(store)
+
+
+def test_sqlite_item_retried_when_the_file_stays_locked_past_the_busy_timeout(tmp_path, monkeypatch):
+    from communique.store import engine
+    from store_fixtures import numbered
+
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "busy.db"
+    with Store(f"sqlite:///{path}") as store:
+        store.migrate()
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another program writing for a second
+        release = threading.Timer(1.0, lambda: other.execute("COMMIT"))
+        release.start()
+        try:
+            report = store.ingest(numbered(2))
+        finally:
+            release.join()
+            other.close()
+        assert (report.added, report.errors) == (2, [])
+        assert report.retries >= 1
+        assert store.count()["articles"] == 2
+
+
 @pytest.mark.slow
 def test_four_writer_processes_store_everything_once(store, tmp_path):
     reports = run_writer_processes(store.url, tmp_path, batch_size=3)

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, text
 
 GLOBAL, IDENTITY, FUSION = 0, 1, 2
-MAX_FINE_LOCKS = 64
+MAX_FINE_LOCKS = 200  # per transaction (the lock table is shared: 64 per connection by default)
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, :key)")
 _LOCK_SHARED = text("SELECT pg_advisory_xact_lock_shared(:namespace, :key)")
