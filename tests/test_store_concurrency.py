@@ -31,6 +31,7 @@ from concurrency_corpus import MINISTERS, WRITERS, expected_actor_count, extract
 
 pytest_plugins = ["store_db"]  # the `store` fixture, on each backend
 
+CLI = "import sys; from communique.cli import main; sys.exit(main())"  # the `communique` command
 TESTS = Path(__file__).resolve().parent
 SRC = TESTS.parent / "src"
 
@@ -205,7 +206,7 @@ def test_four_cli_ingests_at_once(store, tmp_path):
     url = store.url.replace("postgresql+psycopg://", "postgresql://")
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "communique", "ingest", str(d), "--db", url, "--published", "2024-03-20"],
+            [sys.executable, "-c", CLI, "ingest", str(d), "--db", url, "--published", "2024-03-20"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
