@@ -211,7 +211,8 @@ def run_cli_writers(url: str, folders: list[Path]) -> list[dict]:
     reports = []
     for proc in procs:
         out, err = proc.communicate(timeout=1800)
-        reports.append({"exit": proc.returncode, "summary": out.strip().splitlines()[-1:] or [""],
+        said = [line for line in (out + err).splitlines() if " added" in line]  # the CLI's summary line
+        reports.append({"exit": proc.returncode, "summary": said[-1:] or [""],
                         "errors": [line for line in err.splitlines() if "Error" in line or "Traceback" in line]})
     return reports
 
