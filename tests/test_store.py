@@ -179,7 +179,7 @@ write = core.write_extraction
 def write_then_die(*args):
     global calls
     calls += 1
-    if calls == 8:  # second item of the third batch: two batches committed, one open
+    if calls == 8:  # the eighth item: seven committed (each item is its own transaction), one open
         os.kill(os.getpid(), signal.SIGKILL)
     return write(*args)
 
@@ -198,10 +198,10 @@ def test_ingest_killed_mid_transaction_completes_on_rerun(store):
         [sys.executable, "-c", KILLER, store.url, str(Path(__file__).parent)], check=False, timeout=120
     )
     assert done.returncode == -signal.SIGKILL
-    assert store.count()["articles"] == 6  # the open batch left nothing behind
+    assert store.count()["articles"] == 7  # the open item left nothing behind
 
     report = store.ingest(numbered(10), batch_size=3)
-    assert (report.added, report.unchanged, report.errors) == (4, 6, [])
+    assert (report.added, report.unchanged, report.errors) == (3, 7, [])
     assert store.count() == expected_counts(10)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from communique.models import Extraction, Rejection
 from communique.store import queries
-from communique.store.engine import WRITE, make_engine
+from communique.store.engine import WRITE, is_sqlite_busy, make_engine
 from communique.store.errors import StoreOpenError, check_backend, check_sqlite_path, describe, display_name
 from communique.store.ingest import (
     ADDED,
@@ -35,7 +36,9 @@ from communique.store.ingest import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-BATCH_ATTEMPTS = 5
+ITEM_ATTEMPTS = 8  # tries of one item that keeps meeting deadlocks, serialization failures or a busy file
+RETRY_FIRST_PAUSE_S = 0.05  # doubled after each failed try, up to RETRY_MAX_PAUSE_S, and jittered
+RETRY_MAX_PAUSE_S = 2.0
 PG_MIGRATION_LOCK = 0x636F6D6D  # pg_advisory_xact_lock key: one migrating process at a time
 
 
@@ -48,6 +51,7 @@ class IngestReport:
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
     added_ids: list[str] = field(default_factory=list)  # ids of the articles this call stored
+    retries: int = 0  # items written again after a deadlock, serialization failure or busy SQLite file
 
     def __str__(self) -> str:
         return f"{self.added} added, {self.unchanged} unchanged, {self.rejected} rejected, {len(self.errors)} errors"
@@ -171,11 +175,13 @@ class Store:
     ) -> IngestReport:
         """Store extractions (or their JSON dicts) and record rejections.
 
-        Each batch is one transaction, and each item within it a savepoint: an item that cannot be
-        stored is reported in `errors` without undoing the rest of its batch. An article already in
-        the store is left as it is, so an interrupted ingest can simply be run again. If `items`
-        itself raises, the items read before it are stored and the exception is re-raised.
-        `on_item` is called for each item once its batch is committed.
+        Each item is one transaction: an item that cannot be stored is reported in `errors` and
+        the others go on; an item that meets a deadlock or serialization failure (PostgreSQL) or a
+        busy database file (SQLite) is rolled back and written again whole, after a jittered pause.
+        An article already in the store is left as it is, so an interrupted ingest can simply be
+        run again. Items are read `batch_size` at a time (one query finds which are stored
+        already). If `items` itself raises, the items read before it are stored and the exception
+        is re-raised. `on_item` is called for each item once it is committed.
         """
         report = IngestReport()
         for batch, failure in _batches(items, max(1, int(batch_size))):
@@ -186,50 +192,54 @@ class Store:
         return report
 
     def _ingest_batch(self, batch: list, report: IngestReport, on_item: OnItem | None) -> None:
-        for attempt in range(1, BATCH_ATTEMPTS + 1):
-            try:
-                outcomes = self._write_batch(batch)
-                break
-            except DBAPIError as exc:
-                # Two writers that need each other's rows (PostgreSQL deadlock or serialization
-                # failure): this batch was rolled back whole, so it can simply be written again.
-                if not _transient(exc) or attempt == BATCH_ATTEMPTS:
-                    raise
-                time.sleep(0.05 * attempt)
-        for item, outcome, detail in outcomes:
-            if outcome == ADDED:
-                report.added += 1
-                report.added_ids.append(detail)
-            elif outcome == UNCHANGED:
-                report.unchanged += 1
-            elif outcome == REJECTED:
-                report.rejected += 1
-            else:
-                report.errors.append(detail)
-            if on_item is not None:
-                on_item(item, outcome)
-
-    def _write_batch(self, batch: list) -> list[tuple[object, str, str | None]]:
-        """Write one batch in one transaction; (item, outcome, article id or error line) per item."""
-        outcomes: list[tuple[object, str, str | None]] = []
-        with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-            resolver = ActorResolver(conn)
+        with self.engine.connect() as conn:
             stored = known_article_ids(conn, batch)
+        with self.engine.connect().execution_options(**WRITE) as conn:
+            resolver = ActorResolver(conn)
             for item in batch:
                 article_id = stored_article_id(item) if isinstance(item, Extraction) else None
                 if article_id is not None and article_id in stored:
-                    outcomes.append((item, UNCHANGED, article_id))  # the common rerun case: no savepoint
-                    continue
-                try:
-                    with conn.begin_nested():
-                        outcome, detail = self._ingest_item(conn, item, resolver)
-                except Exception as exc:  # bad input, or a database error inside its savepoint
-                    if _transient(exc) or conn.invalidated or not conn.in_transaction():
-                        raise  # the batch as a whole has failed: retried, or reported to the caller
-                    outcome, detail = ERROR, f"{_label(item)}: {exc.__class__.__name__}: {_one_line(exc)}"
-                    resolver.forget()
-                outcomes.append((item, outcome, detail))
-        return outcomes
+                    outcome, detail = UNCHANGED, article_id  # the common rerun case: no transaction
+                else:
+                    outcome, detail = self._write_item(conn, item, resolver, report)
+                if outcome == ADDED:
+                    report.added += 1
+                    report.added_ids.append(detail)
+                elif outcome == UNCHANGED:
+                    report.unchanged += 1
+                elif outcome == REJECTED:
+                    report.rejected += 1
+                else:
+                    report.errors.append(detail)
+                if on_item is not None:
+                    on_item(item, outcome)
+
+    def _write_item(
+        self, conn: Connection, item, resolver: ActorResolver, report: IngestReport
+    ) -> tuple[str, str | None]:
+        """Write one item in its own transaction, retrying it whole when that may succeed;
+        (outcome, article id or error line)."""
+        pause = RETRY_FIRST_PAUSE_S
+        for attempt in range(1, ITEM_ATTEMPTS + 1):
+            try:
+                with conn.begin():
+                    return self._ingest_item(conn, item, resolver)
+            except Exception as exc:  # bad input, or a database error: the transaction is rolled back
+                resolver.forget()  # what it remembered may have been rolled back with it
+                if conn.invalidated or getattr(exc, "connection_invalidated", False):
+                    raise  # the database went away: nothing more can be stored
+                if not _transient(exc):
+                    return ERROR, f"{_label(item)}: {exc.__class__.__name__}: {_one_line(exc)}"
+                if attempt == ITEM_ATTEMPTS:
+                    return ERROR, (
+                        f"{_label(item)}: not stored after {ITEM_ATTEMPTS} tries "
+                        f"({exc.__class__.__name__}: {_one_line(exc)})"
+                    )
+            report.retries += 1
+            # jittered, so that writers that collided do not collide again in step
+            time.sleep(pause * random.uniform(0.5, 1.5))
+            pause = min(pause * 2, RETRY_MAX_PAUSE_S)
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _ingest_item(conn: Connection, item, resolver: ActorResolver) -> tuple[str, str | None]:
@@ -324,9 +334,13 @@ class Store:
 
 
 def _transient(exc: BaseException) -> bool:
-    """A deadlock or serialization failure (SQLSTATE class 40): retrying the transaction may succeed."""
-    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
-    return sqlstate.startswith("40")
+    """Whether writing the item again may succeed: a PostgreSQL deadlock or serialization failure
+    (SQLSTATE class 40), or SQLite's "database is locked" once its busy timeout has passed."""
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate.startswith("40"):
+        return True
+    return isinstance(exc, DBAPIError) and orig is not None and is_sqlite_busy(orig)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -5,11 +5,20 @@ transactions: pysqlite's own transaction handling begins transactions late and c
 SAVEPOINTs or transactional DDL properly, so it is switched off and the engine emits BEGIN itself;
 a connection marked `WRITE` begins with BEGIN IMMEDIATE, taking the write lock up front so that two
 concurrent ingests queue instead of failing with "database is locked" half-way.
+
+Switching a file to WAL needs the file to itself for a moment, and SQLite answers a second process
+doing the same (or holding the lock of a write in rollback-journal mode, as a brand-new file is in)
+with SQLITE_BUSY at once, without calling the busy handler. So a connection first asks which mode
+the file is in (WAL is recorded in the file: usually nothing is left to do), and only switches when
+it must, retrying on "database is locked" until the busy timeout has passed.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import sqlite3
+import time
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -48,7 +57,7 @@ def _sqlite_engine(url) -> Engine:
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
             if not in_memory:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor)
                 cursor.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; safe with WAL
         finally:
             cursor.close()
@@ -59,3 +68,31 @@ def _sqlite_engine(url) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
+
+
+def _use_wal(cursor, timeout_s: float = SQLITE_BUSY_TIMEOUT_S) -> None:
+    """Put the database file in WAL mode, waiting for another opener that holds it (see the module
+    docstring) instead of failing at once."""
+    deadline = time.monotonic() + timeout_s
+    pause = 0.005
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_sqlite_busy(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause * random.uniform(0.5, 1.5))  # jittered, so two openers do not retry in step
+        pause = min(pause * 2, 0.25)
+
+
+def is_sqlite_busy(exc: BaseException) -> bool:
+    """Whether a sqlite3 error is SQLITE_BUSY / SQLITE_LOCKED ("database is locked")."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    message = str(exc).lower()
+    return "database is locked" in message or "database table is locked" in message

@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,7 +36,7 @@ from importlib import resources
 
 import yaml
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from communique.store import identity
 from communique.store.schema import (
@@ -243,11 +242,19 @@ def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
         yield ids[i : i + size]
 
 
-def lock(conn: Connection, name: str) -> None:
-    """On PostgreSQL, serialise fusion of one kind of record between concurrent writers (the lock is
-    released with the transaction); SQLite writers are serialised already."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(name.encode()) & 0x7FFFFFFF})
+def event_lock_name(event_type: str) -> str:
+    """The lock a writer holds while placing reports of this type (`store.locks` says why per type)."""
+    return "event:" + event_type
+
+
+def quote_lock_name(speaker_id: str | None, speaker_text: str | None) -> str | None:
+    """The lock a writer holds while grouping quotes of this speaker: `group_quote` only looks at
+    quotes with the same speaker id, or the same speaker text when unresolved. None: not grouped."""
+    if speaker_id:
+        return "quote:" + speaker_id
+    if (speaker_text or "").strip():
+        return "quote-text:" + speaker_text.strip().lower()
+    return None
 
 
 def place_report(

@@ -5,6 +5,9 @@ Idempotence rests on the article id: the article row is inserted first with ON C
 and if it was already there nothing else of the extraction is written. Actors are resolved to
 global ids through `actor_keys` (KB id first, then normalised name + country), and every reference
 to an article-local actor id in quotes and events is rewritten to the global id.
+
+On PostgreSQL the caller's transaction holds one item, and `store.locks` orders what concurrent
+writers take (identity keys first, then fusion); see there why.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, insert, select, text, update
 
 from communique.models import Actor, Extraction, Rejection
-from communique.store import fusion, identity
+from communique.store import fusion, identity, locks
 from communique.store.schema import (
     actor_keys,
     actor_mentions,
@@ -95,23 +98,38 @@ def _now() -> datetime:
 class ActorResolver:
     """Maps an extraction's actors to global actor ids, creating or completing actors as needed.
 
-    Remembers what it resolved for the length of one transaction; `forget()` after a rollback.
+    Remembers what it resolved across committed transactions; `forget()` after a rollback. What an
+    article adds to actors already stored is written by `flush()`, in actor id order, so that two
+    writers completing the same actors lock their rows in the same order.
     """
 
     def __init__(self, conn: Connection):
         self.conn = conn
         self._cache: dict[tuple, str] = {}
         self._completed: dict[str, set] = {}  # actor id -> the (field, value) pairs already offered
+        self._pending: dict[str, dict] = {}  # actor id -> column -> value to fill in if empty
 
     def forget(self) -> None:
         self._cache.clear()
         self._completed.clear()
+        self._pending.clear()
 
-    def resolve(self, actor: Actor) -> str:
+    @staticmethod
+    def _normalised(actor: Actor) -> tuple[Actor, str | None]:
         kb_id = identity.safe_row(actors, {"kb_id": (actor.kb_id or "").strip() or None})["kb_id"]
         if kb_id != actor.kb_id:
             actor = actor.model_copy(update={"kb_id": kb_id})
-        country = identity.normalise_country(actor.country)
+        return actor, identity.normalise_country(actor.country)
+
+    @classmethod
+    def keys(cls, actor: Actor) -> list[str]:
+        """The identity keys `resolve` may read or write for this actor (what a writer locks)."""
+        actor, country = cls._normalised(actor)
+        return [k for k in (identity.kb_key(actor.kb_id), identity.name_key(actor.name, country)) if k]
+
+    def resolve(self, actor: Actor) -> str:
+        actor, country = self._normalised(actor)
+        kb_id = actor.kb_id
         cache_key = (kb_id, identity.normalise_name(actor.name), country)
         if cache_key in self._cache:
             self._complete(self._cache[cache_key], actor, country)
@@ -175,27 +193,36 @@ class ActorResolver:
         }
 
     def _complete(self, actor_id: str, actor: Actor, country: str | None) -> None:
-        """Fill in what the stored actor lacks from what this article says; never overwrite."""
+        """Note what the stored actor may lack from what this article says (`flush` writes it)."""
         offered = self._offered(actor, country)
         done = self._completed.setdefault(actor_id, set())
         if offered <= done:
             return
         done |= offered
-        values = {}
+        pending = self._pending.setdefault(actor_id, {})
         for column, value in (
             ("country", country),
             ("sector", actor.sector),
             ("role", actor.role),
             ("kb_id", actor.kb_id),
         ):
-            if value:
-                values[column] = func.coalesce(
-                    actors.c[column], identity.safe_row(actors, {column: value})[column]
-                )
+            if value:  # the first value offered wins, as it would if written at once
+                pending.setdefault(column, identity.safe_row(actors, {column: value})[column])
         if actor.kind and actor.kind != "other":
-            values["kind"] = case((actors.c.kind == "other", actor.kind), else_=actors.c.kind)
-        if values:
-            self.conn.execute(update(actors).where(actors.c.id == actor_id).values(**values))
+            pending.setdefault("kind", actor.kind)
+
+    def flush(self) -> None:
+        """Fill in what stored actors lack; never overwrite. Rows in id order (see `store.locks`)."""
+        for actor_id in sorted(self._pending):
+            values = {}
+            for column, value in self._pending[actor_id].items():
+                if column == "kind":
+                    values["kind"] = case((actors.c.kind == "other", value), else_=actors.c.kind)
+                else:
+                    values[column] = func.coalesce(actors.c[column], value)
+            if values:
+                self.conn.execute(update(actors).where(actors.c.id == actor_id).values(**values))
+        self._pending.clear()
 
 
 def stored_article_id(extraction: Extraction) -> str | None:
@@ -216,11 +243,40 @@ def known_article_ids(conn: Connection, items: list) -> set[str]:
     return known
 
 
+def _event_type(event) -> str:
+    return (event.type or "").strip().upper() or "OTHER"
+
+
+def _speaker(quote, local_to_global: dict[str, str]) -> tuple[str | None, str | None]:
+    """A quote's (global speaker id, speaker text) as stored."""
+    speaker_id = local_to_global.get(quote.speaker) if quote.speaker else None
+    speaker_text = quote.speaker_text
+    if quote.speaker and speaker_id is None and not speaker_text:
+        speaker_text = quote.speaker  # an unresolved speaker given as a name: keep the name
+    return speaker_id, speaker_text
+
+
+def _fusion_lock_names(extraction: Extraction, local_to_global: dict[str, str]) -> list[str]:
+    names = [fusion.event_lock_name(_event_type(event)) for event in extraction.events]
+    for quote in extraction.quotes:
+        name = fusion.quote_lock_name(*_speaker(quote, local_to_global))
+        if name is not None:
+            names.append(name)
+    return names
+
+
 def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorResolver) -> tuple[str, str]:
-    """Store one extraction; returns (outcome, article id), outcome ADDED or UNCHANGED."""
+    """Store one extraction; returns (outcome, article id), outcome ADDED or UNCHANGED.
+
+    The caller's transaction should hold this one item (its advisory locks last until the end)."""
     art = extraction.article
     article_id = identity.article_id(art.body, art.text)
     published = _published(art.published)
+    identity_names = ["article:" + article_id]
+    for actor in extraction.actors:
+        identity_names += resolver.keys(actor)
+    item_locks = locks.ItemLocks(conn, expected=len(identity_names) + len(extraction.quotes) + len(extraction.events))
+    item_locks.take(locks.IDENTITY, identity_names)
     inserted = _insert_ignore(
         conn,
         articles,
@@ -244,6 +300,7 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
         return UNCHANGED, article_id
 
     local_to_global = _write_actors(conn, extraction, article_id, resolver)
+    item_locks.take(locks.FUSION, _fusion_lock_names(extraction, local_to_global))
 
     def globalise(ref: str) -> str:
         return local_to_global.get(ref, ref)
@@ -290,6 +347,7 @@ def _write_actors(conn, extraction: Extraction, article_id: str, resolver: Actor
         if stored not in seen_local:
             seen_local.add(stored)
             unique_links.append(link)
+    resolver.flush()
     _insert_many(conn, article_actors, unique_links)
     _insert_many(conn, actor_mentions, mentions)
     return local_to_global
@@ -301,13 +359,8 @@ def _write_quotes(conn, extraction: Extraction, article_id: str, published, loca
     scoped = identity.ScopedIds(article_id)
     rows = []
     placed: list[tuple[str, fusion.QuoteKey, str]] = []
-    if extraction.quotes:
-        fusion.lock(conn, "quotes")
     for position, quote in enumerate(extraction.quotes):
-        speaker_id = local_to_global.get(quote.speaker) if quote.speaker else None
-        speaker_text = quote.speaker_text
-        if quote.speaker and speaker_id is None and not speaker_text:
-            speaker_text = quote.speaker  # an unresolved speaker given as a name: keep the name
+        speaker_id, speaker_text = _speaker(quote, local_to_global)
         quote_id = scoped(quote.id, position)
         key = fusion.QuoteKey(speaker_id, speaker_text, quote.text or "", published)
         group_id, group_reason = fusion.group_quote(conn, key, placed)
@@ -345,11 +398,10 @@ def _write_events(
     scoped = identity.ScopedIds(article_id)
     for position, event in enumerate(extraction.events):
         report_id = scoped(event.id, position)
-        event_type = (event.type or "").strip().upper() or "OTHER"
+        event_type = _event_type(event)
         status = event.status
         actor_refs = [globalise(a) for a in event.actors]
         recipient_refs = [globalise(r) for r in event.recipients]
-        fusion.lock(conn, "event:" + event_type)
         participants = fusion.participants_for(
             conn, [("actor", a) for a in actor_refs] + [("recipient", r) for r in recipient_refs]
         )
