@@ -23,7 +23,6 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from communique.actors import ActorTable
-from communique.dates import resolve_date
 from communique.events.classifier import load_classifier
 from communique.events.dating import attach_dates, first_since
 from communique.events.details import choose_mode, find_location, provenance
@@ -187,8 +186,8 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
         choose_mode(ctx, cand)
         find_location(ctx, cand)
         provenance(ctx, cand)
-        if cand.date is None:
-            cand.date, cand.date_precision = resolve_date(None, ctx.published)
+        if cand.date is None:  # the text does not date it: say so, never pass off the publication date
+            cand.date, cand.date_precision = None, "unknown"
     return cands
 
 
