@@ -108,12 +108,15 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
         ctx.fill_arguments(cand)
         fact = assess(cand.token, lex)
         cand.status, cand.governor = fact.status, fact.governor
+        if _interview_only(ctx, cand):
+            cand.suppressed = True
         # an event urged or refused by a REQUEST / REJECT trigger is that REQUEST / REJECT
         gov = cand.governor
         if gov is not None and gov.i in trigger_ids and gov.i != cand.token.i:
             gov_cand = next(c for c in cands if c.token.i == gov.i)
             if gov_cand.type == "REQUEST" or (gov_cand.type == "REJECT" and cand.token.dep_ == "xcomp"):
                 cand.folded = True
+    cands += _reported_harm(ctx, cands)
     # "imposed sanctions on X", "signed an agreement": the noun carries the event, the verb only says it happened
     by_index = {c.token.i: c for c in cands}
     for cand in cands:
@@ -189,6 +192,57 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
         if cand.date is None:  # the text does not date it: say so, never pass off the publication date
             cand.date, cand.date_precision = None, "unknown"
     return cands
+
+
+def _interview_only(ctx: ArticleContext, cand: Candidate) -> bool:
+    """"Speaking to Reuters, the minister said": a speech verb whose only counterpart is an outlet (or
+    nobody) is how a statement was made, not a meeting."""
+    if cand.type != "CONSULT" or cand.token.lemma_.lower() not in ctx.lex.interview_verbs:
+        return False
+    sides = []
+    for actor_id in cand.participants:
+        actor = ctx.actors.get(actor_id)
+        if actor is not None and (actor.kind == "outlet" or actor.sector == "MED"):
+            continue
+        sides.append(actor_id)
+    return len(sides) < 2
+
+
+_HARM_TYPES = frozenset({"ASSAULT", "COERCE"})
+
+
+def _reported_harm(ctx: ArticleContext, cands: list[Candidate]) -> list[Candidate]:
+    """"Berlin says the opposition leader was poisoned": a speaker who reports a harm nobody is named
+    as doing makes an accusation. One ACCUSE per reporting verb, with the speaker as actor and the
+    victim as recipient."""
+    out: list[Candidate] = []
+    seen: set[int] = set()
+    neutral = ctx.lex.factuality.get("neutral_governors", ())
+    for cand in cands:
+        if cand.type not in _HARM_TYPES or cand.actors or cand.token.pos_ != "VERB" or cand.status != "occurred":
+            continue
+        node, reporter = cand.token, None
+        for _ in range(3):
+            if node.dep_ not in ("ccomp", "conj") or node.head.i == node.i:
+                break
+            node = node.head
+            if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in neutral:
+                reporter = node
+                break
+        if reporter is None or reporter.i in seen:
+            continue
+        agents, _ = ctx.subject_tokens(reporter)
+        speakers = [x for a in agents for x in ctx.actors_of(a)]
+        if not speakers:
+            continue
+        seen.add(reporter.i)
+        out.append(
+            Candidate(
+                token=reporter, sent=cand.sent, type="ACCUSE", mode="allege", actors=speakers,
+                recipients=[], depth=cand.depth, source="dictionary",
+            )
+        )
+    return out
 
 
 def to_event(ctx_article_id: str, annotated: AnnotatedDoc, cand: Candidate) -> Event:

@@ -22,6 +22,8 @@ _NP_DROP_DEPS = {"relcl", "acl", "appos", "prep", "punct", "cc", "conj", "advcl"
 _QUANTITY_HEADS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions", "group", "number", "crowd", "band", "unit"}
 _NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+_GROUP_PRONOUNS = {"they", "them", "their"}
+_GROUP_KINDS = {"government", "organisation", "group"}
 _REPORTING_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis"}
 
 
@@ -35,6 +37,22 @@ class ArticleContext:
         self.quotes = quotes
         self.lex = lex
         self.published = annotated.article.published
+        self._main_country: str | None | bool = False  # computed on first use
+
+    @property
+    def main_country(self) -> str | None:
+        """The country the article is about: the one its governments and places are named most often,
+        when it is named at least twice and more often than any other."""
+        if self._main_country is False:
+            counts: dict[str, int] = {}
+            for _s, _e, actor in self.actors.mentions():
+                if actor.country and actor.kind in ("government", "location") and len(actor.country) == 3:
+                    counts[actor.country] = counts.get(actor.country, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            top = ranked[0] if ranked else None
+            clear = top is not None and top[1] >= 2 and (len(ranked) == 1 or top[1] > ranked[1][1])
+            self._main_country = top[0] if clear else None
+        return self._main_country  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ actors
 
@@ -59,7 +77,23 @@ class ArticleContext:
                     best = (e - s, actor)
         return best[1] if best else None
 
+    def _domestic_country(self, actor: Actor, token: Token) -> None:
+        """A described group with no country ("police", "federal authorities") as an event argument:
+        the country the article is about, with a note that says so."""
+        if actor.country or actor.kind not in ("group", "other", "organisation", "person") or token.pos_ != "NOUN":
+            return
+        if token.lemma_.lower() in self.lex.domestic_groups and self.main_country:
+            actor.country = self.main_country
+            actor.notes.append("country: the article's main country")
+
     def resolve_pronoun(self, token: Token) -> Actor | None:
+        if token.lower_ in _GROUP_PRONOUNS:
+            best = None
+            for s, e, actor in self.actors.mentions():
+                if e <= token.idx and token.idx - e < 400 and actor.kind in _GROUP_KINDS:
+                    if best is None or s > best[0]:
+                        best = (s, actor)
+            return best[1] if best else None
         if token.lower_ not in _PERSON_PRONOUNS:
             return None
         best = None
@@ -71,12 +105,15 @@ class ArticleContext:
 
     def actor_for(self, token: Token, allow_group: bool = True) -> Actor | None:
         """The actor an argument token stands for, creating an ad-hoc one for described groups."""
+        if token.lower_ in self.lex.platforms or (token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.platforms):
+            return None  # "on Twitter", "on state television": a channel
         if token.pos_ == "PRON":
             return self.resolve_pronoun(token)
         if token.pos_ not in ("PROPN", "NOUN", "X", "NUM", "ADJ"):
             return None
         head_actor = self._covering(token.idx, token.idx + len(token.text))
         if head_actor is not None:
+            self._domestic_country(head_actor, token)
             return head_actor
         # "thousands of students", "a group of rebels": the people, not the number
         if token.lemma_.lower() in _QUANTITY_HEADS or token.pos_ == "NUM":
@@ -105,9 +142,13 @@ class ArticleContext:
         lemma = token.lemma_.lower()
         if token.pos_ == "NOUN" and lemma in self.lex.group_nouns and allow_group:
             name = self.doc.text[start:end].strip()
-            fields = {"kind": "group"}
+            fields: dict = {"kind": "group"}
             if inner is not None and inner.country:
                 fields["country"] = inner.country
+            elif self.main_country and lemma in self.lex.domestic_groups:
+                # "police", "state prosecutors": unless the text says whose, the country the article is about
+                fields["country"] = self.main_country
+                fields["notes"] = ["country: the article's main country"]
             try:
                 return self.actors.ad_hoc(name, start, end, **fields)
             except Exception:  # an odd name must not stop the article
@@ -120,10 +161,36 @@ class ArticleContext:
                 return self.actors.ad_hoc(name, start, end, kind="other")
         return None
 
+    def group_antecedents(self, token: Token) -> list[str]:
+        """"They" / "them": the nearest group, government or organisation named before, with the
+        actors coordinated with it ("Egypt and Greece issued a statement. They called on ...")."""
+        first = self.resolve_pronoun(token)
+        if first is None:
+            return []
+        out = [first.id]
+        for s, _e, actor in self.actors.mentions():
+            if actor is not first or s >= token.idx:
+                continue
+            span = self.doc.char_span(s, _e, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            group = [root.head] if root.dep_ == "conj" else []
+            group += [root, *self._conjuncts(root)]
+            while group[0].dep_ == "conj" and group[0].head.i != group[0].i:
+                group.insert(0, group[0].head)
+            for t in group:
+                other = self._covering(t.idx, t.idx + len(t.text))
+                if other is not None and other.id not in out:
+                    out.append(other.id)
+        return out
+
     def actors_of(self, token: Token | None, allow_group: bool = True) -> list[str]:
         """Actor ids of an argument and its conjuncts ("China and Russia")."""
         if token is None:
             return []
+        if token.lower_ in _GROUP_PRONOUNS:
+            return self.group_antecedents(token)
         out: list[str] = []
         for t in [token, *self._conjuncts(token)]:
             actor = self.actor_for(t, allow_group)
@@ -153,6 +220,13 @@ class ArticleContext:
                 patients.append(child)
             elif child.dep_ == "agent":
                 agents.extend(c for c in child.children if c.dep_ == "pobj")
+        if patients and not agents:
+            # "was condemned in a joint statement by Egypt and Greece": the agent hangs off the statement
+            for obj in self.prep_objects(verb, {"in", "through", "via"}):
+                agents.extend(self.prep_objects(obj, {"by"}))
+        if verb.dep_ == "relcl" and not agents and any(p.tag_ in ("WP", "WDT") or p.lower_ == "that" for p in patients):
+            # "a commander, who was also killed in the strike": the antecedent suffered it, did not do it
+            return [], [verb.head]
         if agents or depth > 4:
             return agents, patients
         head = verb.head
@@ -207,6 +281,10 @@ class ArticleContext:
                     (co_actor_tokens if reciprocal else recipient_tokens).append(child)
             if entry and entry.extra:  # "call on X": the particle's object
                 recipient_tokens += self.prep_objects(token, set(entry.extra))
+            if "from" in preps:  # "demanded an explanation from Moscow": the "from" hangs off the object
+                for child in token.children:
+                    if child.dep_ == "dobj":
+                        recipient_tokens += self.prep_objects(child, {"from"})
             for obj in self.prep_objects(token, preps):
                 prep = obj.head.lower_
                 (co_actor_tokens if (reciprocal and prep in ("with", "between", "to")) else recipient_tokens).append(obj)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from communique.events.lexicon import Lexicon, TriggerEntry
+from communique.events.lexicon import Lexicon, TriggerEntry, label_complement
 
 
 @dataclass
@@ -59,5 +59,15 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Candidate]:
     for token in sent:
         entry = lex.match(token)
         if entry is not None:
-            out.append(Candidate(token=token, sent=sent, type=entry.type, entry=entry, depth=depth(token)))
+            out.append(Candidate(token=token, sent=sent, type=_spoken_type(entry, token, lex), entry=entry, depth=depth(token)))
     return out
+
+
+def _spoken_type(entry: TriggerEntry, token: Token, lex: Lexicon) -> str:
+    """A labelling verb is typed by what it calls its object: praise is SUPPORT ("called him a
+    hero"), anything else the entry's type (ACCUSE: "called the raid an act of aggression")."""
+    if entry.frame != "label":
+        return entry.type
+    complement = label_complement(token)
+    words = {t.lemma_.lower() for t in complement.subtree} if complement is not None else set()
+    return "SUPPORT" if words & lex.praise_words else entry.type
