@@ -70,10 +70,15 @@ class Lexicon:
         if not candidates:
             return None
         if pos == "VERB":
-            attached = {c.text.lower() for c in token.children if c.dep_ in ("prt", "prep", "dobj", "advmod")}
+            # "called on Monday" is no "call on": a preposition introducing a date attaches no phrase
+            attached = {
+                c.text.lower() for c in token.children
+                if c.dep_ in ("prt", "prep", "dobj", "advmod") and not _introduces_date(c)
+            }
             # "call on X" parsed with the preposition on the next token only
-            nxt = token.nbor(1).text.lower() if token.i + 1 < len(token.doc) else ""
-            attached.add(nxt)
+            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            if nxt is not None and not _introduces_date(nxt):
+                attached.add(nxt.text.lower())
         else:
             attached = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
             attached |= {c.text.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod", "prep")}
@@ -89,6 +94,13 @@ class Lexicon:
 
     def plv_label(self, event_type: str) -> str:
         return self.scoring_alias.get(event_type, event_type)
+
+
+def _introduces_date(prep: Token) -> bool:
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    if not objects and prep.i + 1 < len(prep.doc):
+        objects = [prep.nbor(1)]
+    return bool(objects) and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
 
 
 _QUOTE_MARKS = frozenset('"\u201c\u201d\'\u2018\u2019')
