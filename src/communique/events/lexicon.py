@@ -97,6 +97,9 @@ class Lexicon:
 
 
 def _introduces_date(prep: Token) -> bool:
+    """Whether a preposition's object is a date ("on Monday"); particles ("step down today") never are."""
+    if prep.pos_ != "ADP" or prep.dep_ == "prt":
+        return False
     objects = [c for c in prep.children if c.dep_ == "pobj"]
     if not objects and prep.i + 1 < len(prep.doc):
         objects = [prep.nbor(1)]
