@@ -278,6 +278,8 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
             continue
         if cand.token.pos_ == "NOUN" and not cand.actors:  # "the war against X": nobody named as doing it
             continue
+        if cand.type == "CONSULT" and len(cand.participants) < 2:  # a meeting takes two sides
+            continue
         key = (cand.type, frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past, cand.status)
         dated = cand.date_precision not in ("publication", "unknown")
         if (key, cand.date if dated else None) in seen or (not dated and any(k[0] == key for k in seen)):

@@ -115,6 +115,8 @@ def label_complement(verb: Token) -> Token | None:
     a dastardly act", or a quoted word inside the object ("called the deal \"lousy\"")."""
     if verb.pos_ != "VERB":
         return None
+    if not any(c.dep_ == "nsubj" for c in verb.children) and verb.dep_ not in ("advcl", "conj", "xcomp"):
+        return None  # "has been termed Brexit": a name, nobody speaking
     for child in verb.children:
         if child.dep_ in ("oprd", "xcomp") and child.pos_ in ("NOUN", "ADJ", "PROPN"):
             return child
