@@ -156,3 +156,15 @@ def test_police_without_a_stated_country_take_the_articles_country(extract_text)
     coerce = [e for e in out.events if e.type == "COERCE"]
     assert coerce
     assert any(by_id[a].country == "CHL" for a in coerce[0].actors if a in by_id)
+
+
+def test_a_verb_aimed_at_an_act_targets_whoever_did_it(extract_text):
+    text = "The Dutch government condemned Russia's decision to expel the diplomats."
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse and _has(accuse[0]["recipients"], "Russia")
+
+
+def test_voting_against_rejects(extract_text):
+    text = "The Polish parliament voted against the European Commission's migration plan."
+    reject = _of_type(_events(extract_text(text, published=PUBLISHED)), "REJECT")
+    assert reject and _has(reject[0]["actors"], "parliament")
