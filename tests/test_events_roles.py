@@ -168,3 +168,9 @@ def test_voting_against_rejects(extract_text):
     text = "The Polish parliament voted against the European Commission's migration plan."
     reject = _of_type(_events(extract_text(text, published=PUBLISHED)), "REJECT")
     assert reject and _has(reject[0]["actors"], "parliament")
+
+
+def test_the_speaker_of_a_quote_acts_in_what_it_states(extract_text):
+    text = '"We strongly condemn the attack on the embassy," the Kenyan foreign minister Alfred Mutua said.'
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse and _has(accuse[0]["actors"], "Mutua")

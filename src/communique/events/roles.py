@@ -23,6 +23,7 @@ _QUANTITY_HEADS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "doz
 _NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 _GROUP_PRONOUNS = {"they", "them", "their"}
+_FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 _GROUP_KINDS = {"government", "organisation", "group"}
 _REPORTING_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis"}
 
@@ -86,7 +87,21 @@ class ArticleContext:
             actor.country = self.main_country
             actor.notes.append("country: the article's main country")
 
+    def speaker_of(self, token: Token) -> Actor | None:
+        """The speaker of the quote the token is in ("'We stand with Kyiv,' the chancellor said")."""
+        start, end = self.annotated.span((token.idx, token.idx + len(token.text)))
+        for quote in self.quotes:
+            span = quote.content_span
+            if not span or not quote.speaker:
+                continue
+            pieces = span if isinstance(span[0], (list, tuple)) else [span]
+            if any(s <= start and end <= e for s, e in pieces):
+                return self.actors.get(quote.speaker)
+        return None
+
     def resolve_pronoun(self, token: Token) -> Actor | None:
+        if token.lower_ in _FIRST_PERSON:  # the speaker of a reported statement acts in what it states
+            return self.speaker_of(token)
         if token.lower_ in _GROUP_PRONOUNS:
             best = None
             for s, e, actor in self.actors.mentions():
