@@ -174,3 +174,20 @@ def test_the_speaker_of_a_quote_acts_in_what_it_states(extract_text):
     text = '"We strongly condemn the attack on the embassy," the Kenyan foreign minister Alfred Mutua said.'
     accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
     assert accuse and _has(accuse[0]["actors"], "Mutua")
+
+
+def test_a_label_that_neither_condemns_nor_praises_is_no_event(extract_text):
+    text = "The Turkish president said his government would call the museum a mosque."
+    events = _events(extract_text(text, published=PUBLISHED))
+    assert not [e for e in events if e["trigger"] == "call"], events
+
+
+def test_aid_needs_a_recipient_as_the_plover_manual_says(extract_text):
+    assert not _of_type(_events(extract_text("Japan donated two million dollars.", published=PUBLISHED)), "AID")
+    aid = _of_type(_events(extract_text("Japan donated two million dollars to Nepal.", published=PUBLISHED)), "AID")
+    assert aid and _has(aid[0]["recipients"], "Nepal")
+
+
+def test_a_casualty_count_is_no_accusation(extract_text):
+    text = "The provincial spokesman said that forty civilians were wounded."
+    assert not _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")

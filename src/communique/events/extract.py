@@ -221,6 +221,9 @@ def _reported_harm(ctx: ArticleContext, cands: list[Candidate]) -> list[Candidat
     for cand in cands:
         if cand.type not in _HARM_TYPES or cand.actors or cand.token.pos_ != "VERB" or cand.status != "occurred":
             continue
+        victims = [c for c in cand.token.children if c.dep_ == "nsubjpass"]
+        if not victims or not cand.recipients or any(c.dep_ == "nummod" or c.pos_ == "NUM" for v in victims for c in [v, *v.children]):
+            continue  # only a named victim of an unnamed doer; "90 civilians were wounded" is a casualty count
         node, reporter = cand.token, None
         for _ in range(3):
             if node.dep_ not in ("ccomp", "conj") or node.head.i == node.i:
@@ -273,12 +276,15 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
     """The candidates that become events: with participants, not folded, not duplicates."""
     out: list[Candidate] = []
     seen: set[tuple] = set()
+    requires_recipient = load_lexicon().requires_recipient
     for cand in cands:
         if cand.folded or cand.suppressed or not cand.participants or not cand.type:
             continue
         if cand.token.pos_ == "NOUN" and not cand.actors:  # "the war against X": nobody named as doing it
             continue
         if cand.type == "CONSULT" and len(cand.participants) < 2:  # a meeting takes two sides
+            continue
+        if cand.type in requires_recipient and not cand.recipients:  # aid to nobody, a sanction on nobody
             continue
         key = (cand.type, frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past, cand.status)
         dated = cand.date_precision not in ("publication", "unknown")

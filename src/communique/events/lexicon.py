@@ -48,6 +48,7 @@ class Lexicon:
     entries: dict[tuple[str, str], list[TriggerEntry]] = field(default_factory=dict)
     types: dict[str, list[str]] = field(default_factory=dict)  # type -> allowed modes
     scoring_alias: dict[str, str] = field(default_factory=dict)
+    requires_recipient: frozenset[str] = frozenset()
     mode_cues: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
     factuality: dict[str, frozenset[str]] = field(default_factory=dict)
     group_nouns: frozenset[str] = frozenset()
@@ -56,6 +57,7 @@ class Lexicon:
     light_verbs: frozenset[str] = frozenset()
     according_cues: frozenset[str] = frozenset()
     praise_words: frozenset[str] = frozenset()
+    condemnation_words: frozenset[str] = frozenset()
     domestic_groups: frozenset[str] = frozenset()
     platforms: frozenset[str] = frozenset()
     interview_verbs: frozenset[str] = frozenset()
@@ -185,6 +187,7 @@ def load_lexicon() -> Lexicon:
     modes = _read_yaml("modes.yaml")
     lex.types = {t: list(m or []) for t, m in (modes.get("types") or {}).items()}
     lex.scoring_alias = dict(modes.get("scoring_alias") or {})
+    lex.requires_recipient = frozenset(modes.get("requires_recipient") or [])
     lex.mode_cues = {
         t: {mode: frozenset(words) for mode, words in (cues or {}).items()} for t, cues in (modes.get("cues") or {}).items()
     }
@@ -196,6 +199,7 @@ def load_lexicon() -> Lexicon:
     lex.light_verbs = frozenset(args.get("light_verbs") or [])
     lex.according_cues = frozenset(args.get("according_cues") or [])
     lex.praise_words = frozenset(args.get("praise_words") or [])
+    lex.condemnation_words = frozenset(args.get("condemnation_words") or [])
     lex.domestic_groups = frozenset(args.get("domestic_groups") or [])
     lex.platforms = frozenset(w.lower() for w in args.get("platforms") or [])
     lex.interview_verbs = frozenset(args.get("interview_verbs") or [])

@@ -294,6 +294,11 @@ class ArticleContext:
             for child in token.children:
                 if child.dep_ in ("dobj", "dative") and not (entry and entry.no_object):
                     (co_actor_tokens if reciprocal else recipient_tokens).append(child)
+            if not (entry and entry.no_object) and not any(c.dep_ in ("dobj", "dative") for c in token.children):
+                # "helping Venezuela evade sanctions": the bare infinitive's subject is the verb's object
+                for clause in token.children:
+                    if clause.dep_ in ("ccomp", "xcomp") and clause.tag_ == "VB":
+                        recipient_tokens += [c for c in clause.children if c.dep_ == "nsubj"]
             if entry and entry.extra:  # "call on X": the particle's object
                 recipient_tokens += self.prep_objects(token, set(entry.extra))
             if "from" in preps:  # "demanded an explanation from Moscow": the "from" hangs off the object

@@ -59,15 +59,24 @@ def find_triggers(sent: Span, lex: Lexicon) -> list[Candidate]:
     for token in sent:
         entry = lex.match(token)
         if entry is not None:
-            out.append(Candidate(token=token, sent=sent, type=_spoken_type(entry, token, lex), entry=entry, depth=depth(token)))
+            spoken = _spoken_type(entry, token, lex)
+            cand = Candidate(token=token, sent=sent, type=spoken or entry.type, entry=entry, depth=depth(token))
+            # "will call it a mosque": a label that neither condemns nor praises is no event at all
+            cand.suppressed = spoken is None
+            out.append(cand)
     return out
 
 
-def _spoken_type(entry: TriggerEntry, token: Token, lex: Lexicon) -> str:
-    """A labelling verb is typed by what it calls its object: praise is SUPPORT ("called him a
-    hero"), anything else the entry's type (ACCUSE: "called the raid an act of aggression")."""
+def _spoken_type(entry: TriggerEntry, token: Token, lex: Lexicon) -> str | None:
+    """A labelling verb is typed by what it calls its object: condemnation is the entry's type
+    (ACCUSE: "called the raid an act of aggression"), praise is SUPPORT ("called him a hero"), and
+    a plain name ("will call it a mosque") is None: no event."""
     if entry.frame != "label":
         return entry.type
     complement = label_complement(token)
-    words = {t.lemma_.lower() for t in complement.subtree} if complement is not None else set()
-    return "SUPPORT" if words & lex.praise_words else entry.type
+    words = {t.lemma_.lower() for t in complement.subtree} | {t.lower_ for t in complement.subtree} if complement is not None else set()
+    if words & lex.condemnation_words:
+        return entry.type
+    if words & lex.praise_words:
+        return "SUPPORT"
+    return None
