@@ -27,7 +27,7 @@ def eval_realnews(
         predictions = read_jsonl(pred) if pred else None
     except (OSError, ValueError) as err:
         console.print(f"[red]error:[/red] {err}", soft_wrap=True, highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     bad = [i for i, a in enumerate(gold, 1) if not isinstance(a, dict) or not isinstance(a.get("text"), str) or "id" not in a]
     if bad:
         console.print(f"[red]error:[/red] {gold_file}: line(s) {bad[:5]} lack an id or a text", highlight=False)

@@ -2,17 +2,20 @@
 classifier, with actors, recipients, mode, date, place, factuality and provenance.
 
 For each sentence:
-1. every verb or noun in the trigger dictionary (`data/events/verbs.yaml`) is a candidate event;
-2. its actors and recipients come from the parse (subject / object / prepositional objects for verbs;
-   possessive, "by", "between" and the light verb's subject for nouns), resolved to ActorTable ids;
+1. every verb or noun in the trigger dictionary (`data/events/verbs.yaml`) is a candidate event
+   (`triggers.py`); speech that labels ("called the raid an act of aggression") is typed by what it says;
+2. its actors and recipients come from the parse (`roles.py`: subject, passive agent, relative-clause
+   antecedent, object and prepositional objects for verbs; possessive, "by", "between" and the light
+   verb's subject for nouns), resolved to ActorTable ids;
 3. factuality (`factuality.py`) marks events that are denied, planned, requested or hypothetical; an
-   event only urged by a REQUEST trigger ("asked X to delay Y") is folded into that REQUEST;
-4. the sentence classifier picks the main event among the candidates and may retype it; a sentence
-   with no dictionary trigger gets one classifier event when the classifier is confident and the
-   root verb has an actor;
-5. dates come from date expressions attached to the trigger (`communique.dates`), places from
-   "in / at X" phrases, `reported_by` from quotes covering the trigger, reporting verbs and
-   "according to X"; "the first X since DATE" also records the earlier X as an event of its own.
+   event only urged by a REQUEST trigger ("asked X to delay Y") is folded into that REQUEST; a harm
+   a speaker reports without naming its doer is that speaker's ACCUSE;
+4. the sentence classifier (`classify_sentences`, the one call into `classifier.py`) picks the main
+   event among the candidates and may retype it; a sentence with no dictionary trigger gets one
+   classifier event when the classifier is confident and the root verb has an actor;
+5. dates come from the date expressions of the event's own clause (`dating.py`, resolved by
+   `communique.dates`), else none ("unknown"); places, modes and `reported_by` from `details.py`;
+   "the first X since DATE" also records the earlier X as an event of its own.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def _retype(lex: Lexicon, cand: Candidate, plv_label: str) -> str:
     return "RETREAT" if lemmas & retreat_words else "CONCEDE"
 
 
-def _sentence_scores(classifier, sents: list[Span]) -> list[dict[str, float]]:
+def classify_sentences(classifier, sents: list[Span]) -> list[dict[str, float]]:
     """Class scores per sentence from the classifier: any callable that maps a list of texts to a list
     of {label: score} dicts (the shipped ONNX model, a fold model under cross-validation), or a spaCy
     textcat pipeline. All the sentences of an article go in one call."""
@@ -84,7 +87,7 @@ def find_candidates(
     model = load_classifier() if classifier is None else (classifier or None)
     ctx = ArticleContext(annotated, actors, quotes, lex)
     sents = list(ctx.doc.sents)
-    scores = _sentence_scores(model, sents)
+    scores = classify_sentences(model, sents)
     out: list[Candidate] = []
     previous: Candidate | None = None
     for sent, cats in zip(sents, scores):
