@@ -182,12 +182,10 @@ def test_a_label_that_neither_condemns_nor_praises_is_no_event(extract_text):
     assert not [e for e in events if e["trigger"] == "call"], events
 
 
-def test_aid_needs_a_recipient_or_a_named_kind_of_aid(extract_text):
-    # the PLOVER manual: AID requires a recipient; blood given by residents is neither aimed nor aid
-    assert not _of_type(_events(extract_text("Local residents in Bogotá donated blood.", published=PUBLISHED)), "AID")
-    assert _of_type(_events(extract_text("Japan donated two million dollars in emergency funding.", published=PUBLISHED)), "AID")
-    aid = _of_type(_events(extract_text("Japan donated two million dollars to Nepal.", published=PUBLISHED)), "AID")
-    assert aid and _has(aid[0]["recipients"], "Nepal")
+def test_a_sanction_needs_a_recipient_as_the_plover_manual_says(extract_text):
+    assert not _of_type(_events(extract_text("The European Union imposed new sanctions.", published=PUBLISHED)), "SANCTION")
+    sanction = _of_type(_events(extract_text("The European Union imposed new sanctions on Belarus.", published=PUBLISHED)), "SANCTION")
+    assert sanction and _has(sanction[0]["recipients"], "Belarus")
 
 
 def test_a_casualty_count_is_no_accusation(extract_text):

@@ -197,16 +197,6 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
     return cands
 
 
-def _names_what_is_given(cand: Candidate) -> bool:
-    """Whether an AID trigger's clause names the kind of aid ("sent weapons", "pledged food aid"):
-    then the event stands even when the text names no recipient the parse can find."""
-    if cand.type != "AID":
-        return False
-    cues = load_lexicon().mode_cues.get("AID", {})
-    words = {t.lemma_.lower() for t in cand.token.subtree} | {cand.token.lemma_.lower()}
-    return any(words & w for w in cues.values())
-
-
 def _interview_only(ctx: ArticleContext, cand: Candidate) -> bool:
     """"Speaking to Reuters, the minister said": a speech verb whose only counterpart is an outlet (or
     nobody) is how a statement was made, not a meeting."""
@@ -297,8 +287,8 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
             continue
         if cand.type == "CONSULT" and len(cand.participants) < 2:  # a meeting takes two sides
             continue
-        if cand.type in requires_recipient and not cand.recipients and not _names_what_is_given(cand):
-            continue  # a sanction on nobody; "provided help" to nobody, of nothing named
+        if cand.type in requires_recipient and not cand.recipients:  # a sanction on nobody
+            continue
         key = (cand.type, frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past, cand.status)
         dated = cand.date_precision not in ("publication", "unknown")
         if (key, cand.date if dated else None) in seen or (not dated and any(k[0] == key for k in seen)):
