@@ -62,9 +62,9 @@ def test_call_with_a_counterpart_is_a_reciprocal_phone_consult(extract_text):
     assert e["status"] == "occurred"
 
 
-def test_undated_event_says_the_date_is_the_publication_date(extract_text):
+def test_undated_event_has_no_date_rather_than_the_publication_date(extract_text):
     e = _one(_named(extract_text("Iran accused Israel of sabotaging its nuclear plant.")), "ACCUSE")
-    assert (e["date"], e["date_precision"]) == ("2024-03-06", "publication")
+    assert (e["date"], e["date_precision"]) == (None, "unknown")
     e = _one(_named(extract_text("Iran accused Israel of sabotaging its nuclear plant.", published=None)), "ACCUSE")
     assert (e["date"], e["date_precision"]) == (None, "unknown")
 

@@ -1,6 +1,9 @@
 """Resolve the date expressions of news text ("on Monday", "last week", "since March 1", "in 2014")
 against the publication date, with an honest precision.
 
+This is the one date resolver of the pipeline: events (`communique.events.dating`) and quotes
+(`communique.attribution`, through `resolve_day`) both read their dates here.
+
 `resolve_date(expression, published)` returns `(iso_date, precision)`:
 
 * precision is "day", "week", "month" or "year" when the text gives the date; the ISO date is then
@@ -142,7 +145,7 @@ def _resolve(expression: str, published: date | None) -> tuple[date, Precision] 
     if published is None:
         return None
     words = text.split()
-    if text in ("today", "tonight", "this day"):
+    if text in ("today", "tonight", "this day", "this"):  # "this" is what "this morning / evening" leaves
         return published, "day"
     if text in ("yesterday", "last night"):
         return published - timedelta(days=1), "day"
@@ -195,6 +198,14 @@ def _resolve(expression: str, published: date | None) -> tuple[date, Precision] 
             return _shift_month(published, -count), "month"
         return date(published.year - count, 1, 1), "year"
     return None
+
+
+def resolve_day(expression: str | None, published: date | None) -> str | None:
+    """The single day an expression names, as an ISO date; None when it names a longer period, none,
+    or only the publication date by default. Quotes and events both date through `resolve_date`, so
+    the two can never disagree about a day."""
+    iso, precision = resolve_date(expression, published)
+    return iso if precision == "day" else None
 
 
 # Phrases that point at a date but are not one ("for weeks", "in recent days"): skipped by `find`.

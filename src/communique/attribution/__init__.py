@@ -10,8 +10,7 @@ an extra `continues` field.
 from __future__ import annotations
 
 import logging
-import re
-from datetime import date, timedelta
+from datetime import date
 
 from spacy.tokens import Doc
 
@@ -20,12 +19,13 @@ from communique.actors.speaker import SpeakerResolver
 from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
+from communique.dates import resolve_day  # the one date resolver, shared with events
 from communique.models import Actor, Quote, content_id
 from communique.nlp import AnnotatedDoc
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Found", "extract_quotes", "find_attributions"]
+__all__ = ["Found", "extract_quotes", "find_attributions", "resolve_day"]
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -164,39 +164,3 @@ def _date(doc: Doc, item: Found, published: date | None) -> str | None:
     if not phrase:
         return published.isoformat() if published and any(t.lower_ in ("today", "tonight") for t in tokens) else None
     return resolve_day(phrase, published)
-
-
-def resolve_day(phrase: str, published: date | None) -> str | None:
-    """A day named relative to the publication date, as an ISO date; None if it names no single day."""
-    low = phrase.lower().strip()
-    low = re.sub(r"^(on|last|this|early|late)\s+", "", low)
-    if published is None:
-        if re.search(r"\b\d{4}\b", low):
-            return _dateparse(phrase, None)
-        return None
-    if low in ("today", "tonight", "this morning", "this afternoon", "this evening"):
-        return published.isoformat()
-    if low in ("yesterday", "last night"):
-        return (published - timedelta(days=1)).isoformat()
-    for n, day in enumerate(WEEKDAYS):
-        if low == day or low.startswith(day + " ") and not re.search(r"\d", low):
-            back = (published.weekday() - n) % 7
-            return (published - timedelta(days=back)).isoformat()
-    if re.search(r"\d", low) and re.search(r"[a-z]", low):
-        return _dateparse(phrase, published)
-    return None
-
-
-def _dateparse(phrase: str, published: date | None) -> str | None:
-    try:
-        from datetime import datetime
-
-        import dateparser
-
-        settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
-        if published is not None:
-            settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day)
-        parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
-        return parsed.date().isoformat() if parsed else None
-    except Exception:
-        return None

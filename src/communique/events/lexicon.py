@@ -35,10 +35,12 @@ class TriggerEntry:
     no_object: bool = False
     type_hint: str | None = None
     firm: bool = False  # the classifier may not retype it
+    frame: str | None = None  # "label": only when the verb labels its object ("called the raid an outrage")
 
     @property
     def specificity(self) -> int:
-        return len(self.extra)
+        # a frame that matched says more than any bare lemma ("called X Y" over "called X")
+        return len(self.extra) + (2 if self.frame else 0)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Lexicon:
     entries: dict[tuple[str, str], list[TriggerEntry]] = field(default_factory=dict)
     types: dict[str, list[str]] = field(default_factory=dict)  # type -> allowed modes
     scoring_alias: dict[str, str] = field(default_factory=dict)
+    requires_recipient: frozenset[str] = frozenset()
     mode_cues: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
     factuality: dict[str, frozenset[str]] = field(default_factory=dict)
     group_nouns: frozenset[str] = frozenset()
@@ -53,6 +56,11 @@ class Lexicon:
     country_anaphors: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
     according_cues: frozenset[str] = frozenset()
+    praise_words: frozenset[str] = frozenset()
+    condemnation_words: frozenset[str] = frozenset()
+    domestic_groups: frozenset[str] = frozenset()
+    platforms: frozenset[str] = frozenset()
+    interview_verbs: frozenset[str] = frozenset()
 
     def match(self, token: Token) -> TriggerEntry | None:
         """The most specific dictionary entry the token heads, or None."""
@@ -64,10 +72,15 @@ class Lexicon:
         if not candidates:
             return None
         if pos == "VERB":
-            attached = {c.text.lower() for c in token.children if c.dep_ in ("prt", "prep", "dobj", "advmod")}
+            # "called on Monday" is no "call on": a preposition introducing a date attaches no phrase
+            attached = {
+                c.text.lower() for c in token.children
+                if c.dep_ in ("prt", "prep", "dobj", "advmod") and not _introduces_date(c)
+            }
             # "call on X" parsed with the preposition on the next token only
-            nxt = token.nbor(1).text.lower() if token.i + 1 < len(token.doc) else ""
-            attached.add(nxt)
+            nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+            if nxt is not None and not _introduces_date(nxt):
+                attached.add(nxt.text.lower())
         else:
             attached = {c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod")}
             attached |= {c.text.lower() for c in token.children if c.dep_ in ("compound", "amod", "nmod", "prep")}
@@ -75,12 +88,59 @@ class Lexicon:
         for entry in candidates:
             if entry.extra and not set(entry.extra) <= attached:
                 continue
+            if entry.frame == "label" and label_complement(token) is None:
+                continue
             if best is None or entry.specificity > best.specificity:
                 best = entry
         return best
 
     def plv_label(self, event_type: str) -> str:
         return self.scoring_alias.get(event_type, event_type)
+
+
+def _introduces_date(prep: Token) -> bool:
+    """Whether a preposition's object is a date ("on Monday"); particles ("step down today") never are."""
+    if prep.pos_ != "ADP" or prep.dep_ == "prt":
+        return False
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    if not objects and prep.i + 1 < len(prep.doc):
+        objects = [prep.nbor(1)]
+    return bool(objects) and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
+
+
+_QUOTE_MARKS = frozenset('"\u201c\u201d\'\u2018\u2019')
+
+
+def label_complement(verb: Token) -> Token | None:
+    """What a labelling verb calls its object, or None when it labels nothing: the object predicate of
+    "called the raid an outrage" / "called it defensive", the "as" phrase of "described the attacks as
+    a dastardly act", or a quoted word inside the object ("called the deal \"lousy\"")."""
+    if verb.pos_ != "VERB":
+        return None
+    if not any(c.dep_ == "nsubj" for c in verb.children) and verb.dep_ not in ("advcl", "conj", "xcomp"):
+        return None  # "has been termed Brexit": a name, nobody speaking
+    for child in verb.children:
+        if child.dep_ in ("oprd", "xcomp") and child.pos_ in ("NOUN", "ADJ", "PROPN"):
+            return child
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    for holder in [verb, *objects]:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ == "as":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+    for obj in objects:
+        words = list(obj.subtree)
+        quoted = [t for t in words if t.text in _QUOTE_MARKS]
+        if quoted:
+            inside = [t for t in words if t.pos_ in ("ADJ", "NOUN") and any(q.i < t.i for q in quoted) and t.i != obj.i]
+            if inside:
+                return inside[0]
+        # "called the deal \"lousy\"" parsed with the closing mark on the verb
+        nxt = obj.doc[obj.right_edge.i + 1] if obj.right_edge.i + 1 < len(obj.doc) else None
+        if nxt is not None and nxt.text in _QUOTE_MARKS and any(t.text in _QUOTE_MARKS for t in words):
+            return obj
+    return None
 
 
 def _word(value) -> str:
@@ -111,6 +171,7 @@ def _entry(event_type: str, pos: str, raw, defaults: dict) -> TriggerEntry:
         no_object=bool(spec.get("no_object", False)),
         type_hint=spec.get("type_hint"),
         firm=bool(spec.get("firm", False)),
+        frame=spec.get("frame"),
     )
 
 
@@ -126,6 +187,7 @@ def load_lexicon() -> Lexicon:
     modes = _read_yaml("modes.yaml")
     lex.types = {t: list(m or []) for t, m in (modes.get("types") or {}).items()}
     lex.scoring_alias = dict(modes.get("scoring_alias") or {})
+    lex.requires_recipient = frozenset(modes.get("requires_recipient") or [])
     lex.mode_cues = {
         t: {mode: frozenset(words) for mode, words in (cues or {}).items()} for t, cues in (modes.get("cues") or {}).items()
     }
@@ -136,4 +198,9 @@ def load_lexicon() -> Lexicon:
     lex.country_anaphors = frozenset(args.get("country_anaphors") or [])
     lex.light_verbs = frozenset(args.get("light_verbs") or [])
     lex.according_cues = frozenset(args.get("according_cues") or [])
+    lex.praise_words = frozenset(args.get("praise_words") or [])
+    lex.condemnation_words = frozenset(args.get("condemnation_words") or [])
+    lex.domestic_groups = frozenset(args.get("domestic_groups") or [])
+    lex.platforms = frozenset(w.lower() for w in args.get("platforms") or [])
+    lex.interview_verbs = frozenset(args.get("interview_verbs") or [])
     return lex

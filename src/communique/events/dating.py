@@ -1,0 +1,116 @@
+"""An event's date from the date expressions of its own clause, resolved by `communique.dates`."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from communique.dates import find_date_expressions, resolve_date
+from communique.events.roles import ArticleContext
+from communique.events.triggers import Candidate
+
+
+# A date inside one of these clauses dates that clause's verb, or its antecedent when that is a
+# trigger; otherwise it belongs to no event of the sentence.
+_PRIVATE_CLAUSES = frozenset({"relcl", "acl"})
+
+
+def _date_spans(ctx: ArticleContext, sent: Span) -> list[Span]:
+    """The sentence's date expressions: NER DATE/TIME entities plus the patterns spaCy misses."""
+    doc = ctx.doc
+    spans: list[Span] = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end]
+    offset = sent.start_char
+    for start, end, _ in find_date_expressions(sent.text):
+        s = doc.char_span(offset + start, offset + end, alignment_mode="expand")
+        if s is not None and not any(s.start < x.end and x.start < s.end for x in spans):
+            spans.append(s)
+    return spans
+
+
+def _owner(span: Span, by_token: dict[int, Candidate]) -> tuple[Candidate | None, str, bool]:
+    """(the candidate the date hangs from, its preposition, whether it is private to another clause)."""
+    node, prep, steps = span.root, "", 0
+    while steps < 12:
+        steps += 1
+        if node.dep_ == "pobj" and node.head.pos_ in ("ADP", "SCONJ"):
+            prep = prep or node.head.lower_
+        if node.i in by_token and node is not span.root:
+            return by_token[node.i], prep, False
+        if node.pos_ in ("VERB", "AUX") and node.dep_ in _PRIVATE_CLAUSES:
+            # "a bombing that happened on June 27" dates the bombing; "the proclamation, which was
+            # made on Monday" dates no event of the sentence
+            antecedent = by_token.get(node.head.i)
+            return antecedent, prep, antecedent is None
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return None, prep, False
+
+
+def _same_event(a: Candidate, b: Candidate) -> bool:
+    """Two triggers of one type where one is an argument of the other ("a bombing killed five",
+    "killed in a bombing"): one event told twice, so one date."""
+    if a.type != b.type or a is b:
+        return False
+    for x, y in ((a.token, b.token), (b.token, a.token)):
+        node = y
+        for _ in range(3):  # up through a preposition and a conjoined verb: "killed and injured in a bombing"
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.i == x.i:
+                return True
+            if node.pos_ != "ADP" and node.dep_ != "conj":
+                break
+    return False
+
+
+def attach_dates(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> list[tuple[Candidate, str, Span]]:
+    """Give each candidate the date of its own clause; return (candidate, preposition, span) for the
+    dates attached, so "first ... since DATE" can be recognised.
+
+    A date hanging from a trigger dates that trigger (and a trigger of the same event it governs or
+    hangs from); a date on the sentence's main clause dates every trigger still undated; a date
+    inside a relative clause of a non-trigger dates nothing. An undated trigger keeps no date."""
+    doc = ctx.doc
+    by_token = {c.token.i: c for c in cands}
+    attached: list[tuple[Candidate, str, Span]] = []
+    owned: list[tuple[Candidate, str, Span, str, str]] = []
+    loose: list[tuple[str, Span, str, str]] = []
+    for span in _date_spans(ctx, sent):
+        iso, precision = resolve_date(span.text, ctx.published)
+        if iso is None:
+            continue
+        owner, prep, private = _owner(span, by_token)
+        if prep == "" and span.start > sent.start and doc[span.start - 1].lower_ in ("since", "on", "in", "until"):
+            prep = doc[span.start - 1].lower_
+        if owner is not None:
+            owned.append((owner, prep, span, iso, precision))
+        elif not private:
+            loose.append((prep, span, iso, precision))
+
+    def give(cand: Candidate, prep: str, span: Span, iso: str, precision: str) -> None:
+        if cand.date is None:
+            cand.date, cand.date_precision = iso, precision
+            cand.date_token_span = (span.start, span.end)
+            attached.append((cand, prep, span))
+
+    for cand, prep, span, iso, precision in owned:
+        give(cand, prep, span, iso, precision)
+    for cand, prep, span, iso, precision in owned:
+        for other in cands:
+            if other.date is None and not other.refers_to_past and _same_event(cand, other):
+                give(other, prep, span, iso, precision)
+    for prep, span, iso, precision in loose:
+        for cand in cands:
+            if not cand.refers_to_past:
+                give(cand, prep, span, iso, precision)
+    return attached
+
+
+def first_since(cand: Candidate, sent: Span) -> bool:
+    """Whether the trigger is "the first X since ..." / "for the first time since ..."."""
+    for t in sent:
+        if t.lower_ == "first" and (t.head == cand.token or cand.token in t.ancestors or t.head in cand.token.subtree or t.i < cand.token.i):
+            return True
+    return False
+

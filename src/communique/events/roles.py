@@ -1,0 +1,409 @@
+"""Roles from the dependency parse: who acts (actors) and at whom (recipients).
+
+Verbs take their actors from the subject (for a passive, the "by" agent; for a relative clause or a
+controlled infinitive, the antecedent or controller) and their recipients from the object, a passive
+subject and prepositional objects; nouns from a possessive, a "by" phrase, a light verb's subject
+("X held talks") and prepositional objects. Every argument is resolved to an ActorTable id.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from communique.actors import ActorTable
+from communique.events.lexicon import Lexicon
+from communique.events.places import country_name
+from communique.events.triggers import Candidate
+from communique.models import Actor, Quote
+from communique.nlp import AnnotatedDoc
+
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_NP_DROP_DEPS = {"relcl", "acl", "appos", "prep", "punct", "cc", "conj", "advcl", "det", "case"}
+_QUANTITY_HEADS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions", "group", "number", "crowd", "band", "unit"}
+_NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+_GROUP_PRONOUNS = {"they", "them", "their"}
+_FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
+_GROUP_KINDS = {"government", "organisation", "group"}
+_REPORTING_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis"}
+
+
+class ArticleContext:
+    """Per-article state and the parse rules that find an event's actors and recipients."""
+
+    def __init__(self, annotated: AnnotatedDoc, actors: ActorTable, quotes: list[Quote], lex: Lexicon):
+        self.annotated = annotated
+        self.doc: Doc = annotated.doc
+        self.actors = actors
+        self.quotes = quotes
+        self.lex = lex
+        self.published = annotated.article.published
+        self._main_country: str | None | bool = False  # computed on first use
+
+    @property
+    def main_country(self) -> str | None:
+        """The country the article is about: the one its governments and places are named most often,
+        when it is named at least twice and more often than any other."""
+        if self._main_country is False:
+            counts: dict[str, int] = {}
+            for _s, _e, actor in self.actors.mentions():
+                if actor.country and actor.kind in ("government", "location") and len(actor.country) == 3:
+                    counts[actor.country] = counts.get(actor.country, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            top = ranked[0] if ranked else None
+            clear = top is not None and top[1] >= 2 and (len(ranked) == 1 or top[1] > ranked[1][1])
+            self._main_country = top[0] if clear else None
+        return self._main_country  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ actors
+
+    def noun_phrase(self, token: Token) -> tuple[int, int]:
+        """Character range of the token's noun phrase without clauses, appositions and determiners."""
+        keep = [token]
+        stack = [c for c in token.children if c.dep_ not in _NP_DROP_DEPS]
+        while stack:
+            t = stack.pop()
+            keep.append(t)
+            stack.extend(c for c in t.children if c.dep_ not in _NP_DROP_DEPS)
+        start = min(t.idx for t in keep)
+        end = max(t.idx + len(t.text) for t in keep)
+        return start, end
+
+    def _covering(self, start: int, end: int) -> Actor | None:
+        """The actor whose mention covers [start, end) entirely, if any."""
+        best = None
+        for s, e, actor in self.actors.mentions():
+            if s <= start and e >= end:
+                if best is None or (e - s) < best[0]:
+                    best = (e - s, actor)
+        return best[1] if best else None
+
+    def _domestic_country(self, actor: Actor, token: Token) -> None:
+        """A described group with no country ("police", "federal authorities") as an event argument:
+        the country the article is about, with a note that says so."""
+        if actor.country or actor.kind not in ("group", "other", "organisation", "person") or token.pos_ != "NOUN":
+            return
+        if token.lemma_.lower() in self.lex.domestic_groups and self.main_country:
+            actor.country = self.main_country
+            actor.notes.append("country: the article's main country")
+
+    def speaker_of(self, token: Token) -> Actor | None:
+        """The speaker of the quote the token is in ("'We stand with Kyiv,' the chancellor said")."""
+        start, end = self.annotated.span((token.idx, token.idx + len(token.text)))
+        for quote in self.quotes:
+            span = quote.content_span
+            if not span or not quote.speaker:
+                continue
+            pieces = span if isinstance(span[0], (list, tuple)) else [span]
+            if any(s <= start and end <= e for s, e in pieces):
+                return self.actors.get(quote.speaker)
+        return None
+
+    def resolve_pronoun(self, token: Token) -> Actor | None:
+        if token.lower_ in _FIRST_PERSON:  # the speaker of a reported statement acts in what it states
+            return self.speaker_of(token)
+        if token.lower_ in _GROUP_PRONOUNS:
+            best = None
+            for s, e, actor in self.actors.mentions():
+                if e <= token.idx and token.idx - e < 400 and actor.kind in _GROUP_KINDS:
+                    if best is None or s > best[0]:
+                        best = (s, actor)
+            return best[1] if best else None
+        if token.lower_ not in _PERSON_PRONOUNS:
+            return None
+        best = None
+        for s, e, actor in self.actors.mentions():
+            if e <= token.idx and token.idx - e < 600 and actor.kind == "person":
+                if best is None or s > best[0]:
+                    best = (s, actor)
+        return best[1] if best else None
+
+    def actor_for(self, token: Token, allow_group: bool = True) -> Actor | None:
+        """The actor an argument token stands for, creating an ad-hoc one for described groups."""
+        if token.lower_ in self.lex.platforms or (token.pos_ == "NOUN" and token.lemma_.lower() in self.lex.platforms):
+            return None  # "on Twitter", "on state television": a channel
+        if token.pos_ == "PRON":
+            return self.resolve_pronoun(token)
+        if token.pos_ not in ("PROPN", "NOUN", "X", "NUM", "ADJ"):
+            return None
+        head_actor = self._covering(token.idx, token.idx + len(token.text))
+        if head_actor is not None:
+            self._domestic_country(head_actor, token)
+            return head_actor
+        # "thousands of students", "a group of rebels": the people, not the number
+        if token.lemma_.lower() in _QUANTITY_HEADS or token.pos_ == "NUM":
+            for obj in self.prep_objects(token, {"of"}):
+                return self.actor_for(obj, allow_group)
+        if token.ent_type_ in _NOT_ACTOR_ENTITIES:  # "on Thursday", "for two weeks": when, not who
+            return None
+        for child in token.children:
+            if child.dep_ == "appos":
+                found = self.actor_for(child, allow_group)
+                if found:
+                    return found
+        # "his Ukrainian counterpart, Dmytro Kuleba," parsed without the apposition
+        after = token.i + 1
+        if after + 1 < len(self.doc) and self.doc[after].text == "," and token.pos_ == "NOUN":
+            nxt = self.doc[after + 1]
+            if nxt.ent_type_ == "PERSON":
+                ent_end = nxt.i
+                while ent_end + 1 < len(self.doc) and self.doc[ent_end + 1].ent_iob_ == "I":
+                    ent_end += 1
+                found = self._covering(nxt.idx, self.doc[ent_end].idx + len(self.doc[ent_end].text))
+                if found:
+                    return found
+        start, end = self.noun_phrase(token)
+        inner = self.actors.actor_at(start, end)
+        lemma = token.lemma_.lower()
+        if token.pos_ == "NOUN" and lemma in self.lex.group_nouns and allow_group:
+            name = self.doc.text[start:end].strip()
+            fields: dict = {"kind": "group"}
+            if inner is not None and inner.country:
+                fields["country"] = inner.country
+            elif self.main_country and lemma in self.lex.domestic_groups:
+                # "police", "state prosecutors": unless the text says whose, the country the article is about
+                fields["country"] = self.main_country
+                fields["notes"] = ["country: the article's main country"]
+            try:
+                return self.actors.ad_hoc(name, start, end, **fields)
+            except Exception:  # an odd name must not stop the article
+                return inner
+        if inner is not None:
+            return inner
+        if token.pos_ == "PROPN":
+            name = self.doc.text[start:end].strip()
+            if name:
+                return self.actors.ad_hoc(name, start, end, kind="other")
+        return None
+
+    def group_antecedents(self, token: Token) -> list[str]:
+        """"They" / "them": the nearest group, government or organisation named before, with the
+        actors coordinated with it ("Egypt and Greece issued a statement. They called on ...")."""
+        first = self.resolve_pronoun(token)
+        if first is None:
+            return []
+        out = [first.id]
+        for s, _e, actor in self.actors.mentions():
+            if actor is not first or s >= token.idx:
+                continue
+            span = self.doc.char_span(s, _e, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            group = [root.head] if root.dep_ == "conj" else []
+            group += [root, *self._conjuncts(root)]
+            while group[0].dep_ == "conj" and group[0].head.i != group[0].i:
+                group.insert(0, group[0].head)
+            for t in group:
+                other = self._covering(t.idx, t.idx + len(t.text))
+                if other is not None and other.id not in out:
+                    out.append(other.id)
+        return out
+
+    def actors_of(self, token: Token | None, allow_group: bool = True) -> list[str]:
+        """Actor ids of an argument and its conjuncts ("China and Russia")."""
+        if token is None:
+            return []
+        if token.lower_ in _GROUP_PRONOUNS:
+            return self.group_antecedents(token)
+        out: list[str] = []
+        for t in [token, *self._conjuncts(token)]:
+            actor = self.actor_for(t, allow_group)
+            if actor is not None and actor.id not in out:
+                out.append(actor.id)
+        return out
+
+    @staticmethod
+    def _conjuncts(token: Token) -> list[Token]:
+        out, stack = [], [c for c in token.children if c.dep_ == "conj"]
+        while stack:
+            t = stack.pop(0)
+            out.append(t)
+            stack.extend(c for c in t.children if c.dep_ == "conj")
+        return out
+
+    # ------------------------------------------------------------------ argument structure
+
+    def subject_tokens(self, verb: Token, depth: int = 0) -> tuple[list[Token], list[Token]]:
+        """(agents, patients): the verb's subject, or for a passive its "by" agent and its subject."""
+        agents: list[Token] = []
+        patients: list[Token] = []
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                agents.append(child)
+            elif child.dep_ == "nsubjpass":
+                patients.append(child)
+            elif child.dep_ == "agent":
+                agents.extend(c for c in child.children if c.dep_ == "pobj")
+        if patients and not agents:
+            # "was condemned in a joint statement by Egypt and Greece": the agent hangs off the statement
+            for obj in self.prep_objects(verb, {"in", "through", "via"}):
+                agents.extend(self.prep_objects(obj, {"by"}))
+        if verb.dep_ == "relcl" and not agents and any(p.tag_ in ("WP", "WDT") or p.lower_ == "that" for p in patients):
+            # "a commander, who was also killed in the strike": the antecedent suffered it, did not do it
+            return [], [verb.head]
+        if agents or depth > 4:
+            return agents, patients
+        head = verb.head
+        if head is verb:
+            return agents, patients
+        if verb.dep_ == "xcomp" or (verb.dep_ in ("advcl", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+            objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            if objects:  # object control: "asked Putin to delay"
+                return objects, patients
+            on_objects = [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon") for g in c.children if g.dep_ == "pobj"]
+            if on_objects:  # "pressure mounted on Xi to denounce"
+                return on_objects, patients
+            if head.pos_ == "NOUN":
+                noun_on = [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon", "for") for g in c.children if g.dep_ == "pobj"]
+                if noun_on:
+                    return noun_on, patients
+            if head.pos_ in ("VERB", "AUX"):
+                sub_agents, _ = self.subject_tokens(head, depth + 1)
+                return sub_agents, patients
+        if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
+            sub_agents, _ = self.subject_tokens(head, depth + 1)
+            return sub_agents, patients
+        if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+            return [head], patients
+        if verb.dep_ == "pcomp":
+            return [c for c in verb.children if c.dep_ == "nsubj"], patients
+        return agents, patients
+
+    @staticmethod
+    def prep_objects(token: Token, preps) -> list[Token]:
+        out = []
+        for child in token.children:
+            if child.dep_ in ("prep", "prt", "agent", "dative") and child.lower_ in preps:
+                out.extend(g for g in child.children if g.dep_ == "pobj")
+        return out
+
+    def fill_arguments(self, cand: Candidate) -> None:
+        token, entry = cand.token, cand.entry
+        preps = set(entry.preps) if entry else {"to", "with", "on", "against"}
+        reciprocal = bool(entry and entry.reciprocal)
+        actors: list[str] = []
+        recipients: list[str] = []
+        co_actor_tokens: list[Token] = []
+        recipient_tokens: list[Token] = []
+        if token.pos_ == "VERB":
+            agents, patients = self.subject_tokens(token)
+            for a in agents:
+                actors += [x for x in self.actors_of(a) if x not in actors]
+            recipient_tokens += patients
+            for child in token.children:
+                if child.dep_ in ("dobj", "dative") and not (entry and entry.no_object):
+                    (co_actor_tokens if reciprocal else recipient_tokens).append(child)
+            if not (entry and entry.no_object) and not any(c.dep_ in ("dobj", "dative") for c in token.children):
+                # "helping Venezuela evade sanctions": the bare infinitive's subject is the verb's object
+                for clause in token.children:
+                    if clause.dep_ in ("ccomp", "xcomp") and clause.tag_ == "VB":
+                        recipient_tokens += [c for c in clause.children if c.dep_ == "nsubj"]
+            if entry and entry.extra:  # "call on X": the particle's object
+                recipient_tokens += self.prep_objects(token, set(entry.extra))
+            if "from" in preps:  # "demanded an explanation from Moscow": the "from" hangs off the object
+                for child in token.children:
+                    if child.dep_ == "dobj":
+                        recipient_tokens += self.prep_objects(child, {"from"})
+            for obj in self.prep_objects(token, preps):
+                prep = obj.head.lower_
+                (co_actor_tokens if (reciprocal and prep in ("with", "between", "to")) else recipient_tokens).append(obj)
+            co_actor_tokens += self.prep_objects(token, {"between", "among"})
+            # "talked with each other": nothing to add; "X and Y met" arrives as conjoined subjects
+        else:
+            head = token.head
+            for child in token.children:
+                if child.dep_ == "poss":
+                    actors += [x for x in self.actors_of(child) if x not in actors]
+                elif child.dep_ in ("compound", "amod", "nmod") and child.pos_ in ("PROPN", "ADJ", "NOUN"):
+                    found = self._covering(child.idx, child.idx + len(child.text))
+                    if found is not None and found.id not in actors:
+                        actors.append(found.id)
+            actors += [x for a in self.prep_objects(token, {"by"}) for x in self.actors_of(a) if x not in actors]
+            between = self.prep_objects(token, {"between", "among"})
+            co_actor_tokens += between
+            for obj in self.prep_objects(token, preps):
+                prep = obj.head.lower_
+                (co_actor_tokens if (reciprocal and prep == "with") else recipient_tokens).append(obj)
+            if token.dep_ in ("dobj", "nsubjpass", "oprd") and head.lemma_.lower() in self.lex.light_verbs:
+                agents, _ = self.subject_tokens(head)
+                if not actors and not between:
+                    for a in agents:
+                        actors += [x for x in self.actors_of(a) if x not in actors]
+                if head.lemma_.lower() in self.lex.light_verbs:
+                    for obj in self.prep_objects(head, preps):
+                        prep = obj.head.lower_
+                        (co_actor_tokens if (reciprocal and prep == "with") else recipient_tokens).append(obj)
+        for t in co_actor_tokens:
+            for x in self.actors_of(t):
+                if x not in actors:
+                    actors.append(x)
+        for t in recipient_tokens:
+            found = self.actors_of(t) or self.owners_of(t)
+            for x in found:
+                if x not in actors and x not in recipients:
+                    recipients.append(x)
+        cand.actors, cand.recipients = actors, recipients
+
+    def owners_of(self, token: Token) -> list[str]:
+        """Whose act a thing is, when a verb targets an act rather than an actor: "criticised the
+        move by Ankara", "condemned Russia's decision", "alleged Iranian involvement"."""
+        if token.pos_ != "NOUN":
+            return []
+        out: list[str] = []
+        for child in token.children:
+            if child.dep_ == "poss":
+                out += self.actors_of(child)
+            elif child.dep_ == "prep" and child.lower_ == "by":
+                out += [x for g in child.children if g.dep_ == "pobj" for x in self.actors_of(g)]
+            elif child.dep_ in ("amod", "compound") and child.pos_ in ("ADJ", "PROPN"):
+                found = self._covering(child.idx, child.idx + len(child.text))
+                if found is not None and found.country:
+                    out.append(found.id)
+        return list(dict.fromkeys(out))
+
+
+
+def _country_actors(ctx: ArticleContext, previous: Candidate, span: tuple[int, int]) -> list[str]:
+    """The countries of the previous event's participants, as actor ids ("the two countries")."""
+    out: list[str] = []
+    for actor_id in previous.participants:
+        actor = ctx.actors.get(actor_id)
+        code = actor.country if actor else None
+        if not code:
+            continue
+        existing = next(
+            (a for a in ctx.actors.actors if a.country == code and a.kind in ("government", "location") and a.id not in previous.participants),
+            None,
+        )
+        if existing is None:
+            name = country_name(code) or code
+            existing = ctx.actors.ad_hoc(name, span[0], span[1], country=code, kind="government")
+        else:
+            ctx.actors.add_mention(existing, span[0], span[1])
+        if existing.id not in out:
+            out.append(existing.id)
+    return out
+
+
+def resolve_anaphors(ctx: ArticleContext, cand: Candidate, previous: Candidate | None) -> None:
+    """"the countries" / "the two sides" as arguments: the participants (or their countries) of the
+    event just before."""
+    if previous is None:
+        return
+    for token in cand.token.subtree:
+        if token.dep_ != "pobj" or token.head.lower_ not in ("between", "with", "among"):
+            continue
+        forms = {token.lemma_.lower(), token.lower_}
+        words = {t.lower_ for t in token.subtree}
+        span = ctx.noun_phrase(token)
+        if forms & ctx.lex.country_anaphors:
+            ids = _country_actors(ctx, previous, span) or list(previous.participants)
+        elif forms & ctx.lex.participant_anaphors or words & {"both", "two"}:
+            ids = list(previous.participants)
+        else:
+            continue
+        for x in ids:
+            if x not in cand.actors:
+                cand.actors.append(x)
+

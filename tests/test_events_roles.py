@@ -1,0 +1,193 @@
+"""Issue 10's failure classes, on sentences written for these tests: speech verbs typed by what is said,
+headline-shaped events, roles from the parse (passives, relative clauses, coordination, prepositions),
+recipients never a platform."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+PUBLISHED = date(2023, 10, 11)
+
+
+def _events(extraction):
+    actors = {a.id: a for a in extraction.actors}
+
+    def names(ids):
+        return [actors[i].name if i in actors else i for i in ids]
+
+    return [
+        {"type": e.type, "actors": names(e.actors), "recipients": names(e.recipients), "trigger": e.trigger, "mode": e.mode}
+        for e in extraction.events
+    ]
+
+
+def _has(names, fragment):
+    return any(fragment.lower() in n.lower() for n in names)
+
+
+def _of_type(events, type_):
+    return [e for e in events if e["type"] == type_]
+
+
+# ---------------------------------------------------------------- speech verbs (Why 2)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('The Chilean interior minister called the bombing "a cowardly crime."', "ACCUSE"),
+        ("Oslo called the naval blockade illegal.", "ACCUSE"),
+        ("The Peruvian president spoke out against the raid, calling it an act of aggression.", "ACCUSE"),
+        ("The governor described the shelling as a war crime.", "ACCUSE"),
+        ("The Kenyan president called the retired general a hero.", "SUPPORT"),
+    ],
+)
+def test_speech_verbs_are_typed_by_what_is_said_never_consult(extract_text, text, expected):
+    events = _events(extract_text(text, published=PUBLISHED))
+    assert not _of_type(events, "CONSULT"), events
+    assert _of_type(events, expected), events
+
+
+def test_a_phone_call_is_still_consult(extract_text):
+    events = _events(extract_text("The Kenyan president called his Ugandan counterpart on Monday.", published=PUBLISHED))
+    assert _of_type(events, "CONSULT")
+
+
+def test_lashed_out_at_has_the_person_as_recipient_never_the_platform(extract_text):
+    text = "Mexican President Andrés Manuel López Obrador lashed out at the mayor of Monterrey on Twitter."
+    events = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert events
+    e = events[0]
+    assert _has(e["actors"], "López Obrador")
+    assert _has(e["recipients"], "mayor")
+    assert not any("twitter" in r.lower() for r in e["recipients"])
+
+
+def test_an_interview_with_an_outlet_is_not_a_meeting(extract_text):
+    text = "Speaking to Reuters, the Bolivian foreign minister said the border talks had failed."
+    events = _events(extract_text(text, published=PUBLISHED))
+    assert not [e for e in _of_type(events, "CONSULT") if e["trigger"].lower() == "speaking"]
+
+
+# ---------------------------------------------------------------- headline-shaped events (Why 6)
+
+
+def test_a_capital_saying_someone_was_poisoned_accuses(extract_text):
+    text = "Paris says the dissident journalist was poisoned with a banned toxin."
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse and _has(accuse[0]["actors"], "France")
+
+
+def test_an_apology_for_a_downing_concedes(extract_text):
+    text = "The Iranian government apologised for the downing of the Canadian passenger jet."
+    events = _events(extract_text(text, published=PUBLISHED))
+    concede = _of_type(events, "CONCEDE")
+    assert concede and _has(concede[0]["actors"], "government")
+    assert not _of_type(events, "AGREE")
+
+
+# ---------------------------------------------------------------- roles (Why 3, 4)
+
+
+def test_passive_agent_inside_a_statement_is_the_actor(extract_text):
+    text = "Ankara was condemned in a joint statement by Egypt and Greece."
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse
+    e = accuse[0]
+    assert _has(e["actors"], "Egypt") and _has(e["actors"], "Greece")
+    assert _has(e["recipients"], "Turkey") or _has(e["recipients"], "Ankara")
+    assert not _has(e["actors"], "Turkey") and not _has(e["actors"], "Ankara")
+
+
+def test_plain_passive_by_agent(extract_text):
+    text = "The Venezuelan opposition leader was arrested by military police."
+    coerce = _of_type(_events(extract_text(text, published=PUBLISHED)), "COERCE")
+    assert coerce and _has(coerce[0]["actors"], "police")
+    assert _has(coerce[0]["recipients"], "leader")
+
+
+def test_victim_in_a_relative_clause_is_not_the_actor(extract_text):
+    text = "The envoy was greeted by a rebel commander, who was also killed in the air strike."
+    events = _events(extract_text(text, published=PUBLISHED))
+    killed = [e for e in _of_type(events, "ASSAULT") if e["trigger"] == "killed"]
+    assert killed
+    assert not _has(killed[0]["actors"], "commander")
+    assert _has(killed[0]["recipients"], "commander")
+
+
+def test_recipient_from_a_from_phrase_on_the_object(extract_text):
+    text = "The German chancellor demanded an explanation from Moscow."
+    request = _of_type(_events(extract_text(text, published=PUBLISHED)), "REQUEST")
+    assert request and request[0]["recipients"]
+    assert _has(request[0]["recipients"], "Russia") or _has(request[0]["recipients"], "Moscow")
+
+
+def test_call_on_takes_the_recipient_from_on_and_the_actor_from_they(extract_text):
+    text = "Cyprus and Greece issued a statement on Monday. They called on Turkey to halt the drilling."
+    request = _of_type(_events(extract_text(text, published=PUBLISHED)), "REQUEST")
+    assert request
+    e = request[0]
+    assert _has(e["recipients"], "Turkey")
+    assert _has(e["actors"], "Cyprus") and _has(e["actors"], "Greece")
+
+
+def test_coordinated_actors_are_all_kept(extract_text):
+    text = "Chile, Peru and Ecuador condemned the seizure of the fishing boats."
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse
+    assert all(_has(accuse[0]["actors"], c) for c in ("Chile", "Peru", "Ecuador"))
+
+
+def test_apposition_resolves_to_the_named_person(extract_text):
+    text = "The Brazilian foreign minister, Mauro Vieira, criticised the Venezuelan referendum."
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse and (_has(accuse[0]["actors"], "Vieira") or _has(accuse[0]["actors"], "minister"))
+
+
+def test_police_without_a_stated_country_take_the_articles_country(extract_text):
+    text = (
+        "Protesters marched through Santiago on Sunday. The Chilean government said the march was peaceful. "
+        "Chile's interior ministry praised the organisers. Police arrested twelve protesters near the palace."
+    )
+    out = extract_text(text, published=PUBLISHED)
+    by_id = {a.id: a for a in out.actors}
+    coerce = [e for e in out.events if e.type == "COERCE"]
+    assert coerce
+    assert any(by_id[a].country == "CHL" for a in coerce[0].actors if a in by_id)
+
+
+def test_a_verb_aimed_at_an_act_targets_whoever_did_it(extract_text):
+    text = "The Dutch government condemned Russia's decision to expel the diplomats."
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse and _has(accuse[0]["recipients"], "Russia")
+
+
+def test_voting_against_rejects(extract_text):
+    text = "The Polish parliament voted against the European Commission's migration plan."
+    reject = _of_type(_events(extract_text(text, published=PUBLISHED)), "REJECT")
+    assert reject and _has(reject[0]["actors"], "parliament")
+
+
+def test_the_speaker_of_a_quote_acts_in_what_it_states(extract_text):
+    text = '"We strongly condemn the attack on the embassy," the Kenyan foreign minister Alfred Mutua said.'
+    accuse = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accuse and _has(accuse[0]["actors"], "Mutua")
+
+
+def test_a_label_that_neither_condemns_nor_praises_is_no_event(extract_text):
+    text = "The Turkish president said his government would call the museum a mosque."
+    events = _events(extract_text(text, published=PUBLISHED))
+    assert not [e for e in events if e["trigger"] == "call"], events
+
+
+def test_a_sanction_needs_a_recipient_as_the_plover_manual_says(extract_text):
+    assert not _of_type(_events(extract_text("The European Union imposed new sanctions.", published=PUBLISHED)), "SANCTION")
+    sanction = _of_type(_events(extract_text("The European Union imposed new sanctions on Belarus.", published=PUBLISHED)), "SANCTION")
+    assert sanction and _has(sanction[0]["recipients"], "Belarus")
+
+
+def test_a_casualty_count_is_no_accusation(extract_text):
+    text = "The provincial spokesman said that forty civilians were wounded."
+    assert not _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
