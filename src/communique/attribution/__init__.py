@@ -1,7 +1,8 @@
 """The attribution stage: direct, indirect and mixed quotes with speaker, cue and intermediaries.
 
 `extract_quotes(annotated, actors)` finds attributions with the dependency rules of
-`communique.attribution.rules`, then resolves each source and relay to an actor of the
+`communique.attribution.rules`, combines them with the spans of the learned tagger
+(`communique.attribution.tagger.refine`: PolNeAR boundaries, attributions the rules missed), then resolves each source and relay to an actor of the
 `ActorTable` (creating an ad hoc actor when none covers it), and reads the channel and the day the
 statement was made from the cue's own clause. Quotes that continue an earlier one carry its id in
 an extra `continues` field.
@@ -18,6 +19,7 @@ from spacy.tokens import Doc, Token
 from communique.actors import ActorTable
 from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.attribution.rules import Found, Rules
+from communique.attribution.tagger import refine as refine_with_tagger
 from communique.models import Actor, Quote, content_id
 from communique.nlp import AnnotatedDoc
 
@@ -41,6 +43,7 @@ def find_attributions(doc: Doc, lexicon: Lexicon | None = None) -> list[Found]:
 def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable) -> list[Quote]:
     lexicon = load_lexicon()
     found = find_attributions(annotated.doc, lexicon)
+    found = refine_with_tagger(annotated.doc, found)
     quotes: list[Quote] = []
     by_item: dict[int, Quote] = {}
     speakers: list[tuple[int, Actor]] = []  # (doc char, speaker) in text order, for pronoun fallback
