@@ -13,7 +13,8 @@ tokenizer and CNN encoder, without torch.
   source and contents grouped by sentence.
 Which parts are taken from which side was measured on PolNeAR dev (see the model's meta.json).
 
-Set COMMUNIQUE_ATTRIBUTION_TAGGER=0 to run the rules alone.
+Set COMMUNIQUE_ATTRIBUTION_TAGGER=0 to run the rules alone, COMMUNIQUE_ATTRIBUTION_MODEL=DIR to run
+another tagger model (one `communique train attribution` wrote).
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def default_model_path() -> Path:
     return MODEL_DIR
 
 
+def model_path() -> Path:
+    """The tagger model in use: COMMUNIQUE_ATTRIBUTION_MODEL, else the shipped one."""
+    return Path(os.environ.get("COMMUNIQUE_ATTRIBUTION_MODEL") or MODEL_DIR)
+
+
 def enabled() -> bool:
     return os.environ.get("COMMUNIQUE_ATTRIBUTION_TAGGER", "1").strip().lower() not in ("0", "false", "no", "off")
 
@@ -78,7 +84,7 @@ def load_tagger(path: str | None = None):
 
 def tag(text: str, nlp=None) -> list[Tagged]:
     """The tagged spans of a text, in order."""
-    nlp = nlp if nlp is not None else load_tagger()
+    nlp = nlp if nlp is not None else load_tagger(str(model_path()))
     if nlp is None or not text.strip():
         return []
     doc = nlp(text)
@@ -241,7 +247,7 @@ def refine(doc: Doc, found: list[Found]) -> list[Found]:
     if not enabled():
         return found
     try:
-        nlp = load_tagger()
+        nlp = load_tagger(str(model_path()))
         if nlp is None:
             return found
         return combine(doc, found, tag(doc.text, nlp))

@@ -385,3 +385,33 @@ def finish(best: Path, out_dir: Path, train_dir: Path, dev_dir: Path | None, par
     spacy_meta["communique"] = meta
     (out_dir / "meta.json").write_text(json.dumps(spacy_meta, indent=2) + "\n", encoding="utf-8")
     return out_dir
+
+
+def measure_on_dev(model_dir: Path, dev_dir: Path, log: Callable[[str], None] = print) -> dict:
+    """PolNeAR exact and overlap figures of the rules alone and of the rules with this tagger (the
+    `communique eval polnear` measure), recorded in the model's meta.json under `polnear_dev`."""
+    import os
+
+    from communique.eval.polnear import evaluate
+
+    figures = {}
+    saved = {k: os.environ.get(k) for k in ("COMMUNIQUE_ATTRIBUTION_TAGGER", "COMMUNIQUE_ATTRIBUTION_MODEL")}
+    try:
+        for name, env in (("rules", {"COMMUNIQUE_ATTRIBUTION_TAGGER": "0"}),
+                          ("combined", {"COMMUNIQUE_ATTRIBUTION_TAGGER": "1", "COMMUNIQUE_ATTRIBUTION_MODEL": str(model_dir)})):
+            os.environ.update(env)
+            result = evaluate(Path(dev_dir))
+            figures[name] = {"exact": result["exact"], "overlap": result["overlap"]}
+            log(f"{name}: exact F1 " + " / ".join(str(result["exact"][r]["f1"]) for r in ("source", "cue", "content")))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    figures["command"] = f"communique eval polnear {Path(dev_dir).name}"
+    meta_path = Path(model_dir) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.setdefault("communique", {})["polnear_dev"] = figures
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return figures

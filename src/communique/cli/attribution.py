@@ -53,7 +53,7 @@ def eval_polnear(
     Console().print(table)
     console.print(
         f"gold attributions {result['gold_attributions']}, predicted {result['predicted_attributions']}, "
-        f"{result['seconds']} s"
+        f"{result['seconds']} s; {result['tagger']}"
     )
 
 
@@ -88,5 +88,8 @@ def train_attribution(
     except training.TrainingUnavailable as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2)
+    if dev is not None:
+        console.print("measuring the rules alone and combined with the new tagger on the dev folder")
+        training.measure_on_dev(path, dev, log=console.print)
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     console.print(f"saved to {path} ({size / 1e6:.1f} MB)")
