@@ -82,6 +82,9 @@ def main() -> None:
     run("tagger only", lambda doc, f, tg: combine(doc, [], tg))
     for flags in (
         {},
+        {"content_boundaries": False},
+        {"content_boundaries": False, "add_tagged": False},
+        {"content_boundaries": False, "add_tagged": False, "cue_boundaries": True},
         {"cue_boundaries": True},
         {"source_boundaries": False},
         {"add_tagged": False},

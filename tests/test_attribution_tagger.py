@@ -32,12 +32,12 @@ def _labelled(text: str) -> dict[str, list[str]]:
 
 
 @shipped
-def test_shipped_tagger_labels_said_that():
-    text = "The defence minister of Chad said on Friday that the border crossings would reopen within a month.\n"
+def test_shipped_tagger_labels_warned_that():
+    text = "Opposition lawmakers warned that the budget could collapse next week.\n"
     spans = _labelled(text)
-    assert spans.get("SOURCE") == ["The defence minister of Chad"]
-    assert spans.get("CUE") and spans["CUE"][0].startswith("said")
-    assert spans.get("CONTENT") == ["the border crossings would reopen within a month"]
+    assert spans.get("SOURCE") == ["Opposition lawmakers"]
+    assert spans.get("CUE") == ["warned"]
+    assert spans.get("CONTENT") in (["that the budget could collapse next week"], ["the budget could collapse next week"])
 
 
 @shipped

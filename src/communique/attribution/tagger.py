@@ -5,13 +5,14 @@ The tagger is a spaCy NER model of PolNeAR's SOURCE, CUE and CONTENT spans shipp
 is under the `communique` key of the model's meta.json). It runs on the article body with its own
 tokenizer and CNN encoder, without torch.
 
-`combine(doc, found)` merges its spans with the rules' attributions (`Found`, Doc terms):
-* a rules content that a tagged content overlaps takes the tagged boundaries (the tagger learned
-  PolNeAR's boundaries; the rules find the right clause but often cut it differently);
-* likewise for a rules source or cue, when `COMBINE` says the tagger's boundaries are better;
-* a tagged cue with a tagged content that no rule found becomes an attribution of its own, its
-  source and contents grouped by sentence.
-Which parts are taken from which side was measured on PolNeAR dev (see the model's meta.json).
+`combine(doc, found)` merges its spans with the rules' attributions (`Found`, Doc terms); each
+step is switched by a `Combination`:
+* a rules content, source or cue that a tagged span of its role overlaps (by half of the shorter)
+  may take the tagged boundaries;
+* a tagged cue with a tagged content that no rule accounts for becomes an attribution of its own,
+  with the tagged contents and source of its sentence;
+* rules attributions the tagger saw nothing of may be dropped.
+Which parts are taken from which side was measured on PolNeAR dev (`COMBINE`, the model's meta.json).
 
 Set COMMUNIQUE_ATTRIBUTION_TAGGER=0 to run the rules alone, COMMUNIQUE_ATTRIBUTION_MODEL=DIR to run
 another tagger model (one `communique train attribution` wrote).
@@ -38,10 +39,13 @@ EDGE = " \t\n,.;:!?-\u2014\u2013()"
 
 @dataclass(frozen=True)
 class Combination:
-    """Which side gives each part of an attribution (measured on PolNeAR dev)."""
+    """Which side gives each part of an attribution. The defaults are what measured best on PolNeAR
+    dev (bench/attribution_combine.py) with the shipped tagger: its boundaries were worse than the
+    rules' for all three roles, so the rules keep theirs, and the tagger adds the attributions they
+    missed (source and cue exact F1 up, content about even)."""
 
-    content_boundaries: bool = True  # tagged content boundaries replace the rules' when they overlap
-    source_boundaries: bool = True
+    content_boundaries: bool = False  # tagged content boundaries replace the rules' when they overlap
+    source_boundaries: bool = False
     cue_boundaries: bool = False
     add_tagged: bool = True  # attributions the tagger found and no rule did
     drop_unsupported: bool = False  # drop rules attributions of which the tagger saw nothing
@@ -201,9 +205,13 @@ def _tagged_attributions(doc: Doc, tagged: list[Tagged], used: set[int],
             continue
         s_lo, s_hi = sent_of(t.start), sent_of(max(t.start, t.end - 1))
         near = [(ck, c) for ck, c in cues if s_lo <= sent_of(c.start) <= s_hi]
-        if not near and t.label == "CONTENT":
-            # "He said:" with the quotation in the next sentence or paragraph
+        if not near and t.label == "CONTENT" and doc.text[t.start] in QUOTE_MARKS:
+            # "He said:" with the quotation in the next sentence or paragraph; only a quotation,
+            # a clause after a paragraph break is not the content of a cue before it
             near = [(ck, c) for ck, c in cues if sent_of(c.start) == s_lo - 1]
+        if t.label == "CONTENT" and doc.text[t.start] not in QUOTE_MARKS:
+            # a clause after a paragraph break is not the content of a cue before it
+            near = [(ck, c) for ck, c in near if "\n" not in doc.text[min(c.end, t.end) : max(c.start, t.start)]]
         if not near:
             continue
         ck, _ = min(near, key=lambda x: min(abs(x[1].start - t.end), abs(t.start - x[1].end)))

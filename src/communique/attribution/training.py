@@ -410,8 +410,13 @@ def measure_on_dev(model_dir: Path, dev_dir: Path, log: Callable[[str], None] = 
             else:
                 os.environ[k] = v
     figures["command"] = f"communique eval polnear {Path(dev_dir).name}"
+    record_dev_figures(model_dir, figures)
+    return figures
+
+
+def record_dev_figures(model_dir: Path, figures: dict) -> None:
+    """Write PolNeAR dev figures into the model's meta.json (under communique.polnear_dev)."""
     meta_path = Path(model_dir) / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.setdefault("communique", {})["polnear_dev"] = figures
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return figures
