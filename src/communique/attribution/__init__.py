@@ -1,7 +1,8 @@
 """The attribution stage: direct, indirect and mixed quotes with speaker, cue and intermediaries.
 
 `extract_quotes(annotated, actors)` finds attributions with the dependency rules of
-`communique.attribution.rules`, then resolves each source and relay to an actor of the
+`communique.attribution.rules`, combines them with the spans of the learned tagger
+(`communique.attribution.tagger.refine`: PolNeAR boundaries, attributions the rules missed), then resolves each source and relay to an actor of the
 `ActorTable` (creating an ad hoc actor when none covers it), and reads the channel and the day the
 statement was made from the cue's own clause. Quotes that continue an earlier one carry its id in
 an extra `continues` field.
@@ -19,6 +20,7 @@ from communique.actors.speaker import SpeakerResolver
 from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
+from communique.attribution.tagger import refine as refine_with_tagger
 from communique.dates import resolve_day  # the one date resolver, shared with events
 from communique.models import Actor, Quote, content_id
 from communique.nlp import AnnotatedDoc
@@ -45,6 +47,7 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
     for every attribution, stances and unsourced judgements included."""
     lexicon = load_lexicon()
     found = find_attributions(annotated.doc, lexicon)
+    found = refine_with_tagger(annotated.doc, found)
     resolver = SpeakerResolver(actors)
     quotes: list[Quote] = []
     by_item: dict[int, Quote] = {}

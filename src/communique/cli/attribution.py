@@ -51,5 +51,43 @@ def eval_polnear(
     stdout.print(table)
     console.print(
         f"gold attributions {result['gold_attributions']}, predicted {result['predicted_attributions']}, "
-        f"{result['seconds']} s"
+        f"{result['seconds']} s; {result['tagger']}"
     )
+
+
+@train_app.command("attribution")
+def train_attribution(
+    folder: Path = typer.Argument(..., help="A PolNeAR-layout training folder: text/*.txt and attributions/*.ann."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Model directory (default: the shipped communique/data/models/attribution)."),
+    dev: Optional[Path] = typer.Option(None, "--dev", help="A PolNeAR-layout dev folder for model selection (default: the training data itself)."),
+    epochs: int = typer.Option(8, "--epochs", min=1, max=100),
+    max_steps: int = typer.Option(0, "--max-steps", min=0, help="Stop after this many updates (0: no limit)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Train on the first N articles only."),
+    vectors_keys: int = typer.Option(60000, "--vectors-keys", min=0, help="Static-vector keys cut from en_core_web_md (0: none)."),
+    vectors_dims: int = typer.Option(96, "--vectors-dims", min=8, max=300),
+    eval_frequency: int = typer.Option(400, "--eval-frequency", min=1, help="Updates between dev evaluations (checkpoints)."),
+    work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Keep the converted data and checkpoints here."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train the attribution tagger (spaCy NER over SOURCE / CUE / CONTENT spans) on PolNeAR."""
+    from communique.attribution import training
+    from communique.attribution.tagger import default_model_path
+
+    for name, path in (("training", folder), ("dev", dev)):
+        if path is not None and (not (path / "text").is_dir() or not (path / "attributions").is_dir()):
+            console.print(f"[red]error:[/red] {name} folder {path} has no text/ and attributions/ folders",
+                          highlight=False, soft_wrap=True)
+            raise typer.Exit(2)
+    params = training.HyperParameters(max_epochs=epochs, max_steps=max_steps, vectors_keys=vectors_keys,
+                                      vectors_dims=vectors_dims, eval_frequency=eval_frequency, seed=seed)
+    target = out or default_model_path()
+    try:
+        path = training.train(folder, dev, target, params, limit=limit, work_dir=work_dir, log=console.print)
+    except training.TrainingUnavailable as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(2)
+    if dev is not None:
+        console.print("measuring the rules alone and combined with the new tagger on the dev folder")
+        training.measure_on_dev(path, dev, log=console.print)
+    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    console.print(f"saved to {path} ({size / 1e6:.1f} MB)")

@@ -279,4 +279,16 @@ def evaluate(folder: Path, pipeline=None, limit: int | None = None) -> dict:
     docs = load_corpus(folder, limit=limit)
     result = score(docs, predict(docs, pipeline))
     result["folder"] = str(folder)
+    result["tagger"] = tagger_description()
     return result
+
+
+def tagger_description() -> str:
+    """What the attribution stage ran with: the rules alone, or the rules with the shipped tagger."""
+    from communique.attribution.tagger import enabled, load_tagger, model_path
+
+    if not enabled():
+        return "off (COMMUNIQUE_ATTRIBUTION_TAGGER=0): rules only"
+    if load_tagger(str(model_path())) is None:
+        return f"no tagger model at {model_path()}: rules only"
+    return f"rules combined with the tagger at {model_path()}"
