@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from communique.actors import ActorTable
 from communique.dates import find_date_expressions, resolve_date
+from communique.events import detect
 from communique.events.classifier import load_classifier
 from communique.events.factuality import assess
 from communique.events.lexicon import Lexicon, TriggerEntry, load_lexicon
@@ -524,6 +525,11 @@ def find_candidates(
     out: list[Candidate] = []
     previous: Candidate | None = None
     for sent, cats in zip(sents, scores):
+        # detection hook (events/detect.py): a sentence the classifier calls "no event" yields none;
+        # the others are typed by the 15 type scores alone
+        if not detect.is_event(cats):
+            continue
+        cats = detect.type_scores(cats)
         try:
             made = _sentence_events(ctx, sent, cats, previous)
         except Exception:  # malformed parses give fewer events, never a crash
@@ -587,7 +593,8 @@ def _sentence_events(ctx: _Context, sent: Span, cats: dict[str, float], previous
             confident = cats[best_label] - own >= OVERRIDE_MARGIN and cats[best_label] >= OVERRIDE_MIN_PROB
             may_retype = RETYPE == "all" or (RETYPE == "nouns" and main.token.pos_ != "VERB")
             if best_label != lex.plv_label(main.type) and not firm and (
-                (confident and may_retype) or (hint and lex.plv_label(hint) == best_label)
+                (confident and may_retype)
+                or (hint and lex.plv_label(hint) == best_label)
             ):
                 main.type = _retype(lex, main, best_label)
             main.main = True
