@@ -525,13 +525,14 @@ def find_candidates(
     out: list[Candidate] = []
     previous: Candidate | None = None
     for sent, cats in zip(sents, scores):
-        # detection hook (events/detect.py): a sentence the classifier calls "no event" yields none;
-        # the others are typed by the 15 type scores alone
-        if not detect.is_event(cats):
-            continue
+        # detection hook (events/detect.py): a sentence the classifier calls "no event" keeps only
+        # the events it cannot judge; all are typed by the 15 type scores alone
+        no_event = not detect.is_event(cats)
         cats = detect.type_scores(cats)
         try:
             made = _sentence_events(ctx, sent, cats, previous)
+            if no_event:
+                made = detect.unjudged(made)
         except Exception:  # malformed parses give fewer events, never a crash
             log.exception("event extraction failed on a sentence")
             continue
@@ -595,6 +596,7 @@ def _sentence_events(ctx: _Context, sent: Span, cats: dict[str, float], previous
             if best_label != lex.plv_label(main.type) and not firm and (
                 (confident and may_retype)
                 or (hint and lex.plv_label(hint) == best_label)
+                or detect.confident_type(cats) == best_label  # the classifier is sure of another type
             ):
                 main.type = _retype(lex, main, best_label)
             main.main = True
