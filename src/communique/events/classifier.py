@@ -1,11 +1,13 @@
-"""The sentence classifier for PLOVER event types: a fine-tuned MiniLM sentence encoder run with
-ONNX Runtime.
+"""The sentence classifier for PLOVER events: a fine-tuned MiniLM sentence encoder run with ONNX
+Runtime.
 
 The model (`communique/data/models/events/`: `model.onnx`, int8-quantised, `tokenizer.json`,
-`meta.json`) maps a sentence to softmax scores over PLV's labels. It runs with onnxruntime and
-tokenizers only, no torch; it is trained by `communique train events FILE --out DIR`
+`meta.json`) maps a sentence to softmax scores over PLV's 15 labels and NONE ("no event"); what the
+event stage makes of them is in `communique.events.detect`. It runs with onnxruntime and tokenizers
+only, no torch; it is trained by `communique train events FILE --negatives-from DIR --out DIR`
 (`communique.events.training`, which needs the `train` extra). Its labels are PLV's: CONCEDE and
 RETREAT are one label there (YIELD); the event stage splits YIELD back with the verb dictionary.
+All the sentences of an article go through it in one call, in batches of similar length.
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ MODEL_DIR_NAME = "models/events"
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 META_FILE = "meta.json"
-# Word pieces kept per sentence: 99% of PLV sentences are shorter; news sentences longer than this
-# keep their first 64 pieces, where the main verb usually is.
-MAX_TOKENS = 64
-BATCH = 64
+# Word pieces kept per sentence when meta.json does not say (it does: the model's training length);
+# news sentences longer than this keep their first pieces, where the main verb usually is.
+MAX_TOKENS = 96
+# One sentence a call: the int8 model quantises activations with one scale per call, so a sentence
+# batched with others (and their padding) scored differently from the same sentence alone (by up to
+# 0.15); single calls are also no slower here, as nothing is padded.
+BATCH = 1
 
 
 @dataclass(frozen=True)

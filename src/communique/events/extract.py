@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from communique.actors import ActorTable
+from communique.events import detect
 from communique.events.classifier import load_classifier
 from communique.events.dating import attach_dates, first_since
 from communique.events.details import choose_mode, find_location, provenance
@@ -91,8 +92,14 @@ def find_candidates(
     out: list[Candidate] = []
     previous: Candidate | None = None
     for sent, cats in zip(sents, scores):
+        # detection hook (events/detect.py): a sentence the classifier calls "no event" keeps only
+        # the events it cannot judge; all are typed by the 15 type scores alone
+        no_event = not detect.is_event(cats)
+        cats = detect.type_scores(cats)
         try:
             made = _sentence_events(ctx, sent, cats, previous)
+            if no_event:
+                made = detect.unjudged(made)
         except Exception:  # malformed parses give fewer events, never a crash
             log.exception("event extraction failed on a sentence")
             continue
@@ -152,7 +159,9 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
             confident = cats[best_label] - own >= OVERRIDE_MARGIN and cats[best_label] >= OVERRIDE_MIN_PROB
             may_retype = RETYPE == "all" or (RETYPE == "nouns" and main.token.pos_ != "VERB")
             if best_label != lex.plv_label(main.type) and not firm and (
-                (confident and may_retype) or (hint and lex.plv_label(hint) == best_label)
+                (confident and may_retype)
+                or (hint and lex.plv_label(hint) == best_label)
+                or detect.confident_type(cats) == best_label  # the classifier is sure of another type
             ):
                 main.type = _retype(lex, main, best_label)
             main.main = True
