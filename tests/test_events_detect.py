@@ -93,11 +93,22 @@ def _fake_classifier(none: float, top: str = "ACCUSE"):
 def test_hook_drops_sentences_the_classifier_calls_no_event(extract_text, monkeypatch):
     from communique.events import extract
 
-    text = "The prime minister accused the opposition leader of lying to parliament."
+    # "criticised" is a bare trigger word: the classifier's "no event" vetoes it
+    text = "The prime minister criticised the opposition leader for lying to parliament."
     monkeypatch.setattr(extract, "load_classifier", lambda: _fake_classifier(none=0.9))
     assert extract_text(text).events == []
     monkeypatch.setattr(extract, "load_classifier", lambda: _fake_classifier(none=0.05))
     assert [e.type for e in extract_text(text).events] == ["ACCUSE"]
+
+
+def test_no_event_does_not_veto_a_firm_or_specific_trigger(extract_text, monkeypatch):
+    from communique.events import extract
+
+    monkeypatch.setattr(extract, "load_classifier", lambda: _fake_classifier(none=0.9))
+    firm = "The prime minister accused the opposition leader of lying to parliament."  # accuse: firm
+    assert [e.type for e in extract_text(firm).events] == ["ACCUSE"]
+    framed = "The governor described the shelling as a war crime."  # "described X as Y": a frame
+    assert "ACCUSE" in [e.type for e in extract_text(framed).events]
 
 
 def test_confident_classifier_type_wins_over_the_dictionary(extract_text, monkeypatch):

@@ -84,7 +84,8 @@ def test_an_apology_for_a_downing_concedes(extract_text):
     text = "The Iranian government apologised for the downing of the Canadian passenger jet."
     events = _events(extract_text(text, published=PUBLISHED))
     concede = _of_type(events, "CONCEDE")
-    assert concede and _has(concede[0]["actors"], "government")
+    # one actor per government: the Iranian government is the government actor "Iran"
+    assert concede and _has(concede[0]["actors"], "Iran")
     assert not _of_type(events, "AGREE")
 
 

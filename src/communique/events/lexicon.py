@@ -34,7 +34,7 @@ class TriggerEntry:
     reciprocal: bool = False
     no_object: bool = False
     type_hint: str | None = None
-    firm: bool = False  # the classifier may not retype it
+    firm: bool = False  # unambiguous: the classifier may neither retype it nor veto it as "no event"
     frame: str | None = None  # "label": only when the verb labels its object ("called the raid an outrage")
 
     @property
