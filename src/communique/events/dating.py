@@ -17,7 +17,7 @@ _PRIVATE_CLAUSES = frozenset({"relcl", "acl"})
 def _date_spans(ctx: ArticleContext, sent: Span) -> list[Span]:
     """The sentence's date expressions: NER DATE/TIME entities plus the patterns spaCy misses."""
     doc = ctx.doc
-    spans: list[Span] = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and sent.start <= e.start < sent.end]
+    spans: list[Span] = [e for e in ctx.ents_starting_in(sent.start, sent.end) if e.label_ in ("DATE", "TIME")]
     offset = sent.start_char
     for start, end, _ in find_date_expressions(sent.text):
         s = doc.char_span(offset + start, offset + end, alignment_mode="expand")

@@ -38,7 +38,7 @@ def find_location(ctx: ArticleContext, cand: Candidate) -> None:
             if obj.ent_type_ not in ("GPE", "LOC", "FAC") and lookup_place(obj.text) is None:
                 continue
             start, end = _entity_range(ctx, obj)
-            name = ctx.doc.text[start:end]
+            name = ctx.text[start:end]
             place = lookup_place(name)
             if place is None:
                 actor = ctx.actors.actor_at(start, end)
@@ -50,12 +50,12 @@ def find_location(ctx: ArticleContext, cand: Candidate) -> None:
             return
 
 def _entity_range(ctx: ArticleContext, token: Token) -> tuple[int, int]:
-    for ent in ctx.doc.ents:
-        if ent.start <= token.i < ent.end:
-            start, end = ent.start_char, ent.end_char
-            if ent[0].lower_ == "the":
-                start = ent[1].idx if len(ent) > 1 else start
-            return start, end
+    ent = ctx.entity_of(token)
+    if ent is not None:
+        start, end = ent.start_char, ent.end_char
+        if ent[0].lower_ == "the":
+            start = ent[1].idx if len(ent) > 1 else start
+        return start, end
     return token.idx, token.idx + len(token.text)
 
 def provenance(ctx: ArticleContext, cand: Candidate) -> None:
@@ -72,12 +72,10 @@ def provenance(ctx: ArticleContext, cand: Candidate) -> None:
             break
         node = governor
     span = ctx.annotated.span(cand.token)
-    for quote in ctx.quotes:
-        cs = quote.content_span
-        if cs and cs[0] <= span[0] and span[1] <= cs[1]:
-            for ref in [quote.speaker or quote.speaker_text, *quote.via]:
-                if ref and ref not in chain:
-                    chain.append(ref)
+    for quote in ctx.quotes_covering(span[0], span[1]):
+        for ref in [quote.speaker or quote.speaker_text, *quote.via]:
+            if ref and ref not in chain:
+                chain.append(ref)
     for token in cand.sent:
         if token.lower_ in ctx.lex.according_cues:
             for to in token.children:

@@ -288,6 +288,7 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
     """The candidates that become events: with participants, not folded, not duplicates."""
     out: list[Candidate] = []
     seen: set[tuple] = set()
+    seen_keys: set[tuple] = set()  # the keys of `seen`, so that an undated repeat is found without a scan
     requires_recipient = load_lexicon().requires_recipient
     for cand in cands:
         if cand.folded or cand.suppressed or not cand.participants or not cand.type:
@@ -300,9 +301,10 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
             continue
         key = (cand.type, frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past, cand.status)
         dated = cand.date_precision not in ("publication", "unknown")
-        if (key, cand.date if dated else None) in seen or (not dated and any(k[0] == key for k in seen)):
+        if (key, cand.date if dated else None) in seen or (not dated and key in seen_keys):
             continue
         seen.add((key, cand.date if dated else None))
+        seen_keys.add(key)
         out.append(cand)
     return out
 

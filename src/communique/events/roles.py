@@ -8,7 +8,9 @@ subject and prepositional objects; nouns from a possessive, a "by" phrase, a lig
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from bisect import bisect_left, bisect_right
+
+from spacy.tokens import Doc, Span, Token
 
 from communique.actors import ActorTable
 from communique.events.lexicon import Lexicon
@@ -28,6 +30,15 @@ _GROUP_KINDS = {"government", "organisation", "group"}
 _REPORTING_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis"}
 
 
+def _in_pieces(span) -> bool:
+    """Whether a quote's content span is a list of (start, end) pieces rather than one pair."""
+    return isinstance(span[0], (list, tuple))
+
+
+def _pieces(span) -> list:
+    return list(span) if _in_pieces(span) else [span]
+
+
 class ArticleContext:
     """Per-article state and the parse rules that find an event's actors and recipients."""
 
@@ -39,6 +50,40 @@ class ArticleContext:
         self.lex = lex
         self.published = annotated.article.published
         self._main_country: str | None | bool = False  # computed on first use
+        # Looked up per candidate: kept once here, because `Doc.ents` and `Doc.text` rebuild from every
+        # token on each access, and scanning every quote per candidate would cost time quadratic in length.
+        self.text = annotated.doc_text
+        self.ents: tuple[Span, ...] = tuple(self.doc.ents)
+        self._ent_starts = [e.start for e in self.ents]
+        # (start, end, quote index) of every quote's content, sorted; `_spoken` only those with a speaker,
+        # one row per piece of a content in pieces
+        self._quote_spans = sorted(
+            (q.content_span[0], q.content_span[1], k) for k, q in enumerate(quotes) if q.content_span and not _in_pieces(q.content_span)
+        )
+        self._longest_quote = max((e - s for s, e, _ in self._quote_spans), default=0)
+        self._spoken = sorted(
+            (s, e, k) for k, q in enumerate(quotes) if q.content_span and q.speaker for s, e in _pieces(q.content_span)
+        )
+        self._longest_spoken = max((e - s for s, e, _ in self._spoken), default=0)
+
+    def ents_starting_in(self, start: int, end: int) -> tuple[Span, ...]:
+        """The entities whose first token lies in [start, end), in order."""
+        return self.ents[bisect_left(self._ent_starts, start) : bisect_left(self._ent_starts, end)]
+
+    def entity_of(self, token: Token) -> Span | None:
+        """The entity the token is part of, if any."""
+        last = bisect_right(self._ent_starts, token.i) - 1  # entities do not overlap: only the last to start can hold it
+        if last >= 0 and self.ents[last].start <= token.i < self.ents[last].end:
+            return self.ents[last]
+        return None
+
+    def quotes_covering(self, start: int, end: int) -> list[Quote]:
+        """The quotes whose content span (one (start, end) pair) holds [start, end), in the order of `quotes`."""
+        spans = self._quote_spans
+        lo = bisect_left(spans, (start - self._longest_quote,))
+        hi = bisect_right(spans, (start, float("inf")))
+        found = sorted(k for s, e, k in spans[lo:hi] if s <= start and end <= e)
+        return [self.quotes[k] for k in found]
 
     @property
     def main_country(self) -> str | None:
@@ -72,7 +117,7 @@ class ArticleContext:
     def _covering(self, start: int, end: int) -> Actor | None:
         """The actor whose mention covers [start, end) entirely, if any."""
         best = None
-        for s, e, actor in self.actors.mentions():
+        for s, e, actor in self.actors.mentions_near(start, end + 1):  # every mention that can cover it
             if s <= start and e >= end:
                 if best is None or (e - s) < best[0]:
                     best = (e - s, actor)
@@ -90,21 +135,18 @@ class ArticleContext:
     def speaker_of(self, token: Token) -> Actor | None:
         """The speaker of the quote the token is in ("'We stand with Kyiv,' the chancellor said")."""
         start, end = self.annotated.span((token.idx, token.idx + len(token.text)))
-        for quote in self.quotes:
-            span = quote.content_span
-            if not span or not quote.speaker:
-                continue
-            pieces = span if isinstance(span[0], (list, tuple)) else [span]
-            if any(s <= start and end <= e for s, e in pieces):
-                return self.actors.get(quote.speaker)
-        return None
+        spans = self._spoken
+        lo = bisect_left(spans, (start - self._longest_spoken,))
+        hi = bisect_right(spans, (start, float("inf")))
+        found = [k for s, e, k in spans[lo:hi] if s <= start and end <= e]
+        return self.actors.get(self.quotes[min(found)].speaker) if found else None  # the first quote, as before
 
     def resolve_pronoun(self, token: Token) -> Actor | None:
         if token.lower_ in _FIRST_PERSON:  # the speaker of a reported statement acts in what it states
             return self.speaker_of(token)
         if token.lower_ in _GROUP_PRONOUNS:
             best = None
-            for s, e, actor in self.actors.mentions():
+            for s, e, actor in self.actors.mentions_near(token.idx - 400, token.idx + 1):
                 if e <= token.idx and token.idx - e < 400 and actor.kind in _GROUP_KINDS:
                     if best is None or s > best[0]:
                         best = (s, actor)
@@ -112,7 +154,7 @@ class ArticleContext:
         if token.lower_ not in _PERSON_PRONOUNS:
             return None
         best = None
-        for s, e, actor in self.actors.mentions():
+        for s, e, actor in self.actors.mentions_near(token.idx - 600, token.idx + 1):
             if e <= token.idx and token.idx - e < 600 and actor.kind == "person":
                 if best is None or s > best[0]:
                     best = (s, actor)
@@ -156,7 +198,7 @@ class ArticleContext:
         inner = self.actors.actor_at(start, end)
         lemma = token.lemma_.lower()
         if token.pos_ == "NOUN" and lemma in self.lex.group_nouns and allow_group:
-            name = self.doc.text[start:end].strip()
+            name = self.text[start:end].strip()
             fields: dict = {"kind": "group"}
             if inner is not None and inner.country:
                 fields["country"] = inner.country
@@ -171,7 +213,7 @@ class ArticleContext:
         if inner is not None:
             return inner
         if token.pos_ == "PROPN":
-            name = self.doc.text[start:end].strip()
+            name = self.text[start:end].strip()
             if name:
                 return self.actors.ad_hoc(name, start, end, kind="other")
         return None
