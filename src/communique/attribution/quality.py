@@ -11,7 +11,7 @@ paragraphs into one quote (`join_running_quotes`). The word lists are data (stat
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,14 +105,38 @@ def drop_nested_repeats(quotes: list[Quote]) -> list[Quote]:
     """A quote whose cue sits inside another quote of the same speaker repeats part of it
     ("Lorenzana said he had ordered 'heightened alert'": the inner "ordered" is Lorenzana's own
     statement again, not a second quote)."""
+    # per speaker, contents sorted by start with the two furthest ends (of different quotes) among each
+    # prefix: whether another quote of the speaker holds a cue is a bisection, not a scan of every quote
+    by_speaker: dict[str, list[Quote]] = {}
+    for o in quotes:
+        if o.speaker is not None and o.content_span is not None:
+            by_speaker.setdefault(o.speaker, []).append(o)
+    reach: dict[str, tuple[list[int], list[tuple[int, int, int]]]] = {}
+    for speaker, held in by_speaker.items():
+        held.sort(key=lambda o: o.content_span[0])
+        starts, tops = [], []
+        end1, id1, end2 = -1, 0, -1  # the furthest end, its quote, and the furthest of any other quote
+        for o in held:
+            end = o.content_span[1]
+            if end > end1:
+                if id(o) != id1:
+                    end2 = end1
+                end1, id1 = end, id(o)
+            elif end > end2 and id(o) != id1:
+                end2 = end
+            starts.append(o.content_span[0])
+            tops.append((end1, id1, end2))
+        reach[speaker] = (starts, tops)
     out = []
     for q in quotes:
         cue = q.cue_span
-        nested = cue is not None and q.speaker is not None and any(
-            o is not q and o.speaker == q.speaker and o.content_span is not None
-            and o.content_span[0] <= cue[0] and cue[1] <= o.content_span[1]
-            for o in quotes
-        )
+        nested = False
+        if cue is not None and q.speaker is not None and q.speaker in reach:
+            starts, tops = reach[q.speaker]
+            k = bisect_right(starts, cue[0]) - 1  # the quotes of the speaker starting at or before the cue
+            if k >= 0:
+                end1, id1, end2 = tops[k]
+                nested = (end2 if id1 == id(q) else end1) >= cue[1]
         if not nested:
             out.append(q)
     return out
