@@ -8,6 +8,7 @@ actor id.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from communique.models import Actor
@@ -25,6 +26,7 @@ class ActorTable:
     _mentions: list[tuple[int, int, str]] = field(default_factory=list)
     _by_id: dict[str, Actor] = field(default_factory=dict)
     _longest: int = 0  # the longest mention, so that span queries look only at mentions that can reach
+    _starts_by_id: dict[str, list[int]] = field(default_factory=dict)  # actor id -> its mentions' starts, sorted
 
     def get(self, actor_id: str | None) -> Actor | None:
         return self._by_id.get(actor_id) if actor_id else None
@@ -42,6 +44,7 @@ class ActorTable:
         if at == len(actor.mentions) or actor.mentions[at] != span:
             actor.mentions.insert(at, span)
         insort(self._mentions, (doc_start, doc_end, actor.id))
+        insort(self._starts_by_id.setdefault(actor.id, []), doc_start)
         self._longest = max(self._longest, doc_end - doc_start)
 
     def _from(self, doc_start: int) -> int:
@@ -71,6 +74,28 @@ class ActorTable:
             if overlap > best_overlap:
                 best, best_overlap = actor_id, overlap
         return self._by_id.get(best) if best else None
+
+    def mention_starts(self, actor_id: str) -> list[int]:
+        """The Doc character starts of one actor's mentions, sorted (a repeated mention repeats)."""
+        return self._starts_by_id.get(actor_id, [])
+
+    def mentions_backwards(self, before: int) -> Iterator[tuple[int, int, Actor]]:
+        """The mentions starting before `before`, last first (the reverse of `mentions()` order): a
+        search for a recent one stops where it finds it instead of scanning the article."""
+        mentions = self._mentions
+        for i in range(bisect_left(mentions, (before,)) - 1, -1, -1):
+            start, end, actor_id = mentions[i]
+            yield start, end, self._by_id[actor_id]
+
+    def last_before(self, before: int, test, since: int = 0) -> Actor | None:
+        """The actor of the last mention (in `mentions()` order) starting in [since, before) that
+        passes `test`."""
+        for start, _end, actor in self.mentions_backwards(before):
+            if start < since:
+                break
+            if test(actor):
+                return actor
+        return None
 
     def mentions(self) -> list[tuple[int, int, Actor]]:
         return [(s, e, self._by_id[a]) for s, e, a in self._mentions]

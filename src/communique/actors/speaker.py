@@ -25,8 +25,9 @@ How a source phrase resolves, by its head word:
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -102,9 +103,34 @@ class SpeakerResolver:
     # (content start, content end, speaker): who speaks inside each quotation
     quotations: list[tuple[int, int, Actor]] = field(default_factory=list)
 
+    # the words before each mention start, asked for again and again by the gender and title checks
+    _titles: dict[int, set[str]] = field(default_factory=dict)
+
     @property
     def doc(self):
         return self.actors.annotated.doc
+
+    @cached_property
+    def doc_text(self) -> str:
+        return self.doc.text  # made once: `Doc.text` rebuilds the whole text on every call
+
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [t.idx for t in self.doc]
+
+    @cached_property
+    def _sents(self) -> list:
+        """The Doc's sentences, with their first tokens and first characters, for bisection."""
+        doc = self.doc
+        return list(doc.sents) if doc.has_annotation("SENT_START") else []
+
+    @cached_property
+    def _sent_token_starts(self) -> list[int]:
+        return [s.start for s in self._sents]
+
+    @cached_property
+    def _sent_char_starts(self) -> list[int]:
+        return [s.start_char for s in self._sents]
 
     # ------------------------------------------------------------ the service
 
@@ -115,7 +141,7 @@ class SpeakerResolver:
             return None
         if head is None:
             s, e = source
-            return self.actors.actor_at(s, e) or self.actors.ad_hoc(self.doc.text[s:e], s, e)
+            return self.actors.actor_at(s, e) or self.actors.ad_hoc(self.doc_text[s:e], s, e)
         actor = self._resolve(self.doc[head], pronouns=True, depth=0)
         if actor is not None:
             self.speakers.append((source[0], actor))
@@ -191,7 +217,6 @@ class SpeakerResolver:
         return head.i != head.sent.start and head.ent_type_ in ("PERSON", "ORG", "")
 
     def _name(self, head: Token) -> Actor:
-        doc = self.doc
         chunk = _name_chunk(head)
         found = self.actors.actor_at(head.idx, head.idx + len(head.text))
         if found is not None and len(found.name.split()) == 1:
@@ -202,7 +227,7 @@ class SpeakerResolver:
                 return fuller
         if found is not None:
             return found
-        name = doc.text[chunk[0] : chunk[1]]
+        name = self.doc_text[chunk[0] : chunk[1]]
         fuller = self._full_name(name)
         if fuller is not None:
             self.actors.add_mention(fuller, chunk[0], chunk[1])
@@ -251,7 +276,7 @@ class SpeakerResolver:
                 return person
         if found is not None:
             return found
-        name, start, end = _descriptor(head)
+        name, start, end = _descriptor(head, self.doc_text)
         modifier = _modifier_actor(self.actors, head)
         fields = {"kind": "group" if plural else "person"}
         if modifier is not None:
@@ -275,9 +300,11 @@ class SpeakerResolver:
                 return main
             if found is not None and found.kind == "person":
                 return found
-            earlier = [a for s, a in self.speakers if s < at and a.kind in ("person", "other")
-                       and self._gender_ok(a, gender)]
-            actor = earlier[-1] if earlier else self._recent(at, lambda a: a.kind == "person" and self._gender_ok(a, gender))
+            # the last earlier speaker who fits, searched backwards
+            actor = next((a for s, a in reversed(self.speakers) if s < at and a.kind in ("person", "other")
+                          and self._gender_ok(a, gender)), None)
+            if actor is None:
+                actor = self._recent(at, lambda a: a.kind == "person" and self._gender_ok(a, gender))
             if actor is not None:
                 self.actors.add_mention(actor, head.idx, head.idx + len(head.text))
                 return actor
@@ -306,7 +333,8 @@ class SpeakerResolver:
         doc = self.doc
         if not doc.has_annotation("SENT_START"):
             return None
-        sents = [s for s in doc.sents if s.start <= head.i]
+        count = bisect_right(self._sent_token_starts, head.i)  # the sentences starting at or before the pronoun
+        sents = self._sents[:count]
         for sent in reversed(sents[-3:]):
             best = None
             for tok in sent:
@@ -359,11 +387,15 @@ class SpeakerResolver:
 
     def _coordinated_people(self, head: Token, window: int) -> Actor | None:
         """Two or more people joined by 'and' in one recent sentence: one group actor for them together."""
-        doc = self.doc
-        sents = [s for s in doc.sents if window <= s.start_char < head.sent.start_char] if doc.has_annotation("SENT_START") else []
+        if not self._sents:
+            return None
+        starts = self._sent_char_starts
+        lo = bisect_right(starts, window - 1)  # the first sentence starting at or after `window`
+        hi = bisect_right(starts, head.sent.start_char - 1)  # ... and those starting before the pronoun's
+        sents = self._sents[lo:hi]
         for sent in reversed(sents):
             people = []
-            for s, e, actor in self.actors.mentions():
+            for s, e, actor in self.actors.mentions_near(sent.start_char, sent.end_char):
                 if sent.start_char <= s < sent.end_char and actor.kind == "person" and actor not in people:
                     people.append(actor)
             conj = any(t.dep_ == "conj" and t.head.ent_type_ == "PERSON" and t.ent_type_ == "PERSON" for t in sent)
@@ -459,24 +491,31 @@ class SpeakerResolver:
         "Mayor Dee Margo"; "the spokeswoman" after "spokeswoman Jane Roe")."""
         want = {lemma, low}
         gender = "f" if low in self.words.female else "m" if low in self.words.male else None
-        best = None
-        for s, e, actor in self.actors.mentions():
-            if s >= head.idx:
-                break
-            if actor.kind != "person" or len(actor.name.split()) < 2 or not self._gender_ok(actor, gender):
-                continue
+
+
+        def fits(actor: Actor, start: int) -> bool:
+            if actor.kind != "person" or len(actor.name.split()) < 2:
+                return False
             role_words = set((actor.role or "").lower().split())
-            title = self._title_before(s)
-            if want & role_words or want & title:
-                best = actor
-        return best
+            if not (want & role_words or want & self._title_before(start)):
+                return False
+            return self._gender_ok(actor, gender)  # the costliest test last
+
+        # the last fitting mention before the head: searched backwards, so the search stops at it
+        for s, _e, actor in self.actors.mentions_backwards(head.idx):
+            if fits(actor, s):
+                return actor
+        return None
 
     def _title_before(self, start: int) -> set[str]:
         """The lower-case words right before a mention, up to four, within its sentence."""
+        if start in self._titles:
+            return self._titles[start]
         doc = self.doc
-        i = _token_at(doc, start)
-        if i is None:
-            return set()
+        i = bisect_right(self._token_starts, start) - 1
+        if i < 0:
+            self._titles[start] = set()
+            return self._titles[start]
         out = set()
         for j in range(i - 1, max(-1, i - 5), -1):
             t = doc[j]
@@ -484,6 +523,7 @@ class SpeakerResolver:
                 break
             out.add(t.lower_)
             out.add(t.lemma_.lower())
+        self._titles[start] = out
         return out
 
     # ------------------------------------------------------------ helpers
@@ -498,9 +538,8 @@ class SpeakerResolver:
 
     def _stated_gender(self, actor: Actor) -> str | None:
         words = set((actor.role or "").lower().split())
-        for s, _e, a in self.actors.mentions():
-            if a.id == actor.id:
-                words |= {w.rstrip(".") for w in self._title_before(s)}
+        for s in self.actors.mention_starts(actor.id):
+            words |= {w.rstrip(".") for w in self._title_before(s)}
         if words & self.words.female and not words & self.words.male:
             return "f"
         if words & self.words.male and not words & self.words.female:
@@ -509,23 +548,17 @@ class SpeakerResolver:
 
     def _window_start(self, head: Token) -> int:
         """The first character of the sentence three sentences back: how far a pronoun looks."""
-        doc = self.doc
-        if not doc.has_annotation("SENT_START"):
+        if not self.doc.has_annotation("SENT_START"):
             return 0
-        starts = [s.start_char for s in doc.sents if s.start_char <= head.idx]
-        return starts[max(0, len(starts) - 4)] if starts else 0
+        count = bisect_right(self._sent_char_starts, head.idx)  # the sentences starting at or before the head
+        return self._sent_char_starts[max(0, count - 4)] if count else 0
 
     def _recent(self, before: int, test, since: int = 0) -> Actor | None:
-        best = None
-        for s, _e, actor in self.actors.mentions():
-            if s >= before:
-                break
-            if s >= since and test(actor):
-                best = actor
-        return best
+        return self.actors.last_before(before, test, since)
 
     def _last_mention(self, actor: Actor) -> int:
-        return max((s for s, _e, a in self.actors.mentions() if a.id == actor.id), default=-1)
+        starts = self.actors.mention_starts(actor.id)
+        return starts[-1] if starts else -1
 
     def _full_name(self, surname: str) -> Actor | None:
         """The actor whose multi-word name ends with this word (a person's surname)."""
@@ -537,14 +570,6 @@ class SpeakerResolver:
             if actor.name.split()[0] == surname and actor.kind == "person":
                 return actor
         return None
-
-
-def _token_at(doc, char: int) -> int | None:
-    from bisect import bisect_right
-
-    starts = [t.idx for t in doc]
-    i = bisect_right(starts, char) - 1
-    return i if i >= 0 else None
 
 
 def _name_chunk(tok: Token) -> tuple[int, int]:
@@ -560,7 +585,7 @@ def _name_chunk(tok: Token) -> tuple[int, int]:
     return tok.doc[lo].idx, tok.idx + len(tok.text)
 
 
-def _descriptor(tok: Token) -> tuple[str, int, int]:
+def _descriptor(tok: Token, text: str) -> tuple[str, int, int]:
     """An ad hoc actor's name from its head word and left modifiers, without the article."""
     lo = tok.i
     for child in tok.children:
@@ -570,7 +595,7 @@ def _descriptor(tok: Token) -> tuple[str, int, int]:
         lo += 1
     start = tok.doc[lo].idx
     end = tok.idx + len(tok.text)
-    return tok.doc.text[start:end], start, end
+    return text[start:end], start, end
 
 
 def _modifier_actor(actors: ActorTable, tok: Token) -> Actor | None:

@@ -49,6 +49,8 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
     found = find_attributions(annotated.doc, lexicon)
     found = refine_with_tagger(annotated.doc, found)
     resolver = SpeakerResolver(actors)
+    # the Doc's text and its tokens' starts, made once (`Doc.text` rebuilds the text on every call)
+    doc_text, token_starts = annotated.doc.text, [t.idx for t in annotated.doc]
     quotes: list[Quote] = []
     by_item: dict[int, Quote] = {}
     # attributions first, then the quotations that continue them (one may precede its parent)
@@ -58,7 +60,7 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
                 parent = by_item.get(id(item.continues))
                 quote = _continuation(annotated, item, parent) if parent is not None else None
             else:
-                quote = _to_quote(annotated, resolver, lexicon, item, statements_only)
+                quote = _to_quote(annotated, resolver, lexicon, item, statements_only, doc_text, token_starts)
         except Exception:
             log.debug("attribution dropped", exc_info=True)
             continue
@@ -72,13 +74,15 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
 
 
 def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, lex: Lexicon, item: Found,
-              statements_only: bool) -> Quote | None:
+              statements_only: bool, doc_text: str | None = None,
+              token_starts: list[int] | None = None) -> Quote | None:
     doc = annotated.doc
     content_span = annotated.span(item.content)
     text = annotated.text_of(content_span)
     if not text.strip():
         return None
-    if statements_only and not reports_statement(doc, lex, item):
+    if statements_only and not reports_statement(doc, lex, item, text=doc_text,
+                                                  token_starts=token_starts):
         return None
     speaker: Actor | None = None
     if item.source is not None:

@@ -5,6 +5,8 @@ Everything here works in Doc (body) character offsets and token indices.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -42,6 +44,30 @@ class Found:
     date_tokens: list[int] = field(default_factory=list)  # token indices of a DATE entity near the cue
     continues: Found | None = None  # the attribution this quotation continues
     scope: set[int] = field(default_factory=set)  # tokens of the cue's clause outside content and source
+
+
+class Claimed:
+    """Character ranges already taken by an attribution. `overlaps` looks only at the ranges that
+    start late enough to reach the one asked about, so checking each quotation stays cheap however
+    many attributions a long article has."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()):
+        self._ranges = sorted(ranges)
+        self._longest = max((end - start for start, end in self._ranges), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._ranges, (start, end))
+        self._longest = max(self._longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        ranges = self._ranges
+        for k in range(bisect_left(ranges, (start - self._longest,)), len(ranges)):
+            c_lo, c_hi = ranges[k]
+            if c_lo >= end:
+                return False
+            if start < c_hi:
+                return True
+        return False
 
 
 # ---------------------------------------------------------------- small helpers

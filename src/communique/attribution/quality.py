@@ -11,6 +11,7 @@ paragraphs into one quote (`join_running_quotes`). The word lists are data (stat
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,12 +46,15 @@ def load_statement_words() -> StatementWords:
                           int(raw.get("scare_quote_max_words", 3)))
 
 
-def reports_statement(doc: Doc, lex: Lexicon, item: Found, words: StatementWords | None = None) -> bool:
-    """True when an attribution reports something said: a source, speech in the content, a cue of saying."""
+def reports_statement(doc: Doc, lex: Lexicon, item: Found, words: StatementWords | None = None, *,
+                      text: str | None = None, token_starts: list[int] | None = None) -> bool:
+    """True when an attribution reports something said: a source, speech in the content, a cue of saying.
+    A caller checking many attributions of one Doc passes its text and its tokens' starts (`Doc.text`
+    rebuilds the whole text, and finding tokens without the starts scans the Doc, on every call)."""
     words = words or load_statement_words()
     if item.source is None:
         return False  # "is reported to", "appears to": no one is quoted
-    content = doc.text[item.content[0] : item.content[1]]
+    content = (doc.text if text is None else text)[item.content[0] : item.content[1]]
     inner = content.strip(_QUOTE_MARKS + " \n\t")
     n_words = len(_WORD.findall(inner))
     if n_words < 2:
@@ -65,7 +69,7 @@ def reports_statement(doc: Doc, lex: Lexicon, item: Found, words: StatementWords
     if lemma in words.stance_cues and item.kind == "indirect":
         return False
     scare = item.kind == "mixed" and _longest_quotation_words(content) <= words.scare_quote_max_words
-    if (item.kind == "indirect" or scare) and lemma not in words.np_statement_cues and not _has_verb(doc, item.content):
+    if (item.kind == "indirect" or scare) and lemma not in words.np_statement_cues and not _has_verb(doc, item.content, token_starts):
         # "posted a message on Facebook", "emphasized the requirement", "announced a coalition",
         # 'recalled the "chaos" of the night' (a scare quote inside a noun phrase)
         return False
@@ -87,9 +91,11 @@ def _cue_lemma(doc: Doc, lex: Lexicon, item: Found) -> str | None:
     return lex.lemma_fixes.get(tok.lower_) or tok.lemma_.lower()
 
 
-def _has_verb(doc: Doc, span: tuple[int, int]) -> bool:
+def _has_verb(doc: Doc, span: tuple[int, int], token_starts: list[int] | None = None) -> bool:
     """The content is a clause: its head word (the one whose own head lies outside it) is a verb."""
-    toks = [t for t in doc if span[0] <= t.idx < span[1]]
+    if token_starts is None:
+        token_starts = [t.idx for t in doc]
+    toks = list(doc[bisect_left(token_starts, span[0]) : bisect_left(token_starts, span[1])])
     inside = {t.i for t in toks}
     roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
     return any(t.pos_ in ("VERB", "AUX") for t in roots)
@@ -99,14 +105,38 @@ def drop_nested_repeats(quotes: list[Quote]) -> list[Quote]:
     """A quote whose cue sits inside another quote of the same speaker repeats part of it
     ("Lorenzana said he had ordered 'heightened alert'": the inner "ordered" is Lorenzana's own
     statement again, not a second quote)."""
+    # per speaker, contents sorted by start with the two furthest ends (of different quotes) among each
+    # prefix: whether another quote of the speaker holds a cue is a bisection, not a scan of every quote
+    by_speaker: dict[str, list[Quote]] = {}
+    for o in quotes:
+        if o.speaker is not None and o.content_span is not None:
+            by_speaker.setdefault(o.speaker, []).append(o)
+    reach: dict[str, tuple[list[int], list[tuple[int, int, int]]]] = {}
+    for speaker, held in by_speaker.items():
+        held.sort(key=lambda o: o.content_span[0])
+        starts, tops = [], []
+        end1, id1, end2 = -1, 0, -1  # the furthest end, its quote, and the furthest of any other quote
+        for o in held:
+            end = o.content_span[1]
+            if end > end1:
+                if id(o) != id1:
+                    end2 = end1
+                end1, id1 = end, id(o)
+            elif end > end2 and id(o) != id1:
+                end2 = end
+            starts.append(o.content_span[0])
+            tops.append((end1, id1, end2))
+        reach[speaker] = (starts, tops)
     out = []
     for q in quotes:
         cue = q.cue_span
-        nested = cue is not None and q.speaker is not None and any(
-            o is not q and o.speaker == q.speaker and o.content_span is not None
-            and o.content_span[0] <= cue[0] and cue[1] <= o.content_span[1]
-            for o in quotes
-        )
+        nested = False
+        if cue is not None and q.speaker is not None and q.speaker in reach:
+            starts, tops = reach[q.speaker]
+            k = bisect_right(starts, cue[0]) - 1  # the quotes of the speaker starting at or before the cue
+            if k >= 0:
+                end1, id1, end2 = tops[k]
+                nested = (end2 if id1 == id(q) else end1) >= cue[1]
         if not nested:
             out.append(q)
     return out

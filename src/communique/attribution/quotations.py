@@ -9,25 +9,35 @@ paragraph_starts, according) and calls its other methods.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 
 from spacy.tokens import Token
 
-from communique.attribution.base import QUOTE_CHARS, Found
+from communique.attribution.base import QUOTE_CHARS, Claimed, Found
 from communique.attribution.quotemarks import Quoted
+
+_DASH_BYLINE = re.compile(r"[ \t]*\n?[ \t]*([\u2014\u2013]|--)[ \t]*([A-Z][^\n]{0,80}?)[ \t]*(?=\n|$)")
 
 
 class QuotationRules:
+    def quoted_near(self, start: int, end: int) -> list[Quoted]:
+        """In text order, the quotations that start before `end` and may reach past `start`: every one
+        that overlaps [start, end) or holds it is among them."""
+        lo = bisect_left(self._quoted_starts, start - self._longest_quoted)
+        hi = bisect_left(self._quoted_starts, end)
+        return self.quoted[lo:hi]
+
     def quote_at(self, start: int, end: int) -> Quoted | None:
         """The quoted stretch overlapping the char range most."""
         best, best_overlap = None, 0
-        for q in self.quoted:
+        for q in self.quoted_near(start, end):
             overlap = min(q.end, end) - max(q.start, start)
             if overlap > best_overlap:
                 best, best_overlap = q, overlap
         return best
 
     def inside_long_quote(self, tok: Token) -> bool:
-        for q in self.quoted:
+        for q in self.quoted_near(tok.idx, tok.idx + 1):
             if q.start < tok.idx < q.end and q.words(self.text) >= 4:
                 return True
         return False
@@ -37,10 +47,14 @@ class QuotationRules:
         after it with only a short lead-in between ("he said: “...”", "told reporters, “...”")."""
         text = self.text
         cue_start, cue_end = tok.idx, tok.idx + len(tok.text)
-        before = [q for q in self.quoted if q.end <= cue_start]
-        after = [q for q in self.quoted if q.start >= cue_end]
-        q_before = before[-1] if before else None
-        q_after = after[0] if after else None
+        # the last quotation (in text order) that ends before the cue, and the first that starts after it
+        q_before = None
+        for k in range(bisect_right(self._quoted_starts, cue_start) - 1, -1, -1):
+            if self.quoted[k].end <= cue_start:
+                q_before = self.quoted[k]
+                break
+        first_after = bisect_left(self._quoted_starts, cue_end)
+        q_after = self.quoted[first_after] if first_after < len(self.quoted) else None
         if q_before is not None:
             gap = text[q_before.end : cue_start]
             if "\n" in gap.strip(" \t") or re.search(r"[.!?]\s", gap) or len(gap.split()) > 25:
@@ -50,7 +64,7 @@ class QuotationRules:
         if q_after is not None:
             gap = text[cue_end : q_after.start]
             stripped = gap.rstrip()
-            between = [t for t in self.doc if cue_end <= t.idx < q_after.start]
+            between = self.doc[bisect_left(self.token_starts, cue_end) : bisect_left(self.token_starts, q_after.start)]
             if any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("nsubj", "nsubjpass") for t in between) or (
                 re.search(r"[.!?](\s|$)", stripped) or len(gap.split()) > 12
                 or not (stripped.endswith((",", ":", "\u2014")) or not stripped)
@@ -65,7 +79,7 @@ class QuotationRules:
         """Widen a content char range to whole quotations and name its kind: direct, mixed or indirect."""
         start, end = content
         text = self.text
-        touching = [q for q in self.quoted if q.start < end and q.end > start]
+        touching = [q for q in self.quoted_near(start, end) if q.start < end and q.end > start]
         if not touching:
             return (start, end), "indirect"
         q_start = min(q.start for q in touching)
@@ -82,7 +96,7 @@ class QuotationRules:
         doc = self.doc
         start = doc[lo].idx
         end = doc[hi].idx + len(doc[hi].text)
-        for q in self.quoted:
+        for q in self.quoted_near(start - 2, start + 1):  # in text order: those starting near `start` among them
             if not (start - 2 <= q.start <= start and q.closed and q.end < end):
                 continue
             rest = [t for t in doc[lo : hi + 1] if t.idx >= q.end]
@@ -95,21 +109,24 @@ class QuotationRules:
         """The quotation opening at token lo closes by token hi (the clause is a whole quotation)."""
         start = self.doc[lo].idx
         end = self.doc[hi].idx + len(self.doc[hi].text)
-        return any(start - 2 <= q.start <= start and q.closed and q.end <= end + 3 for q in self.quoted)
+        return any(start - 2 <= q.start <= start and q.closed and q.end <= end + 3
+                   for q in self.quoted_near(start - 2, start + 1))
 
     def _colon_quotes(self, found: list[Found]) -> list[Found]:
         """A quotation introduced by a colon after a name: 'doesn't surprise pollster Jane Roe: “...”'."""
         doc, text = self.doc, self.text
         out = []
-        claimed = [f.content for f in found]
+        claimed = Claimed(f.content for f in found)
         for q in self.quoted:
-            if q.words(text) < 3 or any(c0 < q.end and q.start < c1 for c0, c1 in claimed):
+            if q.words(text) < 3 or claimed.overlaps(q.start, q.end):
                 continue
-            lead = text[: q.start].rstrip()
-            if not lead.endswith(":"):
+            colon = q.start - 1  # the last character before the quotation that is not white space
+            while colon >= 0 and text[colon].isspace():
+                colon -= 1
+            if colon < 0 or text[colon] != ":":
                 continue
-            colon = len(lead) - 1
-            colon_tok = next((t for t in doc if t.idx == colon), None)
+            at = bisect_left(self.token_starts, colon)
+            colon_tok = doc[at] if at < len(doc) and self.token_starts[at] == colon else None
             if colon_tok is None or colon_tok.i == 0:
                 continue
             prev = doc[colon_tok.i - 1]
@@ -123,28 +140,29 @@ class QuotationRules:
                 subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is None or self._in_quote(subj.idx):
                 continue
-            source = self.source_range(subj, {colon_tok.i} | {t.i for t in doc if t.idx >= colon})
+            # the tokens from the colon on; the source lies in one sentence, so its sentence's are enough
+            source = self.source_range(subj, set(range(at, max(at, colon_tok.sent.end))))
             if source is None:
                 continue
             out.append(Found(cue=(colon, colon + 1), content=(q.start, q.end), kind="direct", source=source,
                              source_head=subj.i, cue_token=colon_tok.i, scope={colon_tok.i}))
-            claimed.append((q.start, q.end))
+            claimed.add(q.start, q.end)
         return out
 
     def _dash_bylines(self, found: list[Found]) -> list[Found]:
         """A quotation signed with a dash and a name: “...” —Jane Roe, a nurse."""
         doc, text = self.doc, self.text
         out = []
-        claimed = [f.content for f in found]
+        claimed = Claimed(f.content for f in found)
         for q in self.quoted:
-            if any(c0 < q.end and q.start < c1 for c0, c1 in claimed):
+            if claimed.overlaps(q.start, q.end):
                 continue
-            m = re.match(r"[ \t]*\n?[ \t]*([\u2014\u2013]|--)[ \t]*([A-Z][^\n]{0,80}?)[ \t]*(?=\n|$)", text[q.end :])
+            m = _DASH_BYLINE.match(text, q.end)  # matched in place: a slice of the rest would cost its length
             if m is None:
                 continue
-            dash = (q.end + m.start(1), q.end + m.end(1))
-            name = (q.end + m.start(2), q.end + m.end(2))
-            toks = [t for t in doc if name[0] <= t.idx < name[1]]
+            dash = (m.start(1), m.end(1))
+            name = (m.start(2), m.end(2))
+            toks = list(doc[bisect_left(self.token_starts, name[0]) : bisect_left(self.token_starts, name[1])])
             if not toks:
                 continue
             head = next((t for t in toks if t.head.i == t.i or not (name[0] <= t.head.idx < name[1])), toks[0])
@@ -181,7 +199,7 @@ class QuotationRules:
         if not found:
             return []
         text = self.text
-        claimed = [(f.content[0], f.content[1]) for f in found]
+        claimed = Claimed((f.content[0], f.content[1]) for f in found)
         extents = []
         for f in found:
             ends = [f.content[1], f.cue[1]] + ([f.source[1]] if f.source else []) + [v[1] for v in f.via]
@@ -193,7 +211,7 @@ class QuotationRules:
         starts = {f.content[0]: f for f in found if f.kind == "direct"}
         for k in range(len(self.quoted) - 1, -1, -1):  # backwards, so a chain of run-on paragraphs links up
             q = self.quoted[k]
-            if not q.runs_on or any(c_lo < q.end and q.start < c_hi for c_lo, c_hi in claimed):
+            if not q.runs_on or claimed.overlaps(q.start, q.end):
                 continue
             if not self._opens_paragraph(q.start):
                 continue  # it follows an attributed quotation in its own paragraph: that one it continues
@@ -209,17 +227,20 @@ class QuotationRules:
                 continues=root, scope=root.scope,
             ))
             starts[q.start] = out[-1]
-            claimed.append((q.start, q.end))
+            claimed.add(q.start, q.end)
+        # (end, place in chain), sorted: the latest-ending attribution before a point, by bisection
+        chain_ends = sorted((end, k) for k, (_, end, _) in enumerate(chain))
         for q in self.quoted:
-            if any(c_lo < q.end and q.start < c_hi for c_lo, c_hi in claimed):
+            if claimed.overlaps(q.start, q.end):
                 continue
             if q.words(text) < 3:
                 continue
-            # the nearest attribution ending before this quotation
-            prev = [(f, end, i) for f, end, i in chain if end <= q.start]
-            if not prev:
+            # the nearest attribution ending before this quotation (the first in the chain on a tie)
+            last = bisect_right(chain_ends, (q.start, len(chain))) - 1
+            if last < 0:
                 continue
-            parent, parent_end, parent_index = max(prev, key=lambda x: x[1])
+            latest = chain_ends[last][0]
+            parent, parent_end, parent_index = chain[chain_ends[bisect_left(chain_ends, (latest, -1))][1]]
             if parent.kind not in ("direct", "mixed") and not self._opens_paragraph(q.start):
                 continue
             gap = text[parent_end : q.start]
@@ -242,12 +263,13 @@ class QuotationRules:
                 continues=root, scope=root.scope,
             )
             out.append(item)
+            insort(chain_ends, (q.end, len(chain)))
             chain.append((item, q.end, parent_index))
-            claimed.append((q.start, q.end))
+            claimed.add(q.start, q.end)
         return out
 
     def _in_quote(self, char: int) -> bool:
-        return any(q.start <= char < q.end for q in self.quoted)
+        return any(q.start <= char < q.end for q in self.quoted_near(char, char + 1))
 
     def _opens_paragraph(self, char: int) -> bool:
         p = self.paragraph_starts[self.paragraph_of(char)]

@@ -97,7 +97,14 @@ def find_quoted(text: str) -> list[Quoted]:
         if open_at is not None:
             end = _rstrip_end(text, open_at, p_end)
             if end - open_at > 1:
-                nxt = text[paragraphs[k + 1][0] :].lstrip()[:2] if k + 1 < len(paragraphs) else ""
+                nxt = ""
+                if k + 1 < len(paragraphs):
+                    # the next paragraph's first two characters past white space, found in place (a
+                    # slice of the rest of the text per unclosed quotation would cost its length)
+                    at = paragraphs[k + 1][0]
+                    while at < len(text) and text[at].isspace():
+                        at += 1
+                    nxt = text[at : at + 2]
                 runs_on = bool(nxt) and (nxt[0] in OPENERS or nxt[0] == '"' or nxt == "''")
                 found.append(Quoted(open_at, end, closed=False, runs_on=runs_on))
     return found

@@ -31,7 +31,7 @@ frame preposition, "in a statement", and a colon right after it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Doc, Token
 
@@ -63,11 +63,16 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
         self.token_starts = [t.idx for t in doc]  # for finding the tokens of a character range
         self.lex = lex
         self.text = doc.text
-        self.quoted: list[Quoted] = [q for q in find_quoted(self.text) if not q.nickname]
+        self.quoted: list[Quoted] = sorted((q for q in find_quoted(self.text) if not q.nickname), key=lambda q: q.start)
+        # find_quoted gives quotations in text order: a bisection over their starts finds the few near a
+        # place without scanning them all (which made long articles cost time quadratic in length)
+        self._quoted_starts = [q.start for q in self.quoted]
+        self._longest_quoted = max((q.end - q.start for q in self.quoted), default=0)
         # where each paragraph (a non-blank line) begins
         self.paragraph_starts = [0] + [m.start() for m in re.finditer(r"(?<=\n)[^\S\n]*\S", self.text)]
         # first token of "according to X" -> (first, phrase length, X's first token, X's last token, X's head)
         self.according: dict[int, tuple[int, int, int, int, int]] = self._according_phrases()
+        self._according_starts = sorted(self.according)
         self._frames: dict[int, FrameMatch | None] = {}
         self._frame_content: set[int] = set()  # cue tokens whose content came from a frame
         self._second_piece: dict[int, tuple[int, int]] = {}  # cue token -> content after a mid-clause cue
@@ -244,7 +249,8 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
         if comps:
             # a clause on either side: take the one nearest the verb; an object of "tell" is not content
             comp = min(comps, key=lambda c: abs(c.i - tok.i))
-            exclude = {t.i for a in self.according if self._according_attaches(a, comp) for t in doc[a : self.according[a][3] + 1]}
+            exclude = {t.i for a in self._according_within(comp) if self._according_attaches(a, comp)
+                       for t in doc[a : self.according[a][3] + 1]}
             # "said people changed their minds and several said ...": a coordinated clause with a cue
             # and a subject of its own is another attribution, not part of this content
             for t in comp.subtree:
@@ -386,7 +392,12 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
             scope = self._scope(tok, content_tok_set, subj)
             item.scope = scope
             # "according to X" in the cue's clause, or at the tail of its content: an intermediary
-            for first, (_, n, o_lo, o_hi, o_head) in self.according.items():
+            # only phrases that start in the scope or the content can count (in text order, as in `according`)
+            reach = [*(min(x) for x in (scope, content_tok_set) if x), *(max(x) for x in (scope, content_tok_set) if x)]
+            starts = self._according_starts
+            near = starts[bisect_left(starts, min(reach)) : bisect_right(starts, max(reach))] if reach else []
+            for first in near:
+                _, n, o_lo, o_hi, o_head = self.according[first]
                 if first < tok.i and first in scope:
                     continue  # "According to X, Y said ...": X is a source of its own; nesting gives the relay
                 if first in scope or (first in content_tok_set and self._at_tail(first, o_hi, content)):
@@ -432,12 +443,17 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
     def _nest(self, found: list[Found]) -> None:
         """A statement reported inside another's paraphrase was relayed by that other's source:
         'Xinhua reported that Wang said ...' gives Wang's quote the relay Xinhua."""
+        # the statements whose content can hold a place: a bisection over content starts, not a scan
+        by_start = sorted((f.content[0], k) for k, f in enumerate(found))
+        starts = [s for s, _ in by_start]
+        longest = max((f.content[1] - f.content[0] for f in found), default=0)
         for inner in found:
             if inner.cue_token is None:
                 continue
             at = self.doc[inner.cue_token].idx
-            outers = [o for o in found if o is not inner and o.kind != "direct" and o.content[0] <= at < o.content[1]
-                      and o.source_head is not None]
+            near = sorted(k for _, k in by_start[bisect_left(starts, at - longest) : bisect_right(starts, at)])
+            outers = [o for o in (found[k] for k in near) if o is not inner and o.kind != "direct"
+                      and o.content[0] <= at < o.content[1] and o.source_head is not None]
             outers.sort(key=lambda o: o.content[1] - o.content[0])  # the innermost first
             for outer in outers:
                 if outer.source_head not in inner.via_heads and outer.source_head != inner.source_head:
