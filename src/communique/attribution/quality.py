@@ -148,12 +148,15 @@ def join_running_quotes(annotated: AnnotatedDoc, quotes: list[Quote]) -> list[Qu
     right where its parent's paragraph ended, is joined to it (the parent keeps its id)."""
     text = annotated.article.text
     out = list(quotes)
-    changed = True
-    while changed:
-        changed = False
+    while True:
+        # each quote's parent by id (the first quote with that id, as a scan in order would find),
+        # rebuilt after each join: a scan per quote made long articles cost time quadratic in quotes
+        first_with_id: dict[str, Quote] = {}
+        for p in out:
+            first_with_id.setdefault(p.id, p)
         for q in out:
             parent_id = getattr(q, "continues", None)
-            parent = next((p for p in out if p.id == parent_id), None) if parent_id else None
+            parent = first_with_id.get(parent_id) if parent_id else None
             if parent is None:
                 continue
             first, second = (q, parent) if q.content_span[0] < parent.content_span[0] else (parent, q)
@@ -165,9 +168,9 @@ def join_running_quotes(annotated: AnnotatedDoc, quotes: list[Quote]) -> list[Qu
             # quotes that continued the one folded in now continue the joined quote
             out = [p.model_copy(update={"continues": joined.id}) if getattr(p, "continues", None) == q.id else p
                    for p in out]
-            changed = True
             break
-    return out
+        else:
+            return out
 
 
 def _runs_on(text: str, first: Quote, second: Quote) -> bool:
