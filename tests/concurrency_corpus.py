@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from itertools import combinations
 
 from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id
+from store_fixtures import span_of, spans_of
 
 WRITERS = 4
 
@@ -86,20 +87,6 @@ def calls() -> list[Call]:
     ]
 
 
-def _spans(text: str, needle: str) -> list[tuple[int, int]]:
-    out, start = [], text.find(needle)
-    while start >= 0:
-        out.append((start, start + len(needle)))
-        start = text.find(needle, start + 1)
-    return out
-
-
-def _span(text: str, needle: str) -> tuple[int, int]:
-    found = _spans(text, needle)
-    assert found, f"{needle!r} not in the article"
-    return found[0]
-
-
 def _text(call: Call, outlet: int) -> str:
     a, b, weekday = call.caller, call.callee, call.day.strftime("%A")
     if outlet == 0:
@@ -148,7 +135,7 @@ def _person(local: str, m: Minister, text: str, *, kb: bool, role: bool, country
         role="foreign minister" if role else None,
         kind="person",
         kb_id=m.kb_id if kb else None,
-        mentions=_spans(text, m.name),
+        mentions=spans_of(text, m.name),
     )
 
 
@@ -160,7 +147,7 @@ def _government(local: str, m: Minister, text: str, phrase: str) -> Actor:
         sector="GOV",
         kind="government",
         kb_id=f"KB:test-gov-{m.country.lower()}",
-        mentions=_spans(text, phrase),
+        mentions=spans_of(text, phrase),
     )
 
 
@@ -217,7 +204,7 @@ def _extraction(call: Call, outlet: int) -> Extraction:
                 speaker="p1",
                 speaker_text=a.name,
                 cue="said",
-                content_span=_span(text, call.quote),
+                content_span=span_of(text, call.quote),
             )
         ],
         events=[
