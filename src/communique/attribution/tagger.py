@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import os
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -124,13 +126,44 @@ def _head(doc: Doc, span: tuple[int, int]) -> Token | None:
     return sp.root
 
 
-def _best(span: tuple[int, int], tagged: list[Tagged], label: str, used: set[int]) -> int | None:
+class _TaggedIndex:
+    """The tagged spans of each label, in text order, for finding those that overlap a range without
+    scanning them all (the tagger's spans are entities: sorted and non-overlapping, so their ends are
+    sorted too)."""
+
+    def __init__(self, tagged: list[Tagged]):
+        self.tagged = tagged
+        self.by_label: dict[str, tuple[list[int], list[int]]] = {}
+        for k, t in enumerate(tagged):
+            ks, ends = self.by_label.setdefault(t.label, ([], []))
+            ks.append(k)
+            ends.append(t.end)
+        starts = [t.start for t in tagged]
+        # spans given by hand may come in any order: then every span is a candidate
+        self.ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(
+            ends == sorted(ends) for _, ends in self.by_label.values()
+        )
+
+    def overlapping(self, span: tuple[int, int], label: str) -> Iterator[int]:
+        ks, ends = self.by_label.get(label, ((), ()))
+        if not self.ordered:
+            yield from ks
+            return
+        for j in range(bisect_right(ends, span[0]), len(ks)):
+            k = ks[j]
+            if self.tagged[k].start >= span[1]:
+                break
+            yield k
+
+
+def _best(span: tuple[int, int], index: _TaggedIndex, label: str, used: set[int]) -> int | None:
     """The index of the tagged span of this label overlapping `span` most (at least half of the
     shorter of the two), not yet used."""
     best, best_overlap = None, 0
-    for k, t in enumerate(tagged):
-        if t.label != label or k in used:
+    for k in index.overlapping(span, label):
+        if k in used:
             continue
+        t = index.tagged[k]
         ov = _overlap(span, (t.start, t.end))
         shorter = min(span[1] - span[0], t.end - t.start)
         if ov > best_overlap and ov * 2 >= shorter:
@@ -142,25 +175,27 @@ def combine(doc: Doc, found: list[Found], tagged: list[Tagged], how: Combination
     """The rules' attributions with the tagger's boundaries and additions (see the module doc)."""
     used: set[int] = set()
     out: list[Found] = []
+    index = _TaggedIndex(tagged)
+    text = doc.text  # Doc.text is rebuilt on every access
     for item in found:
         support = False
         if how.content_boundaries:
-            k = _best(item.content, tagged, "CONTENT", used)
+            k = _best(item.content, index, "CONTENT", used)
             if k is not None:
                 used.add(k)
                 support = True
                 t = tagged[k]
                 item.content = (t.start, t.end)
-                item.kind = kind_of(doc.text[t.start : t.end])
+                item.kind = kind_of(text[t.start : t.end])
         if item.continues is None:
-            k = _best(item.cue, tagged, "CUE", used)
+            k = _best(item.cue, index, "CUE", used)
             if k is not None:
                 used.add(k)
                 support = True
                 if how.cue_boundaries:
                     item.cue = (tagged[k].start, tagged[k].end)
             if item.source is not None:
-                k = _best(item.source, tagged, "SOURCE", used)
+                k = _best(item.source, index, "SOURCE", used)
                 if k is not None:
                     used.add(k)
                     if how.source_boundaries:
@@ -180,49 +215,73 @@ def combine(doc: Doc, found: list[Found], tagged: list[Tagged], how: Combination
     return out
 
 
+def _claimed_union(claimed: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The claimed ranges merged into sorted, disjoint ones (starts, ends)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for a, b in sorted(claimed):
+        if ends and a <= ends[-1]:
+            ends[-1] = max(ends[-1], b)
+        else:
+            starts.append(a)
+            ends.append(b)
+    return starts, ends
+
+
+def _overlaps_union(span: tuple[int, int], union: tuple[list[int], list[int]]) -> bool:
+    starts, ends = union
+    j = bisect_right(ends, span[0])
+    return j < len(starts) and _overlap(span, (starts[j], ends[j])) > 0
+
+
 def _tagged_attributions(doc: Doc, tagged: list[Tagged], used: set[int],
                          claimed: list[tuple[int, int]]) -> list[Found]:
     """Attributions from the tagged spans no rule accounted for: each unused cue with the unused
     contents and source of its sentence (a content in the next sentence when its own has none)."""
-    sents = list(doc.sents)
-    starts = [s.start_char for s in sents]
+    text = doc.text
+    starts = [s.start_char for s in doc.sents]
 
     def sent_of(char: int) -> int:
-        from bisect import bisect_right
-
         return max(0, bisect_right(starts, char) - 1)
 
     free = [(k, t) for k, t in enumerate(tagged) if k not in used]
     cues = [(k, t) for k, t in free if t.label == "CUE"]
     if not cues:
         return []
+    cues_in: dict[int, list[tuple[int, Tagged]]] = {}
+    for ck, c in cues:
+        cues_in.setdefault(sent_of(c.start), []).append((ck, c))
+    union = _claimed_union(claimed)
     # each free content and source goes to the nearest free cue of its sentence
     owner: dict[int, int] = {}
     for k, t in free:
         if t.label == "CUE":
             continue
-        if any(_overlap((t.start, t.end), c) for c in claimed):
+        if _overlaps_union((t.start, t.end), union):
             continue
         s_lo, s_hi = sent_of(t.start), sent_of(max(t.start, t.end - 1))
-        near = [(ck, c) for ck, c in cues if s_lo <= sent_of(c.start) <= s_hi]
-        if not near and t.label == "CONTENT" and doc.text[t.start] in QUOTE_MARKS:
+        near = [cue for s in range(s_lo, s_hi + 1) for cue in cues_in.get(s, ())]
+        if not near and t.label == "CONTENT" and text[t.start] in QUOTE_MARKS:
             # "He said:" with the quotation in the next sentence or paragraph; only a quotation,
             # a clause after a paragraph break is not the content of a cue before it
-            near = [(ck, c) for ck, c in cues if sent_of(c.start) == s_lo - 1]
-        if t.label == "CONTENT" and doc.text[t.start] not in QUOTE_MARKS:
+            near = list(cues_in.get(s_lo - 1, ()))
+        if t.label == "CONTENT" and text[t.start] not in QUOTE_MARKS:
             # a clause after a paragraph break is not the content of a cue before it
-            near = [(ck, c) for ck, c in near if "\n" not in doc.text[min(c.end, t.end) : max(c.start, t.start)]]
+            near = [(ck, c) for ck, c in near if "\n" not in text[min(c.end, t.end) : max(c.start, t.start)]]
         if not near:
             continue
         ck, _ = min(near, key=lambda x: min(abs(x[1].start - t.end), abs(t.start - x[1].end)))
         owner[k] = ck
+    owned: dict[int, list[Tagged]] = {}
+    for k, ck in owner.items():
+        owned.setdefault(ck, []).append(tagged[k])
     out: list[Found] = []
     for ck, cue in cues:
-        contents = sorted((tagged[k] for k, c in owner.items() if c == ck and tagged[k].label == "CONTENT"),
-                          key=lambda t: t.start)
+        mine = owned.get(ck, [])
+        contents = sorted((t for t in mine if t.label == "CONTENT"), key=lambda t: t.start)
         if not contents:
             continue
-        sources = [tagged[k] for k, c in owner.items() if c == ck and tagged[k].label == "SOURCE"]
+        sources = [t for t in mine if t.label == "SOURCE"]
         source = min(sources, key=lambda s: abs(s.start - cue.start)) if sources else None
         cue_head = _head(doc, (cue.start, cue.end))
         src_head = _head(doc, (source.start, source.end)) if source is not None else None
@@ -234,7 +293,7 @@ def _tagged_attributions(doc: Doc, tagged: list[Tagged], used: set[int],
         first = contents[0]
         root = Found(
             cue=(cue.start, cue.end), content=(first.start, first.end),
-            kind=kind_of(doc.text[first.start : first.end]),
+            kind=kind_of(text[first.start : first.end]),
             source=(source.start, source.end) if source is not None else None,
             source_head=src_head.i if src_head is not None else None,
             cue_token=cue_head.i if cue_head is not None else None, scope=scope,
@@ -242,7 +301,7 @@ def _tagged_attributions(doc: Doc, tagged: list[Tagged], used: set[int],
         out.append(root)
         for piece in contents[1:]:
             out.append(Found(
-                cue=root.cue, content=(piece.start, piece.end), kind=kind_of(doc.text[piece.start : piece.end]),
+                cue=root.cue, content=(piece.start, piece.end), kind=kind_of(text[piece.start : piece.end]),
                 source=root.source, source_head=root.source_head, cue_token=root.cue_token,
                 continues=root, scope=scope,
             ))
