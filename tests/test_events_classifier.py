@@ -46,16 +46,31 @@ def test_classifies_written_sentences(classifier, sentence, label):
 
 
 def test_batch_matches_single_sentences(classifier):
+    """Scores in float: a sentence scores the same alone and batched with longer ones and their padding."""
+    from communique.events import classifier as module
+
     texts = [
         "Rebels fired rockets at the airport.",
         "The president rejected calls for early elections, saying the vote would go ahead as planned next spring.",
         "Ministers met.",
-    ]
+    ] * 4 + ["The envoy said both sides had agreed to extend the truce by another month, pending a vote."]
+    assert len(texts) > module.BATCH > 1
     together = classifier(texts)
     for text, scores in zip(texts, together):
         alone = classifier([text])[0]
         for label in scores:
-            assert scores[label] == pytest.approx(alone[label], abs=0.02)
+            assert scores[label] == pytest.approx(alone[label], abs=1e-5)
+
+
+def test_shipped_model_quantizes_no_activations():
+    """int8 weights, float arithmetic (events/quantize.py): no run-time activation quantization, whose
+    results depend on the batch and the CPU."""
+    onnx = pytest.importorskip("onnx")
+    graph = onnx.load(str(default_model_path() / "model.onnx")).graph
+    ops = {node.op_type for node in graph.node}
+    assert "DequantizeLinear" in ops and "MatMul" in ops
+    assert not ops & {"DynamicQuantizeLinear", "MatMulInteger"}
+    assert any(init.data_type == onnx.TensorProto.INT8 for init in graph.initializer)
 
 
 @pytest.mark.parametrize("junk", ["", " ", "\x00\x01", "word " * 3000, "???"])

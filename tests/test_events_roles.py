@@ -192,3 +192,55 @@ def test_a_sanction_needs_a_recipient_as_the_plover_manual_says(extract_text):
 def test_a_casualty_count_is_no_accusation(extract_text):
     text = "The provincial spokesman said that forty civilians were wounded."
     assert not _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+
+
+# ---------------------------------------------------------------- recipients from what is alleged, implied actors
+
+
+def _countries(extraction, ids):
+    actors = {a.id: a for a in extraction.actors}
+    return [actors[i].country for i in ids if i in actors]
+
+
+def test_an_allegation_targets_the_subject_of_the_reported_clause(extract_text):
+    ex = extract_text("The governor of Herat alleged the central government was hiding the true casualty figures.",
+                      published=PUBLISHED)
+    (accuse,) = _of_type(_events(ex), "ACCUSE")
+    assert _has(accuse["recipients"], "government"), accuse
+
+
+def test_a_nationality_adjective_names_whose_act_is_condemned(extract_text):
+    ex = extract_text("Both Norway and Chile have alleged Peruvian involvement in the sabotage.", published=PUBLISHED)
+    accuse = [e for e in ex.events if e.type == "ACCUSE"]
+    assert accuse and _countries(ex, accuse[0].recipients) == ["PER"], _events(ex)
+    assert set(_countries(ex, accuse[0].actors)) == {"NOR", "CHL"}
+
+
+def test_a_participial_adjunct_acts_through_its_clause_subject(extract_text):
+    ex = extract_text("Chile was more forceful in blaming Peru for the attack on the pipeline.", published=PUBLISHED)
+    accuse = [e for e in ex.events if e.type == "ACCUSE"]
+    assert accuse, _events(ex)
+    assert _countries(ex, accuse[0].actors) == ["CHL"] and _countries(ex, accuse[0].recipients) == ["PER"]
+
+
+def test_a_conviction_with_no_agent_is_a_court_of_the_article_country(extract_text):
+    text = ("Lima, Peru. A former Peruvian interior minister was convicted of bribery on Tuesday. "
+            "Peru has seen several such trials.")
+    ex = extract_text(text, published=PUBLISHED)
+    (sanction,) = [e for e in ex.events if e.type == "SANCTION"]
+    actors = {a.id: a for a in ex.actors}
+    (court,) = [actors[i] for i in sanction.actors]
+    assert court.name == "court" and court.country == "PER" and any("implied" in n for n in court.notes)
+    # a conviction whose agent the text names keeps that agent
+    ex = extract_text("Lima, Peru. The former minister was convicted by a military tribunal on Tuesday.",
+                      published=PUBLISHED)
+    (sanction,) = [e for e in ex.events if e.type == "SANCTION"]
+    assert _has(_events(ex)[0]["actors"], "tribunal")
+
+
+def test_local_people_as_recipients_belong_to_the_article_country(extract_text):
+    text = ("Manila, Philippines. The Philippine defence secretary urged locals to assist the police. "
+            "The Philippines has raised its alert level.")
+    ex = extract_text(text, published=PUBLISHED)
+    request = [e for e in ex.events if e.type == "REQUEST"]
+    assert request and "PHL" in _countries(ex, request[0].recipients), _events(ex)

@@ -40,6 +40,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "attribution" / "speakers.
 PERSONAL = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _NAME_DEPS = {"compound", "flat", "nmod", "amod", "poss", "det", "nummod"}
 _DEFINITE = {"the", "this", "that", "his", "her", "its", "their"}
+# How far back "the mayor" looks for the named person who holds the role: several screens of a news
+# article; beyond that, a role word is more likely a new, unnamed holder than a callback.
+ROLE_LOOKBACK = 20_000
 
 
 @dataclass(frozen=True)
@@ -501,8 +504,12 @@ class SpeakerResolver:
                 return False
             return self._gender_ok(actor, gender)  # the costliest test last
 
-        # the last fitting mention before the head: searched backwards, so the search stops at it
+        # the last fitting mention before the head: searched backwards, so the search stops at it, and
+        # no further back than ROLE_LOOKBACK characters, so a role nobody holds costs the same in a long
+        # article as in a short one
         for s, _e, actor in self.actors.mentions_backwards(head.idx):
+            if s < head.idx - ROLE_LOOKBACK:
+                break
             if fits(actor, s):
                 return actor
         return None

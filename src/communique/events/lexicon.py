@@ -36,6 +36,8 @@ class TriggerEntry:
     type_hint: str | None = None
     firm: bool = False  # unambiguous: the classifier may neither retype it nor veto it as "no event"
     frame: str | None = None  # "label": only when the verb labels its object ("called the raid an outrage")
+    implied_actor: str | None = None  # "was convicted" with no agent: only a court convicts
+    clause_recipient: bool = False  # "alleged the government was hiding ...": the reported clause's subject is the target
 
     @property
     def specificity(self) -> int:
@@ -172,6 +174,8 @@ def _entry(event_type: str, pos: str, raw, defaults: dict) -> TriggerEntry:
         type_hint=spec.get("type_hint"),
         firm=bool(spec.get("firm", False)),
         frame=spec.get("frame"),
+        clause_recipient=bool(spec.get("clause_recipient", False)),
+        implied_actor=spec.get("implied_actor"),
     )
 
 

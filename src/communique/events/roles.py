@@ -308,8 +308,17 @@ class ArticleContext:
             return sub_agents, patients
         if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
             return [head], patients
-        if verb.dep_ == "pcomp":
+        if verb.dep_ == "pcomp" and any(c.dep_ == "nsubj" for c in verb.children):
             return [c for c in verb.children if c.dep_ == "nsubj"], patients
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "pcomp"):
+            # a participial adjunct acts through the clause it hangs from: "The United States was more
+            # forceful in blaming Iran, committing to send troops" -> the United States blames and commits
+            clause = head
+            while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+                clause = clause.head
+            if clause.pos_ in ("VERB", "AUX") and clause is not verb:
+                sub_agents, _ = self.subject_tokens(clause, depth + 1)
+                return sub_agents, patients
         return agents, patients
 
     @staticmethod
@@ -341,6 +350,9 @@ class ArticleContext:
                 for clause in token.children:
                     if clause.dep_ in ("ccomp", "xcomp") and clause.tag_ == "VB":
                         recipient_tokens += [c for c in clause.children if c.dep_ == "nsubj"]
+            if entry and entry.clause_recipient and not any(c.dep_ in ("dobj", "dative") for c in token.children):
+                # "alleged the central government was hiding the figures": whom the claim is about
+                recipient_tokens += [g for c in token.children if c.dep_ == "ccomp" for g in c.children if g.dep_ in ("nsubj", "nsubjpass")]
             if entry and entry.extra:  # "call on X": the particle's object
                 recipient_tokens += self.prep_objects(token, set(entry.extra))
             if "from" in preps:  # "demanded an explanation from Moscow": the "from" hangs off the object
@@ -385,6 +397,14 @@ class ArticleContext:
             for x in found:
                 if x not in actors and x not in recipients:
                     recipients.append(x)
+        if not actors and entry and entry.implied_actor and self.main_country:
+            implied = self.actors.ad_hoc(
+                entry.implied_actor, token.idx, token.idx + len(token.text), kind="group",
+                country=self.main_country,
+                notes=[f"implied by '{token.text}'; country: the article's main country"],
+            )
+            if implied is not None:
+                actors.append(implied.id)
         cand.actors, cand.recipients = actors, recipients
 
     def owners_of(self, token: Token) -> list[str]:
@@ -399,10 +419,22 @@ class ArticleContext:
             elif child.dep_ == "prep" and child.lower_ == "by":
                 out += [x for g in child.children if g.dep_ == "pobj" for x in self.actors_of(g)]
             elif child.dep_ in ("amod", "compound") and child.pos_ in ("ADJ", "PROPN"):
-                found = self._covering(child.idx, child.idx + len(child.text))
+                found = self._covering(child.idx, child.idx + len(child.text)) or self.demonym_government(child)
                 if found is not None and found.country:
                     out.append(found.id)
         return list(dict.fromkeys(out))
+
+    def demonym_government(self, token: Token) -> Actor | None:
+        """The government of the country a nationality adjective names ("Iranian involvement")."""
+        if token.pos_ != "ADJ":
+            return None
+        from communique.actors.kb import load_kb
+
+        code = (self.actors.kb or load_kb()).country_of(token.text)
+        if not code:
+            return None
+        name = country_name(code) or code
+        return self.actors.ad_hoc(name, token.idx, token.idx + len(token.text), country=code, kind="government")
 
 
 

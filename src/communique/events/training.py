@@ -319,12 +319,18 @@ def export(model: TrainedModel, out_dir: str | Path, meta: dict | None = None, q
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
+        from communique.events.quantize import float_compute
+
         # per-channel int8 weights for the encoder's matrices and embeddings; the small head (a Gemm)
         # stays float
+        dynamic = out / "model.int8-dynamic.onnx"
         quantize_dynamic(
-            str(raw), str(target), weight_type=QuantType.QInt8, per_channel=True,
+            str(raw), str(dynamic), weight_type=QuantType.QInt8, per_channel=True,
             op_types_to_quantize=["MatMul", "Gather"],
         )
+        # int8 weights, float arithmetic: the same scores alone or batched, on any CPU (see quantize.py)
+        float_compute(dynamic, target)
+        dynamic.unlink()
         if not keep_fp32:
             raw.unlink()
     else:
@@ -338,6 +344,7 @@ def export(model: TrainedModel, out_dir: str | Path, meta: dict | None = None, q
         "base_model": {"name": BASE_MODEL, "package": BASE_PACKAGE, "licence": BASE_LICENCE},
         "hyper_parameters": asdict(model.params),
         "quantized": quantize,
+        "compute": "float MatMuls on int8-stored weights (events/quantize.py)" if quantize else "float",
     }
     info.update(meta or {})
     (out / "meta.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
