@@ -80,6 +80,23 @@ def sector(code: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
+def _kb_countries() -> dict[str, str]:
+    """ISO alpha-3 code -> the short name the knowledge base uses (Russia, not Russian Federation)."""
+    import csv
+
+    out: dict[str, str] = {}
+    for name in ("world_countries.csv", "countries.csv"):  # the hand-kept file wins
+        try:
+            text = (resources.files("communique") / "data" / "kb" / name).read_text("utf-8")
+        except OSError:
+            continue
+        for row in csv.DictReader(text.splitlines()):
+            if row.get("code") and row.get("name"):
+                out[row["code"].strip().upper()] = row["name"].strip()
+    return out
+
+
+@lru_cache(maxsize=1)
 def _organisations() -> dict[str, str]:
     """Organisation codes (EU, NATO, G20) -> the organisation's name, from the knowledge base."""
     try:
@@ -100,9 +117,9 @@ def country(code: str | None) -> str:
     if not code:
         return ""
     code = code.strip().upper()
-    organisation = _organisations().get(code)
-    if organisation:
-        return organisation
+    known = _kb_countries().get(code) or _organisations().get(code)
+    if known:
+        return known
     if len(code) in (2, 3) and code.isalpha():
         import pycountry
 
@@ -144,6 +161,32 @@ def event_date(value, precision: str | None) -> str:
         return str(parsed.year)
     prefix = PRECISIONS.get(precision, "")
     return f"{prefix} {day(parsed)}".strip()
+
+
+def reported_date(value, precision: str | None) -> str:
+    """A report's own date: in words when it is an ISO date, else as the article gave it."""
+    if _parse(value) is None:
+        return str(value) if value else "none given"
+    return event_date(value, precision)
+
+
+def highlight(text: str, query: str):
+    """`text` (escaped) with the words of `query`, and longer words they begin, in <mark>."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    words = [w for w in re.findall(r"\w+", query or "") if len(w) > 1][:16]
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text or ""):
+        out.append(escape(text[last : match.start()]))
+        out.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
+        last = match.end()
+    out.append(escape((text or "")[last:]))
+    return Markup("").join(out)
 
 
 def who(person: dict | None) -> str:

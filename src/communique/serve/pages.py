@@ -25,7 +25,7 @@ templates.env.filters.update(
     who=labels.who,
     urlpart=lambda value: quote(str(value), safe=""),
 )
-templates.env.globals.update(event_date=labels.event_date)
+templates.env.globals.update(event_date=labels.event_date, reported_date=labels.reported_date, highlight=labels.highlight)
 
 REPORTS_SIDE_BY_SIDE = 12  # more reports than this are listed below the columns
 
@@ -36,6 +36,7 @@ def reader(request: Request) -> RecordReader:
 
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     context.setdefault("db_name", request.app.state.db_name)
+    context.setdefault("writable", bool(request.app.state.token))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
