@@ -165,3 +165,11 @@ def test_search_over_quotes_and_evidence(page, base_url, shots):
     page.screenshot(path=str(shots / "search.png"), full_page=True)
     page.goto(base_url + "/search?q=zebra+xylophone")
     assert "Nothing in the record" in page.locator("p.empty").inner_text()
+
+
+def test_api_docs_page_needs_nothing_from_outside(page, base_url, shots):
+    page.goto(base_url + "/docs")
+    assert page.locator("section.operation").count() == 12
+    assert page.locator("#timeline-chart").count() == 0
+    assert "/api/last-contact/{a}/{b}" in page.locator("body").inner_text()
+    page.screenshot(path=str(shots / "api.png"), full_page=False)

@@ -47,6 +47,8 @@ def create_app(
         title="communique",
         summary="A sourced record of diplomacy and conflict: articles, actors, quotes and fused PLOVER events.",
         version="0.1.0",
+        docs_url=None,  # FastAPI's docs pages load their script from a CDN: /docs is our own page
+        redoc_url=None,
     )
     app.state.reader = RecordReader(store)
     app.state.token = token if token is not None else (os.environ.get(TOKEN_ENV) or None)

@@ -186,7 +186,6 @@ _POST_BODY = {
             "application/x-ndjson": {"schema": {"type": "string"}},
         },
     },
-    "security": [{"bearer": []}],
 }
 
 
@@ -198,7 +197,10 @@ _POST_BODY = {
     responses={401: {"description": "No or wrong token"}, 405: {"description": "Posting is off (no token configured)"},
                413: {"description": "Body over the size limit"}, 422: {"description": "Bad JSON or an article that cannot be ingested"}},
 )
-async def post_articles(request: Request, authorization: Annotated[str | None, Header()] = None) -> JSONResponse:
+async def post_articles(
+    request: Request,
+    authorization: Annotated[str | None, Header(description="Bearer <token>: the server's COMMUNIQUE_API_TOKEN.")] = None,
+) -> JSONResponse:
     state = request.app.state
     if not state.token:
         return JSONResponse(

@@ -145,6 +145,40 @@ def actors(request: Request, q: str = "", country: str = "", offset: Annotated[i
     return render(request, "actors.html", page=page, q=q, country=country)
 
 
+def _schema_type(schema: dict) -> str:
+    if "anyOf" in schema:
+        return " or ".join(_schema_type(s) for s in schema["anyOf"] if s.get("type") != "null")
+    if "enum" in schema:
+        return " | ".join(map(str, schema["enum"]))
+    kind = schema.get("format") or schema.get("type") or ""
+    bounds = [f"{k} {schema[k]}" for k in ("minimum", "maximum", "maxLength") if k in schema]
+    return kind + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request):
+    """The API described for people from the app's own OpenAPI document (no script from elsewhere)."""
+    spec = request.app.openapi()
+    operations = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            operations.append(
+                {
+                    "id": op.get("operationId", f"{method}-{path}"),
+                    "method": method,
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": (op.get("requestBody") or {}).get("description", ""),
+                    "parameters": [
+                        {**p, "type": _schema_type(p.get("schema") or {}), "description": p.get("description")
+                         or (p.get("schema") or {}).get("description", "")}
+                        for p in op.get("parameters") or []
+                    ],
+                }
+            )
+    return render(request, "api_docs.html", spec=spec, operations=operations)
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, q: str = ""):
     results = reader(request).search(q, limit=100)["items"] if q.strip() else []
