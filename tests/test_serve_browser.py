@@ -74,7 +74,8 @@ def base_url(shared_dir, pipeline, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    sync_playwright = sync_api.sync_playwright
 
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"])

@@ -5,6 +5,7 @@ evidence) are shown together without crossing HTML tags."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def pieces(text: str, marks: list[Mark]) -> list[Piece]:
     marks = [m for m in marks if _valid(m, len(text))]
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     out = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         covering = [m for m in marks if m.start <= start and end <= m.end]
         piece = Piece(text[start:end], covering)
         piece.anchors = [m.anchor for m in covering if m.start == start and m.anchor]
