@@ -143,6 +143,8 @@ def test_article_page_marks_actors_quotes_and_events(page, base_url, shots):
     assert text.locator("a.actor").count() >= 2
     assert text.locator("span.quote").count() >= 1
     assert text.locator("span.event").count() >= 1 and text.locator("a.badge").count() >= 1
+    # opened from the event: the report's evidence is lit up in the article
+    assert text.locator("span.event.here").count() >= 1
     page.screenshot(path=str(shots / "article.png"), full_page=True)
     text.locator("a.actor", has_text="Kuleba").first.click()
     page.wait_for_url("**/actor/**")
