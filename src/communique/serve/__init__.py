@@ -1,0 +1,72 @@
+"""`communique serve`: the record over HTTP. A FastAPI app with a JSON API under /api (OpenAPI at
+/openapi.json, docs at /docs) and server-rendered pages for people (timelines, events with their
+reports, articles, actors, search). Nothing is fetched from the internet: the pages' script, style
+and charts (inline SVG) ship in this package.
+
+Read-only unless a token is configured: POST /api/articles then ingests articles sent with
+`Authorization: Bearer <token>`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from importlib import resources
+from urllib.parse import unquote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from communique.config import Settings
+from communique.store import Store
+
+TOKEN_ENV = "COMMUNIQUE_API_TOKEN"
+MAX_BODY = 5 * 1024 * 1024  # bytes in one POST /api/articles request
+
+
+def _package_dir(name: str) -> str:
+    return str(resources.files("communique") / "serve" / name)
+
+
+def create_app(
+    store: Store,
+    token: str | None = None,
+    max_body: int = MAX_BODY,
+    pipeline_factory: Callable | None = None,
+    settings: Settings | None = None,
+) -> FastAPI:
+    """The app over `store`. `token` (default: COMMUNIQUE_API_TOKEN) turns on POST /api/articles;
+    `pipeline_factory` gives the analysis pipeline for it (default: a new `Pipeline`, loaded on the
+    first POST)."""
+    from communique.serve import api, pages
+    from communique.serve.ingest import Ingester
+    from communique.serve.queries import RecordReader
+
+    app = FastAPI(
+        title="communique",
+        summary="A sourced record of diplomacy and conflict: articles, actors, quotes and fused PLOVER events.",
+        version="0.1.0",
+        docs_url=None,  # FastAPI's docs pages load their script from a CDN: /docs is our own page
+        redoc_url=None,
+    )
+    app.state.reader = RecordReader(store)
+    app.state.token = token if token is not None else (os.environ.get(TOKEN_ENV) or None)
+    app.state.max_body = max_body
+    app.state.ingester = Ingester(app.state.reader, settings=settings, pipeline_factory=pipeline_factory)
+    app.state.db_name = store.engine.url.render_as_string(hide_password=True)
+
+    @app.middleware("http")
+    async def refuse_nul(request: Request, call_next):
+        # no database stores NUL in text (PostgreSQL refuses it): say so instead of failing
+        if "\x00" in unquote(request.url.path) or any("\x00" in k + v for k, v in request.query_params.multi_items()):
+            return JSONResponse({"detail": "the request contains a NUL character"}, status_code=422)
+        return await call_next(request)
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
+    return app
+
+
+__all__ = ["MAX_BODY", "TOKEN_ENV", "create_app"]

@@ -1,0 +1,185 @@
+"""The web pages: server-rendered HTML (Jinja2) over the same `RecordReader` as the API."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from communique.serve import charts, labels, marks
+from communique.serve.queries import RecordReader
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(resources.files("communique") / "serve" / "templates"))
+templates.env.filters.update(
+    country=labels.country,
+    day=labels.day,
+    etype=labels.event_type,
+    colour=labels.type_colour,
+    sector=labels.sector,
+    who=labels.who,
+    urlpart=lambda value: quote(str(value), safe=""),
+)
+templates.env.globals.update(event_date=labels.event_date, reported_date=labels.reported_date, highlight=labels.highlight)
+
+REPORTS_SIDE_BY_SIDE = 12  # more reports than this are listed below the columns
+
+
+def reader(request: Request) -> RecordReader:
+    return request.app.state.reader
+
+
+def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    context.setdefault("db_name", request.app.state.db_name)
+    context.setdefault("writable", bool(request.app.state.token))
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def missing(request: Request, what: str, ident: str, hint: str) -> HTMLResponse:
+    return render(request, "missing.html", status=404, what=what, ident=ident, hint=hint)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value and value.strip() else None
+    except ValueError:
+        return None
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request):
+    r = reader(request)
+    return render(request, "home.html", dyads=r.busiest_dyads(), articles=r.articles(limit=10)["items"])
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline_form(request: Request, a: str = "", b: str = ""):
+    a, b = a.strip(), b.strip()
+    if a and b:
+        return RedirectResponse(f"/timeline/{quote(a, safe='')}/{quote(b, safe='')}", status_code=303)
+    return render(request, "timeline.html", a=a, b=b, events=[], chart=None, asked=False, older=None)
+
+
+@router.get("/timeline/{a}/{b}", response_class=HTMLResponse)
+def timeline(
+    request: Request,
+    a: str,
+    b: str,
+    type: str = "",
+    before: str = "",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+):
+    cursor = _date(before) or (before.strip() or None)
+    found = reader(request).timeline(a, b, type=type or None, limit=limit, before=cursor)
+    events = found["events"]
+    return render(
+        request,
+        "timeline.html",
+        a=a,
+        b=b,
+        type=type,
+        events=list(reversed(events)),
+        chart=charts.timeline_chart(events),
+        asked=True,
+        older=found["next_before"],
+    )
+
+
+@router.get("/event/{event_id}", response_class=HTMLResponse)
+def event(request: Request, event_id: str):
+    r = reader(request)
+    found = r.event(event_id)
+    if found is None:
+        return missing(request, "event", event_id, "Open a timeline and click an event to see its reports.")
+    texts: dict[str, str] = {}
+    for report in found["reports"][:REPORTS_SIDE_BY_SIDE]:
+        if report["article_id"] not in texts:
+            article = r.article(report["article_id"])
+            texts[report["article_id"]] = article["article"]["text"] if article else ""
+    columns = [
+        {**report, "excerpt": marks.excerpt(texts.get(report["article_id"], ""), report.get("evidence_span"))}
+        for report in found["reports"][:REPORTS_SIDE_BY_SIDE]
+    ]
+    sides = sorted({p["country"] for p in found["participants"] if p.get("country")})
+    return render(
+        request, "event.html", event=found, columns=columns, more=found["reports"][REPORTS_SIDE_BY_SIDE:], sides=sides
+    )
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: str):
+    found = reader(request).article(article_id)
+    if found is None:
+        return missing(request, "article", article_id, "Pick an article from the list of articles.")
+    actors = {a["id"]: a for a in found["actors"]}
+    return render(
+        request,
+        "article.html",
+        found=found,
+        pieces=marks.pieces(found["article"]["text"], marks.article_marks(found)),
+        actors=actors,
+    )
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles(request: Request, offset: Annotated[int, Query(ge=0)] = 0):
+    return render(request, "articles.html", page=reader(request).articles(limit=50, offset=offset))
+
+
+@router.get("/actor/{actor_id}", response_class=HTMLResponse)
+def actor(request: Request, actor_id: str):
+    found = reader(request).actor(actor_id)
+    if found is None:
+        return missing(request, "actor", actor_id, "Find actors on the actors page.")
+    return render(request, "actor.html", found=found, network=charts.network_chart(found["actor"], found["contacts"]))
+
+
+@router.get("/actors", response_class=HTMLResponse)
+def actors(request: Request, q: str = "", country: str = "", offset: Annotated[int, Query(ge=0)] = 0):
+    page = reader(request).actors(country=country.strip() or None, q=q.strip() or None, limit=100, offset=offset)
+    return render(request, "actors.html", page=page, q=q, country=country)
+
+
+def _schema_type(schema: dict) -> str:
+    if "anyOf" in schema:
+        return " or ".join(_schema_type(s) for s in schema["anyOf"] if s.get("type") != "null")
+    if "enum" in schema:
+        return " | ".join(map(str, schema["enum"]))
+    kind = schema.get("format") or schema.get("type") or ""
+    bounds = [f"{k} {schema[k]}" for k in ("minimum", "maximum", "maxLength") if k in schema]
+    return kind + (f" ({', '.join(bounds)})" if bounds else "")
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request):
+    """The API described for people from the app's own OpenAPI document (no script from elsewhere)."""
+    spec = request.app.openapi()
+    operations = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            operations.append(
+                {
+                    "id": op.get("operationId", f"{method}-{path}"),
+                    "method": method,
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": (op.get("requestBody") or {}).get("description", ""),
+                    "parameters": [
+                        {**p, "type": _schema_type(p.get("schema") or {}), "description": p.get("description")
+                         or (p.get("schema") or {}).get("description", "")}
+                        for p in op.get("parameters") or []
+                    ],
+                }
+            )
+    return render(request, "api_docs.html", spec=spec, operations=operations)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = ""):
+    results = reader(request).search(q, limit=100)["items"] if q.strip() else []
+    return render(request, "search.html", q=q, results=results)

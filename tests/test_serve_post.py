@@ -1,0 +1,139 @@
+"""POST /api/articles: only with a configured token and `Authorization: Bearer <token>`; a body over
+the limit, bad JSON or an article that cannot be ingested is refused whole, and nothing is stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from communique.serve import create_app
+
+pytest_plugins = ["store_db"]
+
+TOKEN = "s3cret-token-for-tests"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+ARTICLE = {
+    "id": "post-test-1",
+    "publisher": "Test Wire",
+    "published": "2024-05-02",
+    "headline": "Ministers talk by phone",
+    "text": "Norway's foreign minister Espen Barth Eide held a phone call with Kenyan Foreign Minister "
+    "Musalia Mudavadi on Wednesday, officials in Oslo said. The two ministers discussed a trade visit planned "
+    "for June.",
+}
+SECOND = {
+    "id": "post-test-2",
+    "publisher": "Test Wire",
+    "published": "2024-05-03",
+    "headline": "Aid pledge",
+    "text": "Kenya's President William Ruto thanked Norway on Thursday for a new pledge of drought aid, "
+    "his spokesman said in a statement.",
+}
+
+
+def _articles(store) -> int:
+    return store.count()["articles"]
+
+
+@pytest.fixture
+def no_token_client(store):
+    with TestClient(create_app(store, token="")) as c:
+        yield c
+
+
+@pytest.fixture
+def client(store, request):
+    # the pipeline is loaded only by the tests that reach it
+    with TestClient(
+        create_app(store, token=TOKEN, max_body=4000, pipeline_factory=lambda: request.getfixturevalue("pipeline"))
+    ) as c:
+        yield c
+
+
+def test_posting_is_off_without_a_configured_token(no_token_client, store, monkeypatch):
+    monkeypatch.delenv("COMMUNIQUE_API_TOKEN", raising=False)
+    got = no_token_client.post("/api/articles", json=ARTICLE, headers=AUTH)
+    assert got.status_code == 405 and "COMMUNIQUE_API_TOKEN" in got.json()["detail"]
+    assert got.headers["allow"] == "GET"
+    assert _articles(store) == 0
+
+
+def test_the_token_comes_from_the_environment(store, monkeypatch):
+    monkeypatch.setenv("COMMUNIQUE_API_TOKEN", TOKEN)
+    with TestClient(create_app(store)) as c:
+        assert c.post("/api/articles", json=ARTICLE).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"Authorization": f"Basic {TOKEN}"},
+     {"Authorization": f"Bearer {TOKEN}x"}],
+    ids=["missing", "wrong", "no-scheme", "basic", "longer"],
+)
+def test_a_missing_or_wrong_token_gets_401(client, store, headers):
+    got = client.post("/api/articles", json=ARTICLE, headers=headers)
+    assert got.status_code == 401 and got.headers["www-authenticate"] == "Bearer"
+    assert _articles(store) == 0
+
+
+def test_a_body_over_the_limit_gets_413(client, store):
+    big = dict(ARTICLE, text=ARTICLE["text"] * 40)
+    got = client.post("/api/articles", content=json.dumps(big), headers=AUTH)
+    assert got.status_code == 413 and "4000 bytes" in got.json()["detail"]
+    assert _articles(store) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "empty"),
+        (b"[1, 2]", "array"),
+        (b"\xff\xfe not utf-8", "UTF-8"),
+        (json.dumps(ARTICLE).encode() + b"\n{broken", "line 2: invalid JSON"),
+        (json.dumps(ARTICLE).encode() + b"\n" + json.dumps({"id": "x", "text": ""}).encode(), "line 2: empty text"),
+        (json.dumps({"id": "x"}).encode(), "neither 'text' nor 'html'"),
+        (json.dumps({"text": "Der Minister sprach am Montag lange mit seinem Amtskollegen über den Handel."}).encode(),
+         "not English"),
+    ],
+    ids=["empty", "array", "not-utf8", "bad-json-line", "empty-text-line", "no-text", "german"],
+)
+def test_bad_json_gets_422_with_the_reason_and_nothing_is_stored(client, store, body, reason):
+    got = client.post("/api/articles", content=body, headers=AUTH)
+    assert got.status_code == 422, got.text
+    assert any(reason in line for line in got.json()["detail"]), got.json()
+    assert _articles(store) == 0
+
+
+def _extract_like_the_cli(obj: dict, pipeline, tmp_path):
+    """What `communique ingest FILE.jsonl` would analyse for this article."""
+    from communique.config import Settings
+    from communique.readers import load_articles
+
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(obj) + "\n", encoding="utf-8")
+    [extraction] = list(pipeline.process(load_articles([str(path)], Settings())))
+    return extraction
+
+
+def test_an_article_with_the_token_is_ingested_like_the_cli(client, store, pipeline, tmp_path):
+    expected = _extract_like_the_cli(ARTICLE, pipeline, tmp_path)
+    got = client.post("/api/articles", json=ARTICLE, headers=AUTH)
+    assert got.status_code == 201, got.text
+    [article_id] = got.json()["added"]
+    stored = client.get(f"/api/articles/{article_id}").json()
+    assert stored["article"]["external_id"] == "post-test-1"
+    assert stored["article"]["published"] == "2024-05-02"
+    assert {a["country"] for a in stored["actors"]} >= {"NOR", "KEN"}
+    assert stored["article"]["text"] == expected.article.text
+    assert [e["type"] for e in stored["events"]] == ["CONSULT"]
+    assert [(e["type"], e["evidence"]) for e in stored["events"]] == [(e.type, e.evidence) for e in expected.events]
+    assert [q["text"] for q in stored["quotes"]] == [q.text for q in expected.quotes]
+    again = client.post("/api/articles", json=ARTICLE, headers=AUTH)
+    assert again.status_code == 200 and again.json()["already_stored"] == [article_id]
+    jsonl = (json.dumps(ARTICLE) + "\n\n" + json.dumps(SECOND) + "\n").encode()
+    both = client.post("/api/articles", content=jsonl, headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    assert both.status_code == 201 and len(both.json()["added"]) == 1 and both.json()["already_stored"] == [article_id]
+    assert _articles(store) == 2
