@@ -31,6 +31,10 @@ def test_attribution_uses_the_shared_resolver():
         ("March 3, 2019", None, "2019-03-03"),
         ("last week", TUESDAY, None),  # a week is no single day
         ("Monday", None, None),  # relative, and nothing to read it against
+        # a weekday before a calendar date only repeats it
+        ("Monday, April 4", TUESDAY, "2022-04-04"),
+        ("on Friday, March 3, 2019", None, "2019-03-03"),
+        ("last Monday", TUESDAY, "2022-04-04"),
     ],
 )
 def test_quote_days(phrase, published, expected):

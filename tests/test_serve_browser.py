@@ -1,8 +1,8 @@
 """The web pages in a real browser: Playwright drives Debian's chromium (`apt-get install chromium`;
 Playwright's own browser download is not used) against `communique serve`'s app on a local port.
 
-The record is what `communique demo` ingests (the bundled demo articles) plus the seed article from
-../shared, so the Wang Yi – Dmytro Kuleba call of 4 April 2022 has three reports. A person opens the
+The record is what `communique demo` ingests: the bundled demo articles, three of which report the
+Wang Yi – Dmytro Kuleba call of 4 April 2022, so the call has three reports. A person opens the
 China–Ukraine timeline, clicks the call, and reads three reports with their evidence highlighted;
 then the article, an actor and a search. Screenshots go to $COMMUNIQUE_SCREENSHOTS (the README's
 come from `COMMUNIQUE_SCREENSHOTS=docs/screenshots python -m pytest tests/test_serve_browser.py`),
@@ -16,13 +16,9 @@ import shutil
 import socket
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
-
-SEED = "seeds/000_da059f79ecee6e87.txt"
-
 
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
@@ -39,8 +35,8 @@ def shots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(shared_dir, pipeline, tmp_path_factory):
-    """The demo record plus the seed, served by uvicorn on a free local port."""
+def base_url(pipeline, tmp_path_factory):
+    """The demo record, served by uvicorn on a free local port."""
     import uvicorn
 
     from communique.cli.core import demo_corpus
@@ -51,9 +47,7 @@ def base_url(shared_dir, pipeline, tmp_path_factory):
 
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('served') / 'demo.db'}")
     store.migrate()
-    articles = list(load_articles([str(demo_corpus())], Settings())) + list(
-        load_articles([str(shared_dir / SEED)], Settings(), date(2022, 4, 5))
-    )
+    articles = list(load_articles([str(demo_corpus())], Settings()))
     report = store.ingest(pipeline.process(articles))
     assert report.errors == [] and report.added >= 6
     with socket.socket() as probe:

@@ -117,6 +117,13 @@ def _resolve(expression: str, published: date | None) -> tuple[date, Precision] 
     if not text:
         return None
 
+    # "Monday, April 4": the weekday only repeats what the calendar date says
+    first, _, rest = text.partition(" ")
+    if first.rstrip(",") in WEEKDAYS and rest and rest.split()[0] not in ("last", "next", "this"):
+        dated = _resolve(rest, published)
+        if dated is not None and dated[1] == "day":
+            return dated
+
     # Absolute forms first: they need no publication date when they carry a year.
     m = _MONTH_DAY.match(text)
     if m:

@@ -249,7 +249,10 @@ class ArticleContext:
         if token.lower_ in _GROUP_PRONOUNS:
             return self.group_antecedents(token)
         out: list[str] = []
-        for t in [token, *self._conjuncts(token)]:
+        # "China's foreign minister, Wang Yi, and his Ukrainian counterpart, Dmytro Kuleba": the parser
+        # hangs the second person off the first one's apposition, not off the head
+        appositions = [c for c in token.children if c.dep_ == "appos"]
+        for t in [token, *self._conjuncts(token), *(x for a in appositions for x in self._conjuncts(a))]:
             actor = self.actor_for(t, allow_group)
             if actor is not None and actor.id not in out:
                 out.append(actor.id)
