@@ -244,3 +244,29 @@ def test_local_people_as_recipients_belong_to_the_article_country(extract_text):
     ex = extract_text(text, published=PUBLISHED)
     request = [e for e in ex.events if e.type == "REQUEST"]
     assert request and "PHL" in _countries(ex, request[0].recipients), _events(ex)
+
+
+# ---------------------------------------------------------------- condemning words in reported statements
+
+
+def test_saying_someone_is_a_culprit_accuses_them(extract_text):
+    ex = extract_text("Peru's interior minister said the rebels were responsible for the attack on the pipeline.",
+                      published=PUBLISHED)
+    accuse = _of_type(_events(ex), "ACCUSE")
+    assert accuse and _has(accuse[0]["actors"], "minister") and _has(accuse[0]["recipients"], "rebels"), _events(ex)
+
+
+def test_a_quoted_condemnation_accuses_the_one_it_names(extract_text):
+    text = 'Alberto Fujimori ruled Peru for a decade. "He was a dictator," said the opposition leader Keiko Ramos.'
+    ex = extract_text(text, published=PUBLISHED)
+    accuse = _of_type(_events(ex), "ACCUSE")
+    assert accuse and _has(accuse[0]["actors"], "Ramos") and _has(accuse[0]["recipients"], "Fujimori"), _events(ex)
+
+
+@pytest.mark.parametrize("text", [
+    "The city council said the mayor was a lawyer.",  # a description, not a condemnation
+    "Police said the gunman was not a terrorist.",  # denied
+    '"He was a great statesman," said the opposition leader Keiko Ramos of Alberto Fujimori.',  # praise
+])
+def test_descriptions_denials_and_praise_are_no_accusation(extract_text, text):
+    assert not _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")

@@ -1,0 +1,70 @@
+"""Events a reported statement makes by what it calls someone.
+
+"Police said the gunman was a terrorist", '"He was a dictator," the opposition leader said': saying
+that someone *is* a condemning word (arguments.yaml: `condemnation_words`, `culprit_words`) accuses
+them. The speaker (the reporting verb's subject, or the speaker of the quotation) is the actor and the
+copula's subject the recipient. Praise and plain descriptions ("the mayor is a lawyer") make no event.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from communique.events.factuality import assess
+from communique.events.lexicon import TriggerEntry
+from communique.events.roles import ArticleContext
+from communique.events.triggers import Candidate, depth
+
+# A labelling frame, so that a sentence the classifier calls "no event" keeps it (detect.unjudged)
+_LABEL_FRAME = TriggerEntry(type="ACCUSE", pos="NOUN", head="", mode="disapprove", frame="label")
+
+
+def _label_words(token: Token) -> set[str]:
+    """The predicate and its modifiers: "a ruthless dictator", "the suspected perpetrators"."""
+    words = {token.lemma_.lower(), token.lower_}
+    for child in token.children:
+        if child.dep_ in ("amod", "compound", "advmod"):
+            words |= {child.lemma_.lower(), child.lower_}
+    return words
+
+
+def _speakers(ctx: ArticleContext, copula: Token, predicate: Token, neutral) -> list[str]:
+    """Who says it: the subject of the reporting verb the clause is the complement of, else the
+    speaker of the quotation it stands in."""
+    node = copula
+    for _ in range(3):
+        if node.dep_ not in ("ccomp", "conj") or node.head.i == node.i:
+            break
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in neutral:
+            agents, _ = ctx.subject_tokens(node)
+            return [x for a in agents for x in ctx.actors_of(a)]
+    speaker = ctx.speaker_of(predicate)
+    return [speaker.id] if speaker is not None else []
+
+
+def labelled_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> list[Candidate]:
+    """One ACCUSE per condemning predicate of the sentence, when both its subject and its speaker
+    are known and differ."""
+    lex = ctx.lex
+    condemning = lex.condemnation_words | lex.culprit_words
+    neutral = lex.factuality.get("neutral_governors", ())
+    taken = {c.token.i for c in cands}
+    out: list[Candidate] = []
+    for token in sent:
+        copula = token.head
+        if token.dep_ not in ("attr", "acomp") or copula.lemma_.lower() != "be" or token.i in taken:
+            continue
+        if not _label_words(token) & condemning or any(c.dep_ == "neg" for c in copula.children):
+            continue
+        subjects = [c for c in copula.children if c.dep_ in ("nsubj", "nsubjpass")]
+        recipients = [x for s in subjects for x in ctx.actors_of(s)]
+        actors = [x for x in _speakers(ctx, copula, token, neutral) if x not in recipients]
+        if not recipients or not actors:
+            continue
+        cand = Candidate(token=token, sent=sent, type="ACCUSE", entry=_LABEL_FRAME, actors=actors,
+                         recipients=recipients, depth=depth(token), mode="disapprove", source="dictionary")
+        fact = assess(copula, lex)
+        cand.status, cand.governor = fact.status, fact.governor
+        out.append(cand)
+    return out
