@@ -350,7 +350,7 @@ def test_export_on_a_full_disk_leaves_nothing(sqlite_store_with_events, tmp_path
 
     real_write = export_module.write
 
-    def fills_the_disk(records, fmt, out):
+    def fills_the_disk(records, fmt, out, **options):
         out.write('{"partial": ')
         out.flush()
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
