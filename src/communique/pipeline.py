@@ -68,12 +68,17 @@ class Pipeline:
             events=events,
         )
 
+    def run_stages(self, articles: Iterable[Article]) -> Iterator[Extraction]:
+        """The analysis stages alone on articles taken as they are (no cleaning, no language check):
+        for tests and evaluations of the stages on text that is already clean. Use `extract`."""
+        for annotated in annotate(articles, self.nlp):
+            yield self.analyse(annotated)
+
     def extract(self, articles: Iterable[Article], published: date | None = None) -> Iterator[Extraction]:
         """Extractions in order. Each article first goes through `prepare` (cleaning, the date,
         the language check), as on the command line; raises NotAnalysed for an article the readers
         would reject, and the error of an article that cannot be analysed."""
-        for annotated in annotate((prepare(a, published) for a in articles), self.nlp):
-            yield self.analyse(annotated)
+        yield from self.run_stages(prepare(a, published) for a in articles)
 
     def process(self, articles: Iterable[Article]) -> Iterator[Extraction | Rejection]:
         """An Extraction per article in order, or a Rejection for one that cannot be analysed."""
