@@ -50,6 +50,10 @@ def test_choices_are_checked_before_anything_runs(tmp_path):
     bad = invoke("export", "--kind", "articles", "--db", db)
     assert bad.exit_code == 2
     assert invoke("last-contact", "A", "B", "--level", "king", "--db", db).exit_code == 2
+    for command in ("events", "export"):
+        assert invoke(command, "--type", "gossip", "--db", db).exit_code == 2, command
+        assert invoke(command, "--type", "consult", "--db", db).exit_code == 0, command
+    assert invoke("timeline", "NOR", "--type", "gossip", "--db", db).exit_code == 2
 
 
 def test_settings_come_from_the_same_environment_names(monkeypatch, tmp_path):

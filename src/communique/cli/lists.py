@@ -9,6 +9,7 @@ import typer
 
 from communique.cli.app import DbOption, JsonOption, app
 from communique.cli.core import open_store, parse_date, print_rows
+from communique.cli.record import PloverType, type_value
 
 
 def _record(db: Optional[str]):
@@ -72,7 +73,7 @@ def events(
     actor: Optional[str] = typer.Option(None, "--actor", help="A participant's name contains this."),
     country: Optional[str] = typer.Option(None, "--country", help="A participant's country (ISO3)."),
     dyad: Optional[tuple[str, str]] = typer.Option(None, "--dyad", help="Two participants: names or ISO3 codes."),
-    event_type: Optional[str] = typer.Option(None, "--type", help="A PLOVER event type, e.g. CONSULT."),
+    event_type: Optional[PloverType] = typer.Option(None, "--type", case_sensitive=False, help="A PLOVER event type, e.g. CONSULT."),
     since: Optional[str] = typer.Option(None, "--since", help="Earliest event date, YYYY-MM-DD."),
     until: Optional[str] = typer.Option(None, "--until", help="Latest event date, YYYY-MM-DD."),
     limit: Optional[int] = typer.Option(None, "--limit", min=0),
@@ -86,7 +87,7 @@ def events(
             actor=actor,
             country=country.upper() if country else None,
             dyad=dyad if dyad and all(dyad) else None,
-            type=event_type.upper() if event_type else None,
+            type=type_value(event_type),
             since=parse_date(since, "--since"),
             until=parse_date(until, "--until"),
             limit=limit,

@@ -14,12 +14,21 @@ from rich.text import Text
 from communique.cli.app import DbOption, JsonOption, app, console, fail, print_items, print_json, stdout
 from communique.cli.core import open_store, parse_date
 from communique.query.record import PAGE
+from communique.query.records import QUAD_CODES
 
 
 def _record(db: Optional[str]):
     from communique.query import Record
 
     return Record(open_store(db))
+
+
+# the PLOVER event types, as a choice (any case) for every --type
+PloverType = Enum("PloverType", {name: name for name in QUAD_CODES}, type=str)
+
+
+def type_value(value) -> str | None:
+    return value.value if value is not None else None
 
 
 class Level(str, Enum):
@@ -77,7 +86,7 @@ def _cursor(value: Optional[str]):
 def timeline(
     first: str = typer.Argument(..., help="A country code (CHN) or an actor name."),
     second: Optional[str] = typer.Argument(None, help="The other side of the dyad (optional)."),
-    type: Optional[str] = typer.Option(None, "--type", help="PLOVER event type, e.g. CONSULT."),
+    type: Optional[PloverType] = typer.Option(None, "--type", case_sensitive=False, help="PLOVER event type, e.g. CONSULT."),
     since: Optional[str] = typer.Option(None, "--since", help="Earliest event date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Latest event date (YYYY-MM-DD)."),
     limit: int = typer.Option(PAGE, "--limit", min=0, help="Events per page: the latest N (0: all)."),
@@ -94,7 +103,7 @@ def timeline(
         found = record.timeline(
             first,
             second,
-            type=type,
+            type=type_value(type),
             since=parse_date(since, "--since"),
             until=parse_date(until, "--until"),
             limit=limit or None,
@@ -225,7 +234,7 @@ def export(
     kind: ExportKind = typer.Option(ExportKind.events, "--kind", case_sensitive=False, help="What to export."),
     out: Optional[str] = typer.Option(None, "--out", help="Output file (default: standard output; parquet needs a file)."),
     country: Optional[str] = typer.Option(None, "--country", help="Only events with a participant of this country (quotes: the speaker's; actors: theirs)."),
-    type: Optional[str] = typer.Option(None, "--type", help="Only events of this PLOVER type."),
+    type: Optional[PloverType] = typer.Option(None, "--type", case_sensitive=False, help="Only events of this PLOVER type."),
     since: Optional[str] = typer.Option(None, "--since", help="Earliest event date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Latest event date (YYYY-MM-DD)."),
     force: bool = typer.Option(False, "--force", help="Replace --out if it exists (never the database being read)."),
@@ -245,7 +254,7 @@ def export(
         raise typer.BadParameter(f"{fmt} holds events only: export {what} as csv, jsonl or parquet", param_hint="--format")
     filters: dict = {"country": country.upper() if country else None}
     if what == "events":
-        filters.update(type=type, since=parse_date(since, "--since"), until=parse_date(until, "--until"))
+        filters.update(type=type_value(type), since=parse_date(since, "--since"), until=parse_date(until, "--until"))
     elif type or since or until:
         raise typer.BadParameter(f"--type, --since and --until filter events, not {what}", param_hint="--kind")
     with _record(db) as record:
