@@ -51,8 +51,7 @@ AMBIGUOUS_CAPITALS = {
     "Male", "Victoria", "Hamilton", "Kingston", "Georgetown", "San Jose", "Saint John's", "Basseterre",
     "Avarua", "Road Town", "The Valley", "Plymouth", "Brades", "Adamstown", "Jamestown", "Stanley",
     "Charlotte Amalie", "Philipsburg", "Willemstad", "Oranjestad", "Cockburn Town", "George Town",
-    "Hagatna", "Saipan", "Pago Pago", "Alofi", "Kingstown", "Castries", "Roseau", "Praia", "Victoria",
-    "Flying Fish Cove", "West Island", "Kingston", "Belmopan", "Washington",
+    "Hagatna", "Saipan", "Pago Pago", "Alofi", "Kingstown", "Castries", "Roseau", "Praia", "Flying Fish Cove", "West Island", "Belmopan", "Washington",
 }
 # titles in the Factbook -> canonical roles of roles.yaml
 TITLE_ROLES = [
@@ -74,7 +73,7 @@ _TITLE_WORDS = {
     "captains", "regent", "federal", "state", "secretary", "head", "government", "pope", "emperor", "crown",
     "sheikh", "lt.", "col.", "maj.", "field", "marshal", "brig.", "mr.", "co-chiefs", "territorial",
     "overall", "first", "senior", "his", "her", "majesty", "highness", "royal", "holiness", "archbishop",
-    "bishop", "co-prince", "and", "for", "foreign", "affairs", "political", "lieutenant", "colonel",
+    "bishop", "and", "for", "foreign", "affairs", "political", "lieutenant", "colonel",
     "army", "brigadier", "commander", "chair", "junta", "military", "national", "assembly", "deputy",
     "sovereign", "high", "representative", "administrator", "transition", "in-chief", "capt.",
 }

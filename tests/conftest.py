@@ -37,6 +37,6 @@ def extract_text(pipeline):
 
     def run(text: str, published: date | None = date(2024, 3, 6)):
         article = clean(Article(text=text, source="<test>", published=published))
-        return next(pipeline.extract([article]))
+        return next(pipeline.run_stages([article]))  # the stages alone: odd test texts are not rejected
 
     return run

@@ -117,11 +117,11 @@ def test_ingest_is_idempotent_and_records_rejections(call_file, tmp_path, db):
     rejected = store.rejections()
     assert len(rejected) == 1 and rejected[0]["source"].endswith("blob.txt")
 
-    listed = json.loads(invoke("articles", "--db", db, "--json").stdout)
+    listed = json.loads(invoke("articles", "--db", db, "--json").stdout)["items"]
     assert len(listed) == 1
     shown = json.loads(invoke("show", listed[0]["id"][:8], "--db", db, "--json").stdout)
     assert shown["article"]["text"] == CALL_TEXT
-    actors = json.loads(invoke("actors", "--db", db, "--json").stdout)
+    actors = json.loads(invoke("actors", "--db", db, "--json").stdout)["items"]
     assert any("Vieira" in a["name"] for a in actors)
 
 

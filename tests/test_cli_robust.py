@@ -100,12 +100,12 @@ def test_markup_in_file_names_and_stored_text_is_printed_literally(hostile_batch
     # item 9: events without --dyad, alone and with other filters
     events = invoke("events", "--db", db, "--json")
     assert events.exit_code == 0, events.output
-    every = json.loads(events.stdout)
+    every = json.loads(events.stdout)["items"]
     assert every, "the batch holds at least one event"
     first_type = every[0]["type"]
     typed = invoke("events", "--db", db, "--type", first_type, "--json")
     assert typed.exit_code == 0, typed.output
-    assert {e["type"] for e in json.loads(typed.stdout)} == {first_type}
+    assert {e["type"] for e in json.loads(typed.stdout)["items"]} == {first_type}
     assert invoke("events", "--db", db).exit_code == 0
 
 
@@ -350,7 +350,7 @@ def test_export_on_a_full_disk_leaves_nothing(sqlite_store_with_events, tmp_path
 
     real_write = export_module.write
 
-    def fills_the_disk(records, fmt, out):
+    def fills_the_disk(records, fmt, out, **options):
         out.write('{"partial": ')
         out.flush()
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -184,7 +184,7 @@ def test_to_dataframe_needs_pandas(record):
     try:
         import pandas  # noqa: F401
     except ImportError:
-        with pytest.raises(ImportError, match="pip install pandas"):
+        with pytest.raises(ImportError, match="pip install"):
             to_dataframe(record.timeline("NOR"))
     else:
         assert len(to_dataframe(record.timeline("NOR"))) == 3
@@ -203,29 +203,89 @@ def test_commands_print_json(record, store):
     db = store.url
     out = _run("timeline", "NOR", "KEN", "--type", "CONSULT", "--json", "--db", db)
     assert out.exit_code == 0, out.output
-    events = json.loads(out.stdout)["events"]
+    listing = json.loads(out.stdout)
+    assert set(listing) == {"items", "next"} and listing["next"] is None
+    events = listing["items"]
     assert [e["date"] for e in events] == ["2024-02-20", "2024-03-05", "2024-03-12"]
 
     out = _run("timeline", "NOR", "KEN", "--limit", "2", "--json", "--db", db)
     page = json.loads(out.stdout)
-    assert [e["date"] for e in page["events"]] == ["2024-03-05", "2024-03-12"]
-    out = _run("timeline", "NOR", "KEN", "--limit", "2", "--before", page["next_before"], "--json", "--db", db)
-    assert [e["date"] for e in json.loads(out.stdout)["events"]] == ["2024-02-20"]
+    assert [e["date"] for e in page["items"]] == ["2024-03-05", "2024-03-12"]
+    out = _run("timeline", "NOR", "KEN", "--limit", "2", "--before", page["next"], "--json", "--db", db)
+    assert [e["date"] for e in json.loads(out.stdout)["items"]] == ["2024-02-20"]
     out = _run("timeline", "NOR", "KEN", "--before", "2024-03-05", "--json", "--db", db)
-    assert [e["date"] for e in json.loads(out.stdout)["events"]] == ["2024-02-20"]
+    assert [e["date"] for e in json.loads(out.stdout)["items"]] == ["2024-02-20"]
 
+    # a single answer is the object itself
     out = _run("last-contact", "NOR", "KEN", "--before", "2024-03-12", "--level", "minister", "--json", "--db", db)
-    assert json.loads(out.stdout)["last_contact"]["date"] == "2024-03-05"
+    assert out.exit_code == 0 and json.loads(out.stdout)["date"] == "2024-03-05"
+    out = _run("event", events[1]["id"], "--json", "--db", db)
+    assert json.loads(out.stdout)["id"] == events[1]["id"]
 
     out = _run("event", events[1]["id"], "--db", db)
     assert out.exit_code == 0 and "why: same type CONSULT" in out.stdout
 
     out = _run("search", "coastal", "--json", "--db", db)
-    assert len(json.loads(out.stdout)["results"]) == 2
+    assert len(json.loads(out.stdout)["items"]) == 2
 
     out = _run("check-claims", "--json", "--db", db)
-    assert json.loads(out.stdout) == {"claims": []}
+    assert json.loads(out.stdout) == {"items": [], "next": None}
 
+    for kind in ("actors", "quotes", "events"):
+        out = _run(kind, "--json", "--db", db)
+        assert out.exit_code == 0 and set(json.loads(out.stdout)) == {"items", "next"}, kind
+    out = _run("events", "--limit", "1", "--json", "--db", db)
+    first = json.loads(out.stdout)
+    out = _run("events", "--limit", "1", "--offset", first["next"], "--json", "--db", db)
+    assert json.loads(out.stdout)["items"][0]["date"] > first["items"][0]["date"]
+
+    # no answer: exit 1 with or without --json (which prints null)
     assert _run("last-contact", "NOR", "BRA", "--db", db).exit_code == 1
-    assert _run("last-contact", "NOR", "KEN", "--level", "emperor", "--db", db).exit_code != 0
+    none = _run("last-contact", "NOR", "BRA", "--json", "--db", db)
+    assert none.exit_code == 1 and json.loads(none.stdout) is None
+    assert _run("last-contact", "NOR", "KEN", "--level", "emperor", "--db", db).exit_code == 2
+    assert _run("last-contact", "NOR", "KEN", "--level", "Leader", "--db", db).exit_code == 0
     assert _run("timeline", "NOR", "--since", "yesterday", "--db", db).exit_code != 0
+
+
+def test_record_answers_with_the_arguments_of_the_commands(record, store):
+    """Record.events takes Store.events' filters and gives typed events; actors and quotes too."""
+    from communique.query import Actor, Event, Quote
+
+    typed = record.events(dyad=("NOR", "KEN"), type="consult", since=date(2024, 3, 1))
+    assert all(isinstance(e, Event) for e in typed)
+    assert [e.date for e in typed] == [date(2024, 3, 5), date(2024, 3, 12)]
+    assert [e.id for e in typed] == [e["id"] for e in store.events(dyad=("NOR", "KEN"), type="CONSULT",
+                                                                   since=date(2024, 3, 1))]
+    assert [e.id for e in record.events(actor="Kariuki")] == [e["id"] for e in store.events(actor="Kariuki")]
+    assert record.events(limit=1, offset=1)[0].id == record.events()[1].id
+    call = typed[0]
+    assert call.quad_code == 1 and call.quad_class == "verbal cooperation"
+    assert {p.country for p in call.participants} == {"NOR", "KEN"}
+    assert call.report_count == len(call.reports) == 3 and call.first_seen <= call.reports[-1].published
+
+    actors = record.actors(country="KEN")
+    assert actors and all(isinstance(a, Actor) and a.country == "KEN" for a in actors)
+    assert any("Kariuki" in a.name for a in record.actors(name="kariuki"))
+    quotes = record.quotes(search="coastal")
+    assert len(quotes) == 2 and all(isinstance(q, Quote) and "coastal" in q.text for q in quotes)
+    assert all(isinstance(q.published, date) for q in quotes)
+    assert isinstance(record.last_contact("NOR", "KEN"), Event)
+    with pytest.raises(ValueError, match="level"):
+        record.last_contact("NOR", "KEN", level="emperor")
+
+
+def test_results_become_flat_dataframes(record):
+    import pandas as pd  # a test extra: the round trips must run, never skip
+    frame = record.events().to_dataframe()
+    assert len(frame) == 3
+    assert pd.api.types.is_datetime64_any_dtype(frame["date"])
+    assert str(frame["report_count"].dtype) == "Int64" and str(frame["quad_code"].dtype) == "Int64"
+    row = frame[frame["report_count"] == 3].iloc[0]
+    assert isinstance(row["actor_countries"], list) and set(row["actor_countries"] + row["recipient_countries"]) == {
+        "NOR", "KEN"}
+    assert set(row["publishers"]) == {"Harbour Gazette", "Coast Courier", "Fjord Daily"}
+    quotes = record.quotes().to_dataframe()
+    assert pd.api.types.is_datetime64_any_dtype(quotes["published"]) and isinstance(quotes["via"].iloc[0], list)
+    assert list(record.search("zebra").to_dataframe().columns)  # empty results keep their columns
+    assert str(record.actors().to_dataframe()["mention_count"].dtype) == "Int64"

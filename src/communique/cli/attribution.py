@@ -58,7 +58,7 @@ def eval_polnear(
 @train_app.command("attribution")
 def train_attribution(
     folder: Path = typer.Argument(..., help="A PolNeAR-layout training folder: text/*.txt and attributions/*.ann."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Model directory (default: the shipped communique/data/models/attribution)."),
+    out: Path = typer.Option(..., "--out", file_okay=False, help="Model directory to write (required: the shipped model is replaced only when named)."),
     dev: Optional[Path] = typer.Option(None, "--dev", help="A PolNeAR-layout dev folder for model selection (default: the training data itself)."),
     epochs: int = typer.Option(8, "--epochs", min=1, max=100),
     max_steps: int = typer.Option(0, "--max-steps", min=0, help="Stop after this many updates (0: no limit)."),
@@ -71,7 +71,6 @@ def train_attribution(
 ) -> None:
     """Train the attribution tagger (spaCy NER over SOURCE / CUE / CONTENT spans) on PolNeAR."""
     from communique.attribution import training
-    from communique.attribution.tagger import default_model_path
 
     for name, path in (("training", folder), ("dev", dev)):
         if path is not None and (not (path / "text").is_dir() or not (path / "attributions").is_dir()):
@@ -80,7 +79,7 @@ def train_attribution(
             raise typer.Exit(2)
     params = training.HyperParameters(max_epochs=epochs, max_steps=max_steps, vectors_keys=vectors_keys,
                                       vectors_dims=vectors_dims, eval_frequency=eval_frequency, seed=seed)
-    target = out or default_model_path()
+    target = out
     try:
         path = training.train(folder, dev, target, params, limit=limit, work_dir=work_dir, log=console.print)
     except training.TrainingUnavailable as exc:

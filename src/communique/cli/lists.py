@@ -1,4 +1,5 @@
-"""Listing commands over the store: actors, quotes, events."""
+"""Listing commands over the store: actors, quotes, events. They answer through `Record`, so the
+command line and the Python API take the same arguments and give the same records."""
 
 from __future__ import annotations
 
@@ -8,14 +9,27 @@ import typer
 
 from communique.cli.app import DbOption, JsonOption, app
 from communique.cli.core import open_store, parse_date, print_rows
+from communique.cli.record import PloverType, type_value
 
 
-def _participants(event: dict) -> str:
-    def names(side: str) -> str:
-        return ", ".join(f"{p.get('name')}" + (f" ({p['country']})" if p.get("country") else "") for p in event.get(side) or [])
+def _record(db: Optional[str]):
+    from communique.query import Record
 
-    recipients = names("recipients")
-    return names("actors") + (f" -> {recipients}" if recipients else "")
+    return Record(open_store(db))
+
+
+def _who(participants) -> str:
+    return ", ".join(p.name + (f" ({p.country})" if p.country else "") for p in participants)
+
+
+def _participants(event) -> str:
+    recipients = _who(event.side("recipient"))
+    return _who(event.side("actor")) + (f" -> {recipients}" if recipients else "")
+
+
+def _rows(found, as_json: bool, extra=None) -> list[dict]:
+    """JSON dicts of the records; for a table, with `extra(record)`'s display columns added."""
+    return [{**r.to_dict(), **(extra(r) if extra and not as_json else {})} for r in found]
 
 
 @app.command()
@@ -26,8 +40,10 @@ def actors(
     as_json: bool = JsonOption,
 ) -> None:
     """List stored actors with their mention counts."""
-    rows = open_store(db).actors(country=country.upper() if country else None, name=name)
-    print_rows(rows, ["id", "name", "country", "sector", "role", "mention_count", "article_count"], as_json, "actors")
+    with _record(db) as record:
+        found = record.actors(country=country.upper() if country else None, name=name)
+    columns = ["id", "name", "country", "sector", "role", "mention_count", "article_count"]
+    print_rows(_rows(found, as_json), columns, as_json, "actors")
 
 
 @app.command()
@@ -36,17 +52,20 @@ def quotes(
     country: Optional[str] = typer.Option(None, "--country", help="Speaker's country (ISO3)."),
     via: Optional[str] = typer.Option(None, "--via", help="An intermediary's name contains this."),
     search: Optional[str] = typer.Option(None, "--search", help="The quoted text contains this."),
-    limit: int = typer.Option(100, "--limit"),
+    limit: int = typer.Option(100, "--limit", min=0),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (the next page: the `next` of --json)."),
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
     """List stored quotes with speaker, intermediaries and channel."""
-    rows = open_store(db).quotes(
-        speaker=speaker, country=country.upper() if country else None, via=via, search=search, limit=limit
-    )
-    for row in rows:
-        row.setdefault("via_text", ", ".join(row.get("via_names") or []))
-    print_rows(rows, ["speaker_name", "speaker_country", "kind", "cue", "via_text", "channel", "date", "text"], as_json, "quotes")
+    with _record(db) as record:
+        found = record.quotes(
+            speaker=speaker, country=country.upper() if country else None, via=via, search=search,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+    rows = _rows(found, as_json, lambda q: {"via_text": ", ".join(q.via_names)})
+    columns = ["speaker_name", "speaker_country", "kind", "cue", "via_text", "channel", "date", "text"]
+    print_rows(rows, columns, as_json, "quotes", found.next)
 
 
 @app.command()
@@ -54,24 +73,26 @@ def events(
     actor: Optional[str] = typer.Option(None, "--actor", help="A participant's name contains this."),
     country: Optional[str] = typer.Option(None, "--country", help="A participant's country (ISO3)."),
     dyad: Optional[tuple[str, str]] = typer.Option(None, "--dyad", help="Two participants: names or ISO3 codes."),
-    event_type: Optional[str] = typer.Option(None, "--type", help="A PLOVER event type, e.g. CONSULT."),
+    event_type: Optional[PloverType] = typer.Option(None, "--type", case_sensitive=False, help="A PLOVER event type, e.g. CONSULT."),
     since: Optional[str] = typer.Option(None, "--since", help="Earliest event date, YYYY-MM-DD."),
     until: Optional[str] = typer.Option(None, "--until", help="Latest event date, YYYY-MM-DD."),
-    limit: Optional[int] = typer.Option(None, "--limit"),
+    limit: Optional[int] = typer.Option(None, "--limit", min=0),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (the next page: the `next` of --json)."),
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
     """List stored events in date order."""
-    rows = open_store(db).events(
-        actor=actor,
-        country=country.upper() if country else None,
-        dyad=dyad if dyad and all(dyad) else None,
-        type=event_type.upper() if event_type else None,
-        since=parse_date(since, "--since"),
-        until=parse_date(until, "--until"),
-        limit=limit,
-    )
-    for row in rows:
-        row.setdefault("participants", _participants(row))
-        row.setdefault("report_count", len(row.get("reports") or []))
-    print_rows(rows, ["date", "date_precision", "type", "mode", "status", "participants", "report_count"], as_json, "events")
+    with _record(db) as record:
+        found = record.events(
+            actor=actor,
+            country=country.upper() if country else None,
+            dyad=dyad if dyad and all(dyad) else None,
+            type=type_value(event_type),
+            since=parse_date(since, "--since"),
+            until=parse_date(until, "--until"),
+            limit=limit,
+            offset=offset,
+        )
+    rows = _rows(found, as_json, lambda e: {"participants": _participants(e)})
+    columns = ["date", "date_precision", "type", "mode", "status", "participants", "report_count"]
+    print_rows(rows, columns, as_json, "events", found.next)

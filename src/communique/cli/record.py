@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
+from enum import Enum
 from typing import Optional
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from communique.cli.app import DbOption, JsonOption, app, console, fail, stdout
+from communique.cli.app import DbOption, JsonOption, app, console, fail, print_items, print_json, stdout
 from communique.cli.core import open_store, parse_date
 from communique.query.record import PAGE
+from communique.query.records import QUAD_CODES
 
 
 def _record(db: Optional[str]):
@@ -22,31 +23,51 @@ def _record(db: Optional[str]):
     return Record(open_store(db))
 
 
-def _dump(value) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str, indent=2) + "\n")
+# the PLOVER event types, as a choice (any case) for every --type
+PloverType = Enum("PloverType", {name: name for name in QUAD_CODES}, type=str)
 
 
-def _who(event: dict, role: str) -> str:
-    return ", ".join(
-        f"{p['name']}" + (f" ({p['country']})" if p.get("country") else "")
-        for p in event["participants"]
-        if p.get("role") == role
-    )
+def type_value(value) -> str | None:
+    return value.value if value is not None else None
 
 
-def _events_table(title: str, found: list[dict]) -> None:
+class Level(str, Enum):
+    any = "any"
+    minister = "minister"
+    leader = "leader"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+    plover = "plover"
+    polecat = "polecat"
+
+
+class ExportKind(str, Enum):
+    events = "events"
+    quotes = "quotes"
+    actors = "actors"
+
+
+def _who(event, side: str) -> str:
+    return ", ".join(p.name + (f" ({p.country})" if p.country else "") for p in event.side(side))
+
+
+def _events_table(title: str, found) -> None:
     table = Table(title=f"{title} ({len(found)})", title_justify="left")
     for column in ("date", "type", "mode", "actors", "recipients", "reports", "id"):
         table.add_column(column)
     for e in found:
         table.add_row(
-            f"{e['date'] or ''} ({e['date_precision']})",
-            e["type"],
-            e["mode"] or "",
+            f"{e.date or ''} ({e.date_precision})",
+            e.type,
+            e.mode or "",
             _who(e, "actor"),
             _who(e, "recipient"),
-            str(e["report_count"]),
-            e["id"],
+            str(e.report_count),
+            e.id,
         )
     stdout.print(table)
 
@@ -65,7 +86,7 @@ def _cursor(value: Optional[str]):
 def timeline(
     first: str = typer.Argument(..., help="A country code (CHN) or an actor name."),
     second: Optional[str] = typer.Argument(None, help="The other side of the dyad (optional)."),
-    type: Optional[str] = typer.Option(None, "--type", help="PLOVER event type, e.g. CONSULT."),
+    type: Optional[PloverType] = typer.Option(None, "--type", case_sensitive=False, help="PLOVER event type, e.g. CONSULT."),
     since: Optional[str] = typer.Option(None, "--since", help="Earliest event date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Latest event date (YYYY-MM-DD)."),
     limit: int = typer.Option(PAGE, "--limit", min=0, help="Events per page: the latest N (0: all)."),
@@ -82,16 +103,16 @@ def timeline(
         found = record.timeline(
             first,
             second,
-            type=type,
+            type=type_value(type),
             since=parse_date(since, "--since"),
             until=parse_date(until, "--until"),
             limit=limit or None,
             offset=offset,
             before=_cursor(before),
         )
-    older = found[0]["id"] if limit and len(found) == limit else None  # there may be an older page
+    older = found.next  # the first event's id when the page is full: there may be an older page
     if as_json:
-        _dump({"events": found, "next_before": older})
+        print_items(found, older)
         return
     _events_table(f"timeline {first}" + (f" / {second}" if second else ""), found)
     if older:
@@ -103,22 +124,22 @@ def last_contact(
     first: str = typer.Argument(..., help="A country code or an actor name."),
     second: str = typer.Argument(..., help="The other country code or actor name."),
     before: Optional[str] = typer.Option(None, "--before", help="Only contacts strictly before this date."),
-    level: str = typer.Option("any", "--level", help="any, minister or leader."),
+    level: Level = typer.Option(Level.any, "--level", case_sensitive=False, help="Who took part: any, minister or leader."),
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """The last CONSULT between two countries or actors before a date."""
-    if level.lower() not in ("any", "minister", "leader"):
-        raise typer.BadParameter("choose any, minister or leader", param_hint="--level")
+    """The last CONSULT between two countries or actors before a date.
+
+    Exit status 1 when the record holds no such contact (with --json too, which then prints null)."""
     with _record(db) as record:
-        found = record.last_contact(first, second, before=parse_date(before, "--before"), level=level)
+        found = record.last_contact(first, second, before=parse_date(before, "--before"), level=level.value)
     if as_json:
-        _dump({"last_contact": found})
-        return
+        print_json(found)
+    elif found is not None:
+        _events_table(f"last contact {first} / {second}", [found])
     if found is None:
         console.print(f"no contact between {first} and {second} in the record", soft_wrap=True)
         raise typer.Exit(1)
-    _events_table(f"last contact {first} / {second}", [found])
 
 
 @app.command()
@@ -133,26 +154,26 @@ def event(
     if found is None:
         fail(f"no single fused event matches {event_id!r}", code=1)
     if as_json:
-        _dump(found)
+        print_json(found)
         return
     stdout.print(
         Text.assemble(
-            (found["type"], "bold"),
-            f" {found['mode'] or ''}  {found['date'] or 'undated'} ({found['date_precision']})"
-            f"  {found['report_count']} report(s)  id {found['id']}",
+            (found.type, "bold"),
+            f" {found.mode or ''}  {found.date or 'undated'} ({found.date_precision})"
+            f"  {found.report_count} report(s)  id {found.id}",
         )
     )
     stdout.print(f"  actors: {_who(found, 'actor')}   recipients: {_who(found, 'recipient')}")
-    for conflict in found["conflicts"]:
+    for conflict in found.conflicts:
         values = "; ".join(f"{v['value']} ({len(v['reports'])})" for v in conflict["values"])
         stdout.print(Text.assemble("  ", ("conflict", "yellow"), f" {conflict['field']}: {values}; kept {conflict['kept']}"))
-    for r in found["reports"]:
+    for r in found.reports:
         stdout.print(
-            f"\n  {r['publisher'] or '?'} {r['published'] or ''}  article {r['article_id']}  "
-            f"date {r['date'] or '-'} ({r['date_precision']})"
+            f"\n  {r.publisher or '?'} {r.published or ''}  article {r.article_id}  "
+            f"date {r.date or '-'} ({r.date_precision})"
         )
-        stdout.print(f"    {r['evidence'][:200]}")
-        stdout.print(f"    why: {r['merge_reason']}")
+        stdout.print(f"    {r.evidence[:200]}")
+        stdout.print(f"    why: {r.merge_reason}")
 
 
 @app.command("check-claims")
@@ -165,7 +186,7 @@ def check_claims(
     with _record(db) as record:
         found = record.check_claims(article_id)
     if as_json:
-        _dump({"claims": found})
+        print_items(found)
         return
     table = Table(title=f"claims ({len(found)})", title_justify="left")
     for column in ("verdict", "countries", "claimed", "reference", "claim", "basis"):
@@ -193,45 +214,56 @@ def search(
     with _record(db) as record:
         found = record.search(query, limit=limit)
     if as_json:
-        _dump({"results": found})
+        print_items(found)
         return
     table = Table(title=f"search {query!r} ({len(found)})", title_justify="left")
     for column in ("kind", "published", "publisher", "text", "id"):
         table.add_column(column)
     for hit in found:
-        table.add_row(hit["kind"], hit["published"] or "", hit["publisher"] or "", hit["text"][:120], hit["id"])
+        table.add_row(hit.kind, str(hit.published or ""), hit.publisher or "", hit.text[:120], hit.id)
     stdout.print(table)
 
 
 @app.command()
 def export(
-    format: str = typer.Option("jsonl", "--format", help="csv, jsonl, parquet (needs pyarrow) or plover."),
+    format: ExportFormat = typer.Option(
+        ExportFormat.jsonl, "--format", case_sensitive=False,
+        help="csv, jsonl or parquet (events, quotes or actors; parquet needs pyarrow), "
+        "plover (PLOVER JSON lines) or polecat (POLECAT-style TSV): events only.",
+    ),
+    kind: ExportKind = typer.Option(ExportKind.events, "--kind", case_sensitive=False, help="What to export."),
     out: Optional[str] = typer.Option(None, "--out", help="Output file (default: standard output; parquet needs a file)."),
-    country: Optional[str] = typer.Option(None, "--country", help="Only events with a participant of this country."),
-    type: Optional[str] = typer.Option(None, "--type", help="Only events of this PLOVER type."),
-    since: Optional[str] = typer.Option(None, "--since"),
-    until: Optional[str] = typer.Option(None, "--until"),
+    country: Optional[str] = typer.Option(None, "--country", help="Only events with a participant of this country (quotes: the speaker's; actors: theirs)."),
+    type: Optional[PloverType] = typer.Option(None, "--type", case_sensitive=False, help="Only events of this PLOVER type."),
+    since: Optional[str] = typer.Option(None, "--since", help="Earliest event date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Latest event date (YYYY-MM-DD)."),
     force: bool = typer.Option(False, "--force", help="Replace --out if it exists (never the database being read)."),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Stream the fused events (all, or those matching the filters) to a file or standard output.
+    """Stream the fused events (all, or those matching the filters), the quotes or the actors to a
+    file or standard output.
 
     --out is written to a temporary file beside it and renamed into place when complete; it must
     not be the database itself, and an existing file or symlink is replaced only with --force."""
-    from communique.query.export import FORMATS, ExportError, store_files, write_file
+    from communique.query.export import EVENT_ONLY_FORMATS, ExportError, store_files, write_file
 
-    fmt = format.lower()
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    fmt, what = format.value, kind.value
     if fmt == "parquet" and not out:
         raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
-    filters = {"country": country, "type": type, "since": parse_date(since, "--since"), "until": parse_date(until, "--until")}
+    if fmt in EVENT_ONLY_FORMATS and what != "events":
+        raise typer.BadParameter(f"{fmt} holds events only: export {what} as csv, jsonl or parquet", param_hint="--format")
+    filters: dict = {"country": country.upper() if country else None}
+    if what == "events":
+        filters.update(type=type_value(type), since=parse_date(since, "--since"), until=parse_date(until, "--until"))
+    elif type or since or until:
+        raise typer.BadParameter(f"--type, --since and --until filter events, not {what}", param_hint="--kind")
     with _record(db) as record:
+        rows = record.rows(what, **filters)
         if out:
             try:
-                n = write_file(record.events(**filters), fmt, out, force=force, protect=store_files(record.store))
+                n = write_file(rows, fmt, out, force=force, protect=store_files(record.store), kind=what)
             except ExportError as exc:
                 fail(f"--out {exc}", code=exc.exit_code)
         else:
-            n = record.export(fmt, sys.stdout, **filters)
-    console.print(f"{n} events written" + (f" to {out}" if out else ""), soft_wrap=True)
+            n = record.export(fmt, sys.stdout, kind=what, **filters)
+    console.print(f"{n} {what} written" + (f" to {out}" if out else ""), soft_wrap=True)

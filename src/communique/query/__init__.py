@@ -1,15 +1,18 @@
 """The Python API over the fused record.
 
-    from communique.query import Record
-    with Record("sqlite:///news.db") as record:
-        record.timeline("CHN", "UKR", type="CONSULT")
+    import communique
+    with communique.open("news.db") as record:          # or communique.query.Record(url_or_path)
+        record.actors(country="CHN")
+        record.quotes(speaker="Kuleba", via="Xinhua")
+        record.events(dyad=("CHN", "UKR"), type="CONSULT", since=date(2022, 1, 1))
+        page = record.timeline("CHN", "UKR")             # page.next: pass as before= for older events
         record.last_contact("CHN", "UKR", before=date(2022, 4, 4), level="minister")
-        record.check_claims()
-        record.search("peace talks")
-        to_dataframe(record.timeline("CHN"))   # needs pandas, which communique does not install
+        record.search("peace talks").to_dataframe()
 
-Every method returns plain dicts (JSON-ready); `to_dataframe` turns a list of them into a pandas
-DataFrame when pandas is installed.
+Each method takes the arguments of the command of the same name and returns typed records
+(`communique.query.records`): `Results` lists of `Actor`, `Quote`, `Event` or `SearchHit`, whose
+`to_dataframe()` gives one flat row per record (dates as dates, lists as lists; needs pandas), and
+whose `to_dicts()` gives the JSON the command line prints.
 """
 
 from __future__ import annotations
@@ -22,16 +25,11 @@ from communique.query import claims as _claims
 from communique.query import export as _export
 from communique.query import record as _record
 from communique.query import search as _search
+from communique.query.records import Actor, Event, Quote, Results, SearchHit, to_dataframe
 from communique.store import Store
+from communique.store import queries as _queries
 
-
-def to_dataframe(rows: list[dict]):
-    """A pandas DataFrame of query results (pandas is optional: `pip install pandas`)."""
-    try:
-        import pandas as pd
-    except ImportError:
-        raise ImportError("to_dataframe needs pandas, which communique does not install: pip install pandas") from None
-    return pd.DataFrame(list(rows))
+LEVELS = ("any", "minister", "leader")
 
 
 class Record:
@@ -54,6 +52,80 @@ class Record:
     def _read(self):
         return self.store.engine.connect()
 
+    # ------------------------------------------------------------ actors and quotes
+
+    def actors(self, country: str | None = None, name: str | None = None) -> Results[Actor]:
+        """Actors (of one country, or whose name contains `name`) with mention and article counts,
+        most widely reported first."""
+        with self._read() as conn:
+            rows = _queries.list_actors(conn, country=country, name=name)
+        return Results((Actor.from_dict(r) for r in rows), Actor)
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        country: str | None = None,
+        via: str | None = None,
+        search: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> Results[Quote]:
+        """Quotes, newest article first. `speaker` and `via` match actor names (any case, part of a
+        name); `country` is the speaker's; `search` a part of the quoted words."""
+        with self._read() as conn:
+            rows = _queries.list_quotes(
+                conn, speaker=speaker, country=country, via=via, search=search, limit=limit, offset=offset
+            )
+        page = Results((Quote.from_dict(r) for r in rows), Quote)
+        if limit and len(page) == limit:
+            page.next = str(offset + limit)  # pass as offset= for the next page
+        return page
+
+    # ------------------------------------------------------------ events
+
+    def iter_events(
+        self,
+        actor: str | None = None,
+        country: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Event]:
+        """`events`, streamed in batches: memory stays flat on any store (the exports use it)."""
+        query = _queries.event_id_query(actor=actor, country=country, dyad=dyad, type=type, since=since, until=until)
+        if offset:
+            query = query.offset(max(0, offset))
+        if limit is not None:
+            query = query.limit(max(0, limit))
+        with self._read() as conn:
+            for record in _export.iter_event_records(conn, query):
+                yield Event.from_dict(record)
+
+    def events(
+        self,
+        actor: str | None = None,
+        country: str | None = None,
+        dyad: tuple[str, str] | None = None,
+        type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Results[Event]:
+        """Fused events in date order (undated last), with participants and reports. `actor`
+        matches a participant's name; `country` a participant's country; `dyad` two different
+        participants (names or country codes, either role); `type` a PLOVER type; `since` /
+        `until` bound the date (inclusive). The same arguments as `Store.events` and
+        `communique events`."""
+        found = self.iter_events(actor, country, dyad, type, since, until, limit=limit, offset=offset)
+        page = Results(found, Event)
+        if limit and len(page) == limit:
+            page.next = str(offset + limit)
+        return page
+
     def timeline(
         self,
         a: str,
@@ -64,66 +136,79 @@ class Record:
         limit: int | None = None,
         offset: int = 0,
         before: date | str | None = None,
-    ) -> list[dict]:
+    ) -> Results[Event]:
         """Fused events between `a` and `b` (country codes or actor names), or of `a`, in date order;
-        `limit` keeps the latest N, `offset` / `before` (a date or an event id) page back in time."""
+        `limit` keeps the latest N, `offset` / `before` (a date or an event id) page back in time.
+        `next` is the id to pass as `before` for the page of older events (None when there is none)."""
         with self._read() as conn:
-            return _record.timeline(
+            rows = _record.timeline(
                 conn, a, b, type=type, since=since, until=until, limit=limit, offset=offset, before=before
             )
+        page = Results((Event.from_dict(r) for r in rows), Event)
+        if limit and len(page) == limit:
+            page.next = page[0].id
+        return page
 
     def last_contact(
         self, a: str, b: str, before: date | None = None, level: str = "any", type: str = "CONSULT"
-    ) -> dict | None:
-        """The last CONSULT between two sides strictly before `before` (level: any, minister, leader)."""
+    ) -> Event | None:
+        """The last CONSULT (or `type`) between two sides strictly before `before`; `level` is any,
+        minister or leader (a participant of that rank)."""
+        if (level or "any").lower() not in LEVELS:
+            raise ValueError(f"level={level!r}: choose one of {', '.join(LEVELS)}")
         with self._read() as conn:
-            return _record.last_contact(conn, a, b, before=before, level=level, type=type)
+            found = _record.last_contact(conn, a, b, before=before, level=level, type=type)
+        return Event.from_dict(found) if found else None
 
-    def event(self, ident: str) -> dict | None:
+    def event(self, ident: str) -> Event | None:
         """One fused event with its reports, their merge reasons and the conflicts between them."""
         with self._read() as conn:
-            return _record.event_detail(conn, ident)
+            found = _record.event_detail(conn, ident)
+        return Event.from_dict(found) if found else None
 
-    def check_claims(self, article: str | None = None) -> list[dict]:
+    # ------------------------------------------------------------ claims and search
+
+    def check_claims(self, article: str | None = None) -> Results[dict]:
         """Claims of novelty ("first ... since DATE") checked against the record."""
         with self._read() as conn:
             article_id = None
             if article:
-                from communique.store.queries import article_ids
-
-                ids = article_ids(conn, article)
+                ids = _queries.article_ids(conn, article)
                 if len(ids) != 1:
-                    return []
+                    return Results()
                 article_id = ids[0]
-            return _claims.check_claims(conn, article_id)
+            return Results(_claims.check_claims(conn, article_id))
 
-    def search(self, text: str, limit: int = 50) -> list[dict]:
+    def search(self, text: str, limit: int = 50) -> Results[SearchHit]:
         """Quotes and event evidence containing every word of `text`, best first."""
         with self._read() as conn:
-            return _search.search(conn, text, limit=limit)
+            rows = _search.search(conn, text, limit=limit)
+        return Results((SearchHit.from_dict(r) for r in rows), SearchHit)
 
-    def events(
-        self,
-        country: str | None = None,
-        type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-    ) -> Iterator[dict]:
-        """All fused events (or those matching the filters), streamed in date order."""
-        with self._read() as conn:
-            yield from _export.iter_events(conn, country=country, type=type, since=since, until=until)
+    # ------------------------------------------------------------ export
 
     def export(
         self,
         fmt: str,
         out: IO | str,
-        country: str | None = None,
-        type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
+        kind: str = "events",
+        **filters,
     ) -> int:
-        """Write the (filtered) fused events in `fmt` (csv, jsonl, parquet, plover); the count written."""
-        return _export.write(self.events(country=country, type=type, since=since, until=until), fmt, out)
+        """Write events, quotes or actors (`kind`) in `fmt` (see `communique.query.export.FORMATS`)
+        to a text stream or, for parquet, a path; `filters` are those of the method named `kind`.
+        Returns the count written."""
+        return _export.write(self.rows(kind, **filters), fmt, out, kind=kind)
+
+    def rows(self, kind: str = "events", **filters) -> Iterator:
+        """The records an export of `kind` writes: events streamed, quotes (all, unless a limit is
+        given) or actors."""
+        if kind == "events":
+            return self.iter_events(**filters)
+        if kind == "quotes":
+            return iter(self.quotes(**{"limit": None, **filters}))
+        if kind == "actors":
+            return iter(self.actors(**filters))
+        raise ValueError(f"unknown kind {kind!r}: choose events, quotes or actors")
 
 
-__all__ = ["Record", "to_dataframe"]
+__all__ = ["Actor", "Event", "Quote", "Record", "Results", "SearchHit", "to_dataframe"]

@@ -1,5 +1,12 @@
-"""Exporting fused events: CSV, JSON lines, Parquet (needs pyarrow: `pip install communique[parquet]`)
-and PLOVER/POLECAT-style JSON lines.
+"""Exporting the record: events, quotes and actors as CSV, JSON lines or Parquet with real types, and
+events in the PLOVER data format or as a POLECAT-style TSV (`communique.query.plover`).
+
+Every format but PLOVER writes one flat row per record (`records.Event.flat()` and its kin, whose
+`FLAT_TYPES` names each column's type): Parquet keeps the types (dates as date32, lists as lists of
+strings, counts as int64, flags as bool); JSON lines write dates as ISO text and lists as arrays;
+CSV writes dates as ISO text and lists as JSON arrays in their cell (`read_csv(...,
+converters={"actors": json.loads})` reads them back as lists). Parquet needs pyarrow (`pip install
+'communique[parquet]'`).
 
 Events are streamed: ids come from a server-side cursor (`stream_results`, `yield_per`) in
 batches, and each batch is read and written before the next, so memory stays flat on any store.
@@ -24,33 +31,19 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
+from communique.query.plover import POLECAT_COLUMNS, plover_record, polecat_row
 from communique.query.record import event_records
+from communique.query.records import Actor, Event, Quote
 from communique.store.schema import event_dyads, events
 
-FORMATS = ("csv", "jsonl", "parquet", "plover")
+FORMATS = ("csv", "jsonl", "parquet", "plover", "polecat")
+EVENT_ONLY_FORMATS = ("plover", "polecat")
+KINDS = {"events": Event, "quotes": Quote, "actors": Actor}
 BATCH = 1000
 
-FLAT_COLUMNS = [
-    "event_id",
-    "type",
-    "mode",
-    "status",
-    "date",
-    "date_precision",
-    "location",
-    "actors",
-    "actor_countries",
-    "recipients",
-    "recipient_countries",
-    "report_count",
-    "first_seen",
-    "evidence",
-    "article_ids",
-    "publishers",
-    "conflicts",
-]
+FLAT_COLUMNS = list(Event.FLAT_TYPES)  # the columns of an events export (csv, jsonl, parquet)
 
 
 class MissingDependency(RuntimeError):
@@ -104,7 +97,12 @@ def _umask() -> int:
 
 
 def write_file(
-    records: Iterator[dict], fmt: str, path: str | Path, force: bool = False, protect: Iterable[Path] = ()
+    records: Iterable,
+    fmt: str,
+    path: str | Path,
+    force: bool = False,
+    protect: Iterable[Path] = (),
+    kind: str = "events",
 ) -> int:
     """Write records in `fmt` to the file `path` safely (see the module's docstring); the count written."""
     target = check_target(path, force, protect)
@@ -116,10 +114,10 @@ def write_file(
     try:
         if fmt == "parquet":
             os.close(handle_fd)
-            n = write(records, fmt, tmp)
+            n = write(records, fmt, tmp, kind=kind)
         else:
             with os.fdopen(handle_fd, "w", encoding="utf-8", newline="") as handle:
-                n = write(records, fmt, handle)
+                n = write(records, fmt, handle, kind=kind)
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; an export is an ordinary file
@@ -133,6 +131,16 @@ def write_file(
             raise ExportError(f"{path} was not written: {exc.strerror or exc}; nothing was kept") from exc
         raise
     return n
+
+
+def iter_event_records(conn: Connection, ids: Select, batch: int = BATCH) -> Iterator[dict]:
+    """The fused event records (the timeline shape) of the ids `ids` selects, in its order, read
+    `batch` at a time from a server-side cursor."""
+    # a second connection reads the details, so the streaming cursor is never interrupted
+    with conn.engine.connect() as details:
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(ids)
+        for partition in result.partitions(batch):
+            yield from event_records(details, [r[0] for r in partition])
 
 
 def iter_events(
@@ -155,111 +163,101 @@ def iter_events(
         query = query.where(events.c.date >= since)
     if until:
         query = query.where(events.c.date <= until)
-    # a second connection reads the details, so the streaming cursor is never interrupted
-    with conn.engine.connect() as details:
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
-        for partition in result.partitions(batch):
-            yield from event_records(details, [r.id for r in partition])
+    yield from iter_event_records(conn, query, batch)
 
 
-def _side(event: dict, role: str) -> list[dict]:
-    return [p for p in event["participants"] if p.get("role") == role]
+def _typed(record, kind: str):
+    """A record of `kind` from a typed record or its dict (the shape `Record` and the store return)."""
+    cls = KINDS[kind]
+    return record if isinstance(record, cls) else cls.from_dict(record)
 
 
-def _join(values) -> str:
-    return "; ".join(str(v) for v in dict.fromkeys(v for v in values if v))
+def _text_cell(value):
+    """A flat value as CSV text: lists as JSON arrays, dates as ISO, None as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
-def flat(event: dict) -> dict:
-    """One fused event as one flat row (lists joined with '; ')."""
-    acting, receiving = _side(event, "actor"), _side(event, "recipient")
-    return {
-        "event_id": event["id"],
-        "type": event["type"],
-        "mode": event["mode"],
-        "status": event["status"],
-        "date": event["date"],
-        "date_precision": event["date_precision"],
-        "location": event["location"],
-        "actors": _join(p["name"] for p in acting),
-        "actor_countries": _join(p.get("country") for p in acting),
-        "recipients": _join(p["name"] for p in receiving),
-        "recipient_countries": _join(p.get("country") for p in receiving),
-        "report_count": event["report_count"],
-        "first_seen": event["first_seen"],
-        "evidence": event["evidence"],
-        "article_ids": _join(r["article_id"] for r in event["reports"]),
-        "publishers": _join(r["publisher"] for r in event["reports"]),
-        "conflicts": json.dumps(event["conflicts"], ensure_ascii=False) if event["conflicts"] else "",
-    }
+def _json_value(value):
+    return value.isoformat() if isinstance(value, date) else value
 
 
-def plover(event: dict) -> dict:
-    """A PLOVER/POLECAT-style record: event, actor and recipient with country and sector codes,
-    the source sentences and who published them."""
-    acting, receiving = _side(event, "actor"), _side(event, "recipient")
-    return {
-        "event_id": event["id"],
-        "event_type": event["type"],
-        "mode": event["mode"],
-        "context": event["context"],
-        "status": event["status"],
-        "event_date": event["date"],
-        "date_precision": event["date_precision"],
-        "actor": _join(p["name"] for p in acting) or None,
-        "actor_country": _join(p.get("country") for p in acting) or None,
-        "actor_sector": _join(p.get("sector") for p in acting) or None,
-        "recipient": _join(p["name"] for p in receiving) or None,
-        "recipient_country": _join(p.get("country") for p in receiving) or None,
-        "recipient_sector": _join(p.get("sector") for p in receiving) or None,
-        "location": event["location"],
-        "source_sentences": [r["evidence"] for r in event["reports"]],
-        "publishers": list(dict.fromkeys(r["publisher"] for r in event["reports"] if r["publisher"])),
-        "article_ids": list(dict.fromkeys(r["article_id"] for r in event["reports"])),
-        "report_count": event["report_count"],
-        "first_seen": event["first_seen"],
-    }
-
-
-def write(records: Iterator[dict], fmt: str, out: IO | str) -> int:
-    """Write fused event records in `fmt` to a text stream (a path for parquet); the count written."""
+def write(records: Iterable, fmt: str, out: IO | str, kind: str = "events") -> int:
+    """Write records of `kind` (events, quotes, actors; typed or as dicts) in `fmt` to a text stream
+    (a path for parquet); the count written. PLOVER and POLECAT leave undated events out (both
+    require a date)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    if fmt in EVENT_ONLY_FORMATS and kind != "events":
+        raise ValueError(f"{fmt} holds events only: export {kind} as csv, jsonl or parquet")
+    typed = (_typed(r, kind) for r in records)
     if fmt == "parquet":
-        return _write_parquet(records, out)
+        return _write_parquet(typed, out, KINDS[kind])
     n = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=FLAT_COLUMNS)
+    if fmt == "polecat":
+        writer = csv.DictWriter(out, fieldnames=POLECAT_COLUMNS, delimiter="\t", lineterminator="\n")
         writer.writeheader()
-        for event in records:
-            writer.writerow(flat(event))
+        for event in typed:
+            row = polecat_row(event)
+            if row is not None:
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+                n += 1
+        return n
+    if fmt == "plover":
+        for event in typed:
+            row = plover_record(event)
+            if row is not None:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                n += 1
+        return n
+    columns = list(KINDS[kind].FLAT_TYPES)
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        for record in typed:
+            writer.writerow({k: _text_cell(v) for k, v in record.flat().items()})
             n += 1
         return n
-    shape = plover if fmt == "plover" else (lambda e: e)
-    for event in records:
-        out.write(json.dumps(shape(event), ensure_ascii=False, default=str) + "\n")
+    for record in typed:
+        out.write(json.dumps({k: _json_value(v) for k, v in record.flat().items()}, ensure_ascii=False) + "\n")
         n += 1
     return n
 
 
-def _write_parquet(records: Iterator[dict], path) -> int:
+def arrow_schema(cls):
+    """The Arrow schema of a kind's flat rows (`FLAT_TYPES`)."""
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+        "date": pa.date32(), "list": pa.list_(pa.string()), "json": pa.string(),
+    }  # fmt: skip
+    return pa.schema([(column, types[name]) for column, name in cls.FLAT_TYPES.items()])
+
+
+def _write_parquet(records: Iterator, path, cls) -> int:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise MissingDependency(
-            "parquet export needs pyarrow: pip install 'communique[parquet]'"
-        ) from None
-    if isinstance(path, io.IOBase) or not isinstance(path, str):
+        raise MissingDependency("parquet export needs pyarrow: pip install 'communique[parquet]'") from None
+    if isinstance(path, io.IOBase) or not isinstance(path, str | Path):
         raise ValueError("parquet export needs a file path (--out FILE)")
-    schema = pa.schema(
-        [(c, pa.int64() if c == "report_count" else pa.string()) for c in FLAT_COLUMNS]
-    )
+    schema = arrow_schema(cls)
     n = 0
-    with pq.ParquetWriter(path, schema) as writer:
+    with pq.ParquetWriter(str(path), schema) as writer:
         batch: list[dict] = []
-        for event in records:
-            batch.append(flat(event))
+        for record in records:
+            batch.append(record.flat())
             if len(batch) >= BATCH:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 n += len(batch)

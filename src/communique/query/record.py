@@ -411,14 +411,22 @@ def _records(conn: Connection, rows: list[tuple], detail: bool = False) -> list[
                 "refers_to_past": any(bool(r[10]) for r in reps),
                 "first_seen": _iso(first_seen),
                 "report_count": len(reps),
-                "participants": [
-                    {**(names.get(p[2]) or {"id": None, "name": p[3], "country": None}), "role": p[1]} for p in parts
-                ],
+                "participants": [_participant(names.get(p[2]), p[3], p[1]) for p in parts],
                 "conflicts": _list(conflicts),
                 "reports": [_report_dict(r, names, detail) for r in reps],
             }
         )
     return out
+
+
+def _participant(known: dict | None, name: str | None, side: str) -> dict:
+    """A participant as the record shows it: `role` is its side (actor or recipient), `title` the
+    office the knowledge base gives the actor."""
+    known = known or {"id": None, "name": name, "country": None, "sector": None, "role": None}
+    return {
+        "id": known["id"], "name": known["name"], "country": known["country"], "sector": known["sector"],
+        "title": known["role"], "role": side,
+    }  # fmt: skip
 
 
 def _main_report(reps):

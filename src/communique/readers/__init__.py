@@ -32,7 +32,7 @@ from communique.readers.paths import expand_paths
 from communique.readers.text import printable_name, read_text, repair_unencodable
 from communique.readers.warc import read_warc
 
-__all__ = ["load_articles", "detect_format", "expand_paths", "finish_article"]
+__all__ = ["load_articles", "detect_format", "expand_paths", "finish_article", "read_document"]
 
 TEXT, HTML, JSONL, WARC, JSON_ARRAY = "text", "html", "jsonl", "warc", "json-array"
 
@@ -123,6 +123,22 @@ def _read_whole(fmt: str, data: bytes, source: str) -> Iterator[Article | Reject
         yield Rejection(source, "a JSON array is not supported: give one JSON object per line (JSONL)")
     else:
         yield read_text(data, source)
+
+
+def read_document(data: bytes, source: str, url: str | None = None) -> Article | Rejection:
+    """The raw article of one text or HTML document held in memory (`communique.extract`), told apart
+    by content exactly as a file of unknown extension is."""
+    if not data.strip():
+        return Rejection(source, "empty input")
+    fmt = detect_format("", data[:_SNIFF_BYTES])
+    if fmt == HTML:
+        return read_html(data, source, url=url)
+    if fmt in (WARC, JSONL, JSON_ARRAY):
+        return Rejection(source, f"a {fmt} document holds many articles: give one text or HTML page")
+    item = read_text(data, source)
+    if isinstance(item, Article) and url:
+        item.url = url
+    return item
 
 
 def read_file(path: str, settings: Settings) -> Iterator[Article | Rejection]:

@@ -375,17 +375,18 @@ def _quotes_by_id(conn: Connection, ids: list[str]) -> list[dict]:
     return [{**_quote_dict(r, names), "article": articles_info[r.id]} for r in ordered]
 
 
-def list_events(
-    conn: Connection,
+def event_id_query(
     actor: str | None = None,
     country: str | None = None,
     dyad: tuple[str, str] | None = None,
     type: str | None = None,
     since: date | None = None,
     until: date | None = None,
-    limit: int | None = None,
-) -> list[dict]:
-    query = select(events)
+):
+    """SELECT the ids of the fused events matching the filters, in date order (undated last): the
+    one definition of `communique events`' filters, shared by `Store.events`, `Record.events` and
+    the exports."""
+    query = select(events.c.id)
     if actor:
         p = aliased(event_participants)
         query = query.where(
@@ -422,13 +423,27 @@ def list_events(
         query = query.where(events.c.date >= since)
     if until:
         query = query.where(events.c.date <= until)
-    query = query.order_by(
-        events.c.date.asc().nulls_last(), events.c.first_seen.asc().nulls_last(), events.c.id
-    )
+    return query.order_by(events.c.date.asc().nulls_last(), events.c.first_seen.asc().nulls_last(), events.c.id)
+
+
+def list_events(
+    conn: Connection,
+    actor: str | None = None,
+    country: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    type: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    ids = event_id_query(actor=actor, country=country, dyad=dyad, type=type, since=since, until=until)
     if limit is not None:
-        query = query.limit(max(0, limit))
-    rows = conn.execute(query).all()
-    return _event_dicts(conn, rows)
+        ids = ids.limit(max(0, limit))
+    order = [r.id for r in conn.execute(ids)]
+    rows = {}
+    for chunk in _chunks(order):
+        rows.update((r.id, r) for r in conn.execute(select(events).where(events.c.id.in_(chunk))))
+    return _event_dicts(conn, [rows[i] for i in order if i in rows])
 
 
 def _event_dicts(conn: Connection, rows) -> list[dict]:

@@ -1,0 +1,77 @@
+"""The one-call Python API: `communique.extract(...)` and `communique.open(...)`.
+
+    import communique
+    result = communique.extract(open("article.html").read(), published="2022-04-05")
+    result.events[0].type              # a typed Extraction, as `communique extract --json` prints it
+    with communique.open("news.db") as record:
+        record.timeline("CHN", "UKR").to_dataframe()
+
+`extract` reads its input exactly as `communique extract` reads a file: the same HTML-or-text
+decision, the same cleaning, date and language check (`readers.read_document`, `pipeline.prepare`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from threading import Lock
+
+from communique.config import Settings
+from communique.models import Extraction
+from communique.pipeline import NotAnalysed, Pipeline
+
+_pipelines: dict[tuple, Pipeline] = {}
+_lock = Lock()
+
+
+def pipeline(settings: Settings | None = None) -> Pipeline:
+    """The pipeline for these settings, loaded once per process (spaCy and the models take seconds)."""
+    settings = settings or Settings()
+    key = (settings.spacy_model, tuple(settings.kb_paths))
+    with _lock:
+        if key not in _pipelines:
+            _pipelines[key] = Pipeline(settings)
+        return _pipelines[key]
+
+
+def _published(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"published={value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def extract(
+    text_or_html: str | bytes,
+    published: date | str | None = None,
+    url: str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> Extraction:
+    """Actors, quotes and events of one article given as plain text or an HTML page.
+
+    `published` (a date or YYYY-MM-DD) is used when the page's own metadata has no date; `url` is
+    kept on the article (and helps HTML extraction name the outlet). Raises `NotAnalysed` (a
+    ValueError) with a one-line `reason` for an input the command line would reject: empty, not
+    English, an HTML page with no article text."""
+    from communique.readers import read_document
+
+    day = _published(published)
+    data = text_or_html.encode("utf-8") if isinstance(text_or_html, str) else bytes(text_or_html)
+    source = url or "<text>"
+    article = read_document(data, source, url=url)
+    if not hasattr(article, "text"):  # a Rejection
+        raise NotAnalysed(article.source, article.reason)
+    return next(pipeline(settings).extract([article], published=day))
+
+
+def open(db: str | None = None):  # noqa: A001  (communique.open, like sqlite3.connect: the package's verb)
+    """A `Record` over a store: a SQLite path, a postgresql:// URL, or None for COMMUNIQUE_DB / the
+    default file. Use it as a context manager, or call `close()`."""
+    from communique.query import Record
+
+    return Record(db)
+
+
+__all__ = ["NotAnalysed", "extract", "open", "pipeline"]

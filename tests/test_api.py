@@ -1,0 +1,98 @@
+"""The one-call Python API: `communique.extract` reads, cleans and checks the language exactly as
+`communique extract` does, and `communique.open` gives a Record."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+import communique
+from communique import api
+from communique.models import Article, Extraction
+
+# A scraped page dump, written for this test: interface lines and a masthead around the article.
+PAGE = (
+    "Skip to main content\n"
+    "The Washington Post\n"
+    "Advertisement\n\n"
+    "Kenyan Foreign Minister Daniel Otieno spoke by phone with his Norwegian counterpart on Monday.\n\n"
+    "\u201cWe agreed to keep talking about fishing rights,\u201d Otieno said in Nairobi.\n"
+)
+HTML = (
+    "<html><head><title>Ministers talk fishing</title></head><body><article>"
+    "<p>Kenyan Foreign Minister Daniel Otieno spoke by phone with his Norwegian counterpart on Monday "
+    "about fishing rights and the coming season on the lake.</p>"
+    "<p>\u201cWe agreed to keep talking,\u201d Otieno told reporters in Nairobi after the call ended.</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.fixture(autouse=True)
+def shared_pipeline(pipeline):
+    """The session's pipeline serves communique.extract too (loading spaCy twice costs seconds)."""
+    from communique.config import Settings
+
+    settings = Settings()
+    api._pipelines[(settings.spacy_model, tuple(settings.kb_paths))] = pipeline
+
+
+def _without_source(doc: dict) -> dict:
+    doc = json.loads(json.dumps(doc))
+    doc["article"].pop("source", None)
+    return doc
+
+
+def test_extract_gives_what_the_command_line_gives(tmp_path):
+    from communique.cli import app
+
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(path), "--published", "2024-05-06", "--json"])
+    assert result.exit_code == 0, result.output
+    from_cli = json.loads(result.stdout)
+
+    found = communique.extract(PAGE, published="2024-05-06")
+    assert isinstance(found, Extraction)
+    assert _without_source(found.to_json_dict()) == _without_source(from_cli)
+    # cleaning ran: the page furniture is not in the body, and the masthead names the outlet
+    assert "Advertisement" not in found.article.body and found.article.publisher == "The Washington Post"
+    assert found.article.published == "2024-05-06" and found.article.language == "en"
+    assert any(e.type == "CONSULT" for e in found.events)
+
+
+def test_extract_reads_html_and_keeps_the_url():
+    found = communique.extract(HTML, published=date(2024, 5, 6), url="https://example.org/news/1")
+    assert found.article.headline == "Ministers talk fishing"
+    assert found.article.url == "https://example.org/news/1"
+    assert "<p>" not in found.article.text and "Otieno" in found.article.body
+
+
+def test_extract_refuses_what_the_readers_refuse_with_the_reason():
+    with pytest.raises(communique.NotAnalysed, match="not English"):
+        communique.extract(
+            "Der Außenminister sprach am Montag mit seinem Amtskollegen über die Fischereirechte und "
+            "die kommende Saison. Beide Seiten wollen die Gespräche im nächsten Monat fortsetzen."
+        )
+    with pytest.raises(communique.NotAnalysed, match="empty"):
+        communique.extract("   \n")
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        communique.extract(PAGE, published="last Monday")
+
+
+def test_pipeline_extract_cleans_and_checks_the_language_too(pipeline):
+    from communique.pipeline import NotAnalysed
+
+    [found] = list(pipeline.extract([Article(text=PAGE, source="<page>")], published=date(2024, 5, 6)))
+    assert "Skip to main content" not in found.article.body
+    with pytest.raises(NotAnalysed, match="not English"):
+        next(pipeline.extract([Article(text="Le ministre a parlé avec son homologue lundi matin à Paris, "
+                                            "et les deux pays veulent poursuivre les discussions.", source="<fr>")]))
+
+
+def test_open_gives_a_record(tmp_path):
+    with communique.open(str(tmp_path / "api.db")) as record:
+        assert isinstance(record, communique.Record)
+        assert record.events() == [] and record.actors().to_dicts() == []
