@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from communique.query import Record
+from communique.query.records import jsonable
 from communique.serve import create_app
 from fusion_fixtures import call_reports, later_call
 from store_fixtures import harbour_gazette
@@ -98,7 +99,7 @@ def test_events_by_dyad_type_and_dates(client):
 def test_timeline_is_the_records_timeline_and_pages_back(client, stored):
     body = client.get("/api/timeline/NOR/KEN").json()
     with Record(stored) as record:
-        assert body["events"] == record.timeline("NOR", "KEN", limit=100)
+        assert body["events"] == jsonable(record.timeline("NOR", "KEN", limit=100))
     assert [e["date"] for e in body["events"]] == ["2024-03-05", "2024-03-12"]
     assert body["next_before"] is None
     latest = client.get("/api/timeline/KEN/NOR", params={"limit": 1}).json()

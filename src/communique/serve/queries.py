@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from communique.query import Record
+from communique.query.records import jsonable
 from communique.store import Store
 from communique.store.schema import actor_mentions, articles, event_dyads
 
@@ -71,7 +72,7 @@ class RecordReader:
         if not found:
             return None
         actor = found[0]
-        events = self.record.timeline(ident, limit=ACTOR_EVENTS)
+        events = jsonable(self.record.timeline(ident, limit=ACTOR_EVENTS))
         events.reverse()  # newest first on the actor's page
         quotes = [q for q in self.store.quotes(speaker=ident, limit=200) if q.get("speaker") == ident]
         return {
@@ -155,24 +156,24 @@ class RecordReader:
     ) -> dict:
         """A page of a dyad's fused events in date order: the latest `limit` (before `before`, a date
         or the first event id of the page read last); `next_before` names the next (older) page."""
-        found = self.record.timeline(a, b, type=type or None, since=since, until=until, limit=limit, before=before)
+        found = jsonable(self.record.timeline(a, b, type=type or None, since=since, until=until, limit=limit, before=before))
         older = found[0]["id"] if limit and len(found) == limit else None
         return {"events": found, "limit": limit, "next_before": older}
 
     def last_contact(self, a: str, b: str, before: date | None = None, level: str = "any") -> dict | None:
-        return self.record.last_contact(a, b, before=before, level=level)
+        return jsonable(self.record.last_contact(a, b, before=before, level=level))
 
     def event(self, ident: str) -> dict | None:
-        return self.record.event(ident)
+        return jsonable(self.record.event(ident))
 
     def search(self, q: str, limit: int = 50, offset: int = 0) -> dict:
-        return _slice(self.record.search(q, limit=offset + limit + 1), limit, offset)
+        return _slice(jsonable(self.record.search(q, limit=offset + limit + 1)), limit, offset)
 
     def check_claims(self, article_id: str) -> list[dict] | None:
         """The article's claims with verdicts; None when no single article has that id."""
         if self.article_exists(article_id) is None:
             return None
-        return self.record.check_claims(article_id)
+        return jsonable(self.record.check_claims(article_id))
 
     def busiest_dyads(self, limit: int = 12) -> list[dict]:
         """The pairs of countries with the most events (for the start page)."""
