@@ -270,3 +270,14 @@ def test_a_quoted_condemnation_accuses_the_one_it_names(extract_text):
 ])
 def test_descriptions_denials_and_praise_are_no_accusation(extract_text, text):
     assert not _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+
+
+def test_we_are_with_you_is_support_from_the_speaker(extract_text):
+    text = ('Mayor Jan Kowal of Gdansk was stabbed on Sunday. Prime Minister Mateusz Morawiecki tweeted '
+            '"We are with Mayor Kowal in our thoughts and prayers."')
+    support = _of_type(_events(extract_text(text, published=PUBLISHED)), "SUPPORT")
+    assert support and _has(support[0]["actors"], "Morawiecki") and _has(support[0]["recipients"], "Kowal"), support
+
+
+def test_being_with_friends_is_no_support(extract_text):
+    assert not _of_type(_events(extract_text("We were with friends in Warsaw, the minister said.", published=PUBLISHED)), "SUPPORT")

@@ -33,7 +33,7 @@ from communique.events.details import choose_mode, find_location, provenance
 from communique.events.factuality import assess
 from communique.events.lexicon import Lexicon, load_lexicon
 from communique.events.roles import ArticleContext, resolve_anaphors
-from communique.events.statements import labelled_in_statements
+from communique.events.statements import labelled_in_statements, solidarity_in_statements
 from communique.events.triggers import Candidate, find_triggers
 from communique.models import Event, Quote, content_id
 from communique.nlp import AnnotatedDoc
@@ -129,6 +129,7 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
                 cand.folded = True
     cands += _reported_harm(ctx, cands)
     cands += labelled_in_statements(ctx, sent, cands)
+    cands += solidarity_in_statements(ctx, sent, cands)
     # "imposed sanctions on X", "signed an agreement": the noun carries the event, the verb only says it happened
     by_index = {c.token.i: c for c in cands}
     for cand in cands:

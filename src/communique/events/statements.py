@@ -4,6 +4,9 @@
 that someone *is* a condemning word (arguments.yaml: `condemnation_words`, `culprit_words`) accuses
 them. The speaker (the reporting verb's subject, or the speaker of the quotation) is the actor and the
 copula's subject the recipient. Praise and plain descriptions ("the mayor is a lawyer") make no event.
+
+'"We are with you," the prime minister wrote': a speaker who says they are *with* someone declares
+support for them (SUPPORT, the speaker to the one named).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from communique.events.triggers import Candidate, depth
 
 # A labelling frame, so that a sentence the classifier calls "no event" keeps it (detect.unjudged)
 _LABEL_FRAME = TriggerEntry(type="ACCUSE", pos="NOUN", head="", mode="disapprove", frame="label")
+_SOLIDARITY_FRAME = TriggerEntry(type="SUPPORT", pos="VERB", head="be", extra=("with",), frame="solidarity")
+_FIRST_PERSON_SUBJECTS = frozenset({"we", "i"})
 
 
 def _label_words(token: Token) -> set[str]:
@@ -65,6 +70,30 @@ def labelled_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candidat
         cand = Candidate(token=token, sent=sent, type="ACCUSE", entry=_LABEL_FRAME, actors=actors,
                          recipients=recipients, depth=depth(token), mode="disapprove", source="dictionary")
         fact = assess(copula, lex)
+        cand.status, cand.governor = fact.status, fact.governor
+        out.append(cand)
+    return out
+
+
+def solidarity_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> list[Candidate]:
+    """One SUPPORT per "we are with X" / "I am with him" the sentence's speaker says."""
+    taken = {c.token.i for c in cands}
+    out: list[Candidate] = []
+    for copula in sent:
+        if copula.lemma_.lower() != "be" or copula.i in taken or any(c.dep_ == "neg" for c in copula.children):
+            continue
+        subjects = [c for c in copula.children if c.dep_ == "nsubj" and c.lower_ in _FIRST_PERSON_SUBJECTS]
+        partners = [g for c in copula.children if c.dep_ == "prep" and c.lower_ == "with"
+                    for g in c.children if g.dep_ == "pobj"]
+        if not subjects or not partners:
+            continue
+        actors = [x for s in subjects for x in ctx.actors_of(s)]
+        recipients = [x for p in partners for x in ctx.actors_of(p) if x not in actors]
+        if not actors or not recipients:
+            continue
+        cand = Candidate(token=copula, sent=sent, type="SUPPORT", entry=_SOLIDARITY_FRAME, actors=actors,
+                         recipients=recipients, depth=depth(copula), source="dictionary")
+        fact = assess(copula, ctx.lex)
         cand.status, cand.governor = fact.status, fact.governor
         out.append(cand)
     return out
