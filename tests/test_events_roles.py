@@ -281,3 +281,16 @@ def test_we_are_with_you_is_support_from_the_speaker(extract_text):
 
 def test_being_with_friends_is_no_support(extract_text):
     assert not _of_type(_events(extract_text("We were with friends in Warsaw, the minister said.", published=PUBLISHED)), "SUPPORT")
+
+
+def test_bringing_to_justice_threatens_and_a_purpose_clause_is_the_subjects(extract_text):
+    text = ('"We will use the full force of the law to bring to justice the men behind this attack," '
+            'said Peru\'s interior minister Carla Ruiz.')
+    threaten = _of_type(_events(extract_text(text, published=PUBLISHED)), "THREATEN")
+    assert threaten and _has(threaten[0]["actors"], "Ruiz") and _has(threaten[0]["recipients"], "men"), threaten
+    assert not _has(threaten[0]["actors"], "force")
+
+
+def test_object_control_verbs_keep_their_object_as_the_doer(extract_text):
+    request = _of_type(_events(extract_text("Chile asked Peru to delay the vote.", published=PUBLISHED)), "REQUEST")
+    assert request and _has(request[0]["actors"], "Chile") and _has(request[0]["recipients"], "Peru"), request

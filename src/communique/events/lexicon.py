@@ -61,6 +61,7 @@ class Lexicon:
     praise_words: frozenset[str] = frozenset()
     condemnation_words: frozenset[str] = frozenset()
     culprit_words: frozenset[str] = frozenset()
+    object_control: frozenset[str] = frozenset()
     domestic_groups: frozenset[str] = frozenset()
     platforms: frozenset[str] = frozenset()
     interview_verbs: frozenset[str] = frozenset()
@@ -79,6 +80,11 @@ class Lexicon:
             attached = {
                 c.text.lower() for c in token.children
                 if c.dep_ in ("prt", "prep", "dobj", "advmod") and not _introduces_date(c)
+            }
+            # "bring to justice": a preposition's object can be part of the pattern too
+            attached |= {
+                g.text.lower() for c in token.children if c.dep_ == "prep" and not _introduces_date(c)
+                for g in c.children if g.dep_ == "pobj"
             }
             # "call on X" parsed with the preposition on the next token only
             nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
@@ -206,6 +212,7 @@ def load_lexicon() -> Lexicon:
     lex.praise_words = frozenset(args.get("praise_words") or [])
     lex.condemnation_words = frozenset(args.get("condemnation_words") or [])
     lex.culprit_words = frozenset(args.get("culprit_words") or [])
+    lex.object_control = frozenset(args.get("object_control") or [])
     lex.domestic_groups = frozenset(args.get("domestic_groups") or [])
     lex.platforms = frozenset(w.lower() for w in args.get("platforms") or [])
     lex.interview_verbs = frozenset(args.get("interview_verbs") or [])

@@ -293,7 +293,9 @@ class ArticleContext:
         if head is verb:
             return agents, patients
         if verb.dep_ == "xcomp" or (verb.dep_ in ("advcl", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
-            objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+            # a complement of an object-control verb ("asked Putin to delay") is its object's; a
+            # purpose clause ("used the full force of the law to bring them to justice") the subject's
+            objects = [c for c in head.children if c.dep_ in ("dobj", "dative")] if head.lemma_.lower() in self.lex.object_control else []
             if objects:  # object control: "asked Putin to delay"
                 return objects, patients
             on_objects = [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon") for g in c.children if g.dep_ == "pobj"]
