@@ -294,3 +294,20 @@ def test_bringing_to_justice_threatens_and_a_purpose_clause_is_the_subjects(extr
 def test_object_control_verbs_keep_their_object_as_the_doer(extract_text):
     request = _of_type(_events(extract_text("Chile asked Peru to delay the vote.", published=PUBLISHED)), "REQUEST")
     assert request and _has(request[0]["actors"], "Chile") and _has(request[0]["recipients"], "Peru"), request
+
+
+# ---------------------------------------------------------------- non-political happenings, one attack told twice
+
+
+@pytest.mark.parametrize("text", [
+    "This morning the former Chilean president, who served for twelve years, died at home in Santiago.",
+    "The former ruler of Peru has died, according to the current president.",
+])
+def test_a_death_is_no_event(extract_text, text):
+    assert _events(extract_text(text, published=PUBLISHED)) == []
+
+
+def test_coordinated_harm_verbs_are_one_attack(extract_text):
+    text = "Two villagers were killed and at least eight villagers were injured in a suicide bombing in Peru on Monday."
+    assault = _of_type(_events(extract_text(text, published=PUBLISHED)), "ASSAULT")
+    assert len(assault) == 1, assault

@@ -127,6 +127,7 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
             gov_cand = next(c for c in cands if c.token.i == gov.i)
             if gov_cand.type == "REQUEST" or (gov_cand.type == "REJECT" and cand.token.dep_ == "xcomp"):
                 cand.folded = True
+    _fold_coordinated_harm(cands)
     cands += _reported_harm(ctx, cands)
     cands += labelled_in_statements(ctx, sent, cands)
     cands += solidarity_in_statements(ctx, sent, cands)
@@ -170,7 +171,8 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
             main.main = True
         elif cats[best_label] >= FALLBACK_MIN_PROB:
             root = sent.root
-            if root.pos_ in ("VERB", "AUX") and root.lemma_.lower() not in lex.factuality.get("neutral_governors", ()):
+            if (root.pos_ in ("VERB", "AUX") and root.lemma_.lower() not in lex.factuality.get("neutral_governors", ())
+                    and root.lemma_.lower() not in lex.life_events):
                 cand = Candidate(token=root, sent=sent, type="", source="classifier", depth=0)
                 cand.type = _retype(lex, cand, best_label)
                 ctx.fill_arguments(cand)
@@ -224,6 +226,21 @@ def _interview_only(ctx: ArticleContext, cand: Candidate) -> bool:
 
 
 _HARM_TYPES = frozenset({"ASSAULT", "COERCE"})
+
+
+def _fold_coordinated_harm(cands: list[Candidate]) -> None:
+    """"Two people were killed and eight were injured in the bombing": one attack told by coordinated
+    harm verbs is one event, its victims together."""
+    by_token = {c.token.i: c for c in cands}
+    for cand in cands:
+        head = by_token.get(cand.token.head.i) if cand.token.dep_ == "conj" else None
+        if head is None or head.folded or cand.type not in _HARM_TYPES or head.type != cand.type:
+            continue
+        if cand.actors and head.actors and not set(cand.actors) & set(head.actors):
+            continue  # different doers: different deeds
+        head.actors += [x for x in cand.actors if x not in head.actors]
+        head.recipients += [x for x in cand.recipients if x not in head.recipients and x not in head.actors]
+        cand.folded = True
 
 
 def _reported_harm(ctx: ArticleContext, cands: list[Candidate]) -> list[Candidate]:
