@@ -311,3 +311,9 @@ def test_coordinated_harm_verbs_are_one_attack(extract_text):
     text = "Two villagers were killed and at least eight villagers were injured in a suicide bombing in Peru on Monday."
     assault = _of_type(_events(extract_text(text, published=PUBLISHED)), "ASSAULT")
     assert len(assault) == 1, assault
+
+
+def test_pressuring_someone_to_act_is_a_request(extract_text):
+    events = _events(extract_text("Chile said it would pressure the Peruvian government to protect its fishermen.",
+                                  published=PUBLISHED))
+    assert _of_type(events, "REQUEST") and not _of_type(events, "COERCE"), events
