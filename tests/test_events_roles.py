@@ -317,3 +317,14 @@ def test_pressuring_someone_to_act_is_a_request(extract_text):
     events = _events(extract_text("Chile said it would pressure the Peruvian government to protect its fishermen.",
                                   published=PUBLISHED))
     assert _of_type(events, "REQUEST") and not _of_type(events, "COERCE"), events
+
+
+@pytest.mark.parametrize("text, agreed", [
+    ("Peru's interior minister agreed, saying only the rebels could have planned the attack.", False),
+    ("The Chilean president signed a decree on fishing quotas.", False),
+    ("Chile and Peru signed a treaty on Friday.", True),
+    ("Chile and Peru agreed.", True),
+    ("Chile agreed on Friday to restore relations with Peru.", True),
+])
+def test_agreement_needs_something_agreed(extract_text, text, agreed):
+    assert bool(_of_type(_events(extract_text(text, published=PUBLISHED)), "AGREE")) == agreed

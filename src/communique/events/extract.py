@@ -119,7 +119,7 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
         ctx.fill_arguments(cand)
         fact = assess(cand.token, lex)
         cand.status, cand.governor = fact.status, fact.governor
-        if _interview_only(ctx, cand):
+        if _interview_only(ctx, cand) or not _has_required_complement(cand):
             cand.suppressed = True
         # an event urged or refused by a REQUEST / REJECT trigger is that REQUEST / REJECT
         gov = cand.governor
@@ -209,6 +209,23 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
         if cand.date is None:  # the text does not date it: say so, never pass off the publication date
             cand.date, cand.date_precision = None, "unknown"
     return cands
+
+
+_COMPLEMENT_DEPS = frozenset({"dobj", "xcomp", "ccomp", "prep", "dative", "attr", "oprd"})
+
+
+def _has_required_complement(cand: Candidate) -> bool:
+    """Whether an entry that asks for an object or a complement ("signed a treaty", "agreed to talk")
+    has one; "X agreed, saying ..." and "signed a decree" are no agreement."""
+    entry = cand.entry
+    if entry is None or cand.token.pos_ != "VERB":
+        return True
+    children = list(cand.token.children)
+    if entry.objects and not any(c.dep_ == "dobj" and c.lemma_.lower() in entry.objects for c in children):
+        return False
+    if entry.needs_complement and not any(c.dep_ in _COMPLEMENT_DEPS for c in children):
+        return len(cand.participants) >= 2
+    return True
 
 
 def _interview_only(ctx: ArticleContext, cand: Candidate) -> bool:

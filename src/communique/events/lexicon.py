@@ -37,7 +37,9 @@ class TriggerEntry:
     firm: bool = False  # unambiguous: the classifier may neither retype it nor veto it as "no event"
     frame: str | None = None  # "label": only when the verb labels its object ("called the raid an outrage")
     implied_actor: str | None = None  # "was convicted" with no agent: only a court convicts
-    clause_recipient: bool = False  # "alleged the government was hiding ...": the reported clause's subject is the target
+    clause_recipient: bool = False
+    needs_complement: bool = False  # "Hataman agreed, saying ...": agreeing with a view is no agreement
+    objects: tuple[str, ...] = ()  # "signed a treaty", not "signed a decree": the objects that make it an event  # "alleged the government was hiding ...": the reported clause's subject is the target
 
     @property
     def specificity(self) -> int:
@@ -184,6 +186,8 @@ def _entry(event_type: str, pos: str, raw, defaults: dict) -> TriggerEntry:
         frame=spec.get("frame"),
         clause_recipient=bool(spec.get("clause_recipient", False)),
         implied_actor=spec.get("implied_actor"),
+        needs_complement=bool(spec.get("needs_complement", False)),
+        objects=tuple(str(o).lower() for o in spec.get("objects") or ()),
     )
 
 
