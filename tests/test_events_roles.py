@@ -328,3 +328,11 @@ def test_pressuring_someone_to_act_is_a_request(extract_text):
 ])
 def test_agreement_needs_something_agreed(extract_text, text, agreed):
     assert bool(_of_type(_events(extract_text(text, published=PUBLISHED)), "AGREE")) == agreed
+
+
+def test_an_instrument_acts_for_its_maker_and_keeps_the_clause_date(extract_text):
+    text = "On Friday, the Chilean interior minister signed a decree banning protests outside parliament."
+    ex = extract_text(text, published=PUBLISHED)
+    coerce = [e for e in ex.events if e.type == "COERCE"]
+    assert coerce and _has([a.name for a in ex.actors if a.id in coerce[0].actors], "minister"), _events(ex)
+    assert coerce[0].date == "2023-10-06"  # the Friday before Wednesday 11 October 2023

@@ -72,7 +72,9 @@ def attach_dates(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> lis
     hangs from); a date on the sentence's main clause dates every trigger still undated; a date
     inside a relative clause of a non-trigger dates nothing. An undated trigger keeps no date."""
     doc = ctx.doc
-    by_token = {c.token.i: c for c in cands}
+    # a suppressed trigger ("signed a decree", no agreement) owns no date: its clause's date is the
+    # main clause's, for the events the sentence does hold
+    by_token = {c.token.i: c for c in cands if not c.suppressed}
     attached: list[tuple[Candidate, str, Span]] = []
     owned: list[tuple[Candidate, str, Span, str, str]] = []
     loose: list[tuple[str, Span, str, str]] = []

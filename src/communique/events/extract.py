@@ -221,7 +221,9 @@ def _has_required_complement(cand: Candidate) -> bool:
     if entry is None or cand.token.pos_ != "VERB":
         return True
     children = list(cand.token.children)
-    if entry.objects and not any(c.dep_ == "dobj" and c.lemma_.lower() in entry.objects for c in children):
+    # the object may be misparsed ("signed a fisheries deal": "deal" as a clause): look right of the verb
+    if entry.objects and not any(t.lemma_.lower() in entry.objects or t.lower_ in entry.objects
+                                 for right in cand.token.rights for t in right.subtree):
         return False
     if entry.needs_complement and not any(c.dep_ in _COMPLEMENT_DEPS for c in children):
         return len(cand.participants) >= 2

@@ -311,6 +311,12 @@ class ArticleContext:
         if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             sub_agents, _ = self.subject_tokens(head, depth + 1)
             return sub_agents, patients
+        if (verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ == "NOUN"
+                and head.lemma_.lower() not in self.lex.group_nouns and head.head.pos_ in ("VERB", "AUX")
+                and head.head is not head):
+            # "signed a decree banning the niqab": an instrument does what its maker does through it
+            sub_agents, _ = self.subject_tokens(head.head, depth + 1)
+            return sub_agents, patients
         if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
             return [head], patients
         if verb.dep_ == "pcomp" and any(c.dep_ == "nsubj" for c in verb.children):
