@@ -336,3 +336,10 @@ def test_an_instrument_acts_for_its_maker_and_keeps_the_clause_date(extract_text
     coerce = [e for e in ex.events if e.type == "COERCE"]
     assert coerce and _has([a.name for a in ex.actors if a.id in coerce[0].actors], "minister"), _events(ex)
     assert coerce[0].date == "2023-10-06"  # the Friday before Wednesday 11 October 2023
+
+
+def test_a_quoted_tribute_is_support_and_a_job_description_is_not(extract_text):
+    text = 'Alberto Fujimori ruled Peru for a decade. "He was an icon," said the Peruvian president Keiko Ramos.'
+    support = _of_type(_events(extract_text(text, published=PUBLISHED)), "SUPPORT")
+    assert support and _has(support[0]["actors"], "Ramos") and _has(support[0]["recipients"], "Fujimori"), support
+    assert not _of_type(_events(extract_text("The council said the mayor was a great lawyer.", published=PUBLISHED)), "SUPPORT")

@@ -3,7 +3,9 @@
 "Police said the gunman was a terrorist", '"He was a dictator," the opposition leader said': saying
 that someone *is* a condemning word (arguments.yaml: `condemnation_words`, `culprit_words`) accuses
 them. The speaker (the reporting verb's subject, or the speaker of the quotation) is the actor and the
-copula's subject the recipient. Praise and plain descriptions ("the mayor is a lawyer") make no event.
+copula's subject the recipient. Praise the same way ('"He was an icon of liberation," the president
+said', arguments.yaml: `praise_words`) is SUPPORT; plain descriptions ("the mayor is a lawyer") make
+no event.
 
 '"We are with you," the prime minister wrote': a speaker who says they are *with* someone declares
 support for them (SUPPORT, the speaker to the one named).
@@ -20,6 +22,7 @@ from communique.events.triggers import Candidate, depth
 
 # A labelling frame, so that a sentence the classifier calls "no event" keeps it (detect.unjudged)
 _LABEL_FRAME = TriggerEntry(type="ACCUSE", pos="NOUN", head="", mode="disapprove", frame="label")
+_PRAISE_FRAME = TriggerEntry(type="SUPPORT", pos="NOUN", head="", frame="label")
 _SOLIDARITY_FRAME = TriggerEntry(type="SUPPORT", pos="VERB", head="be", extra=("with",), frame="solidarity")
 _FIRST_PERSON_SUBJECTS = frozenset({"we", "i"})
 
@@ -49,8 +52,8 @@ def _speakers(ctx: ArticleContext, copula: Token, predicate: Token, neutral) -> 
 
 
 def labelled_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> list[Candidate]:
-    """One ACCUSE per condemning predicate of the sentence, when both its subject and its speaker
-    are known and differ."""
+    """One ACCUSE per condemning predicate of the sentence (SUPPORT per praising one), when both its
+    subject and its speaker are known and differ."""
     lex = ctx.lex
     condemning = lex.condemnation_words | lex.culprit_words
     neutral = lex.factuality.get("neutral_governors", ())
@@ -60,15 +63,21 @@ def labelled_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candidat
         copula = token.head
         if token.dep_ not in ("attr", "acomp") or copula.lemma_.lower() != "be" or token.i in taken:
             continue
-        if not _label_words(token) & condemning or any(c.dep_ == "neg" for c in copula.children):
+        if any(c.dep_ == "neg" for c in copula.children):
+            continue
+        words = _label_words(token)
+        # praise is the predicate itself ("an icon", "great"): "a great lawyer" describes a job
+        praised = {token.lemma_.lower(), token.lower_} & lex.praise_words
+        frame = _LABEL_FRAME if words & condemning else _PRAISE_FRAME if praised else None
+        if frame is None:
             continue
         subjects = [c for c in copula.children if c.dep_ in ("nsubj", "nsubjpass")]
         recipients = [x for s in subjects for x in ctx.actors_of(s)]
         actors = [x for x in _speakers(ctx, copula, token, neutral) if x not in recipients]
         if not recipients or not actors:
             continue
-        cand = Candidate(token=token, sent=sent, type="ACCUSE", entry=_LABEL_FRAME, actors=actors,
-                         recipients=recipients, depth=depth(token), mode="disapprove", source="dictionary")
+        cand = Candidate(token=token, sent=sent, type=frame.type, entry=frame, actors=actors, recipients=recipients,
+                         depth=depth(token), mode=frame.mode, source="dictionary")
         fact = assess(copula, lex)
         cand.status, cand.governor = fact.status, fact.governor
         out.append(cand)
