@@ -343,3 +343,14 @@ def test_a_quoted_tribute_is_support_and_a_job_description_is_not(extract_text):
     support = _of_type(_events(extract_text(text, published=PUBLISHED)), "SUPPORT")
     assert support and _has(support[0]["actors"], "Ramos") and _has(support[0]["recipients"], "Fujimori"), support
     assert not _of_type(_events(extract_text("The council said the mayor was a great lawyer.", published=PUBLISHED)), "SUPPORT")
+
+
+@pytest.mark.parametrize("text, actors", [
+    ("Chile did not accept the proposal from Peru.", ["Chile"]),
+    ("Neither Chile nor Peru would endorse the result.", ["Chile", "Peru"]),
+])
+def test_refusing_to_agree_or_support_is_a_rejection(extract_text, text, actors):
+    events = _events(extract_text(text, published=PUBLISHED))
+    reject = _of_type(events, "REJECT")
+    assert reject and all(_has(reject[0]["actors"], a) for a in actors), events
+    assert not _of_type(events, "AGREE") and not _of_type(events, "SUPPORT")

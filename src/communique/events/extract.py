@@ -21,6 +21,7 @@ For each sentence:
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Span
@@ -119,6 +120,11 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
         ctx.fill_arguments(cand)
         fact = assess(cand.token, lex)
         cand.status, cand.governor = fact.status, fact.governor
+        if cand.type in _REFUSABLE and fact.status == "denied" and fact.governor is None:
+            # "did not accept the proposal", "neither would endorse the result": declining is a REJECT
+            cand.type, cand.status = "REJECT", "occurred"
+            if cand.entry is not None:  # a frame the sentence classifier (trained on PLV) cannot judge
+                cand.entry = replace(cand.entry, type="REJECT", frame="refusal")
         if _interview_only(ctx, cand) or not _has_required_complement(cand):
             cand.suppressed = True
         # an event urged or refused by a REQUEST / REJECT trigger is that REQUEST / REJECT
@@ -211,6 +217,8 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
     return cands
 
 
+# Types whose negation ("did not accept", "would not endorse") is itself an act: refusing (PLOVER REJECT)
+_REFUSABLE = frozenset({"AGREE", "SUPPORT"})
 _COMPLEMENT_DEPS = frozenset({"dobj", "xcomp", "ccomp", "prep", "dative", "attr", "oprd"})
 
 

@@ -31,6 +31,9 @@ def _clause_marks(token: Token, lex: Lexicon) -> str | None:
         word = child.lower_
         if child.dep_ == "neg" or (child.dep_ in ("advmod", "preconj", "det") and word in f.get("negations", ())):
             return "denied"
+        # "Neither the EU nor the US would endorse it": the negation sits on the subject
+        if child.dep_ in ("nsubj", "nsubjpass") and child.left_edge.lower_ == "neither":
+            return "denied"
     for child in token.children:
         word = child.lower_
         if child.dep_ in ("aux", "auxpass"):
