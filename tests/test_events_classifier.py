@@ -107,3 +107,30 @@ def test_train_command_names_the_extra_when_torch_is_missing(tmp_path, monkeypat
     result = CliRunner().invoke(app, ["eval", "plover", str(path), "--cv", "2"])
     assert result.exit_code == 2
     assert "pip install 'communique[train]'" in result.output
+
+
+def test_training_exports_int8_weights_with_float_arithmetic(tmp_path):
+    """A tiny run of the shipped recipe (one epoch, a handful of sentences): the export holds int8
+    weights, quantizes no activations, and scores a sentence the same alone and batched."""
+    pytest.importorskip("torch", reason="training needs the train extra (torch)")
+    pytest.importorskip("transformers", reason="training needs the train extra (transformers)")
+    from communique.events.classifier import LabelledSentence
+    from communique.events.training import HyperParameters, export, train
+
+    rows = [
+        LabelledSentence("Chile accused Peru of spying on its navy.", "ACCUSE"),
+        LabelledSentence("The envoy accused the rebels of breaking the truce.", "ACCUSE"),
+        LabelledSentence("Peru and Chile signed a fisheries treaty.", "AGREE"),
+        LabelledSentence("The two ministers agreed to reopen the border.", "AGREE"),
+    ]
+    model = train(rows, HyperParameters(epochs=1, batch_size=2, max_tokens=24), negatives=["It rained all day."])
+    export(model, tmp_path)
+    onnx = pytest.importorskip("onnx")
+    ops = {node.op_type for node in onnx.load(str(tmp_path / "model.onnx")).graph.node}
+    assert "DequantizeLinear" in ops and not ops & {"DynamicQuantizeLinear", "MatMulInteger"}
+    scorer = EventClassifier(tmp_path)
+    texts = [r.text for r in rows] * 3
+    together = scorer(texts)
+    for text, scores in zip(texts, together):
+        alone = scorer([text])[0]
+        assert all(scores[k] == pytest.approx(alone[k], abs=1e-5) for k in scores)
