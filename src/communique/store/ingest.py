@@ -393,51 +393,41 @@ def _write_quotes(conn, extraction: Extraction, article_id: str, published, loca
 def _write_events(
     conn, extraction: Extraction, article_id: str, published, local_to_global, globalise
 ) -> None:
-    """Store each extracted event as a report, fused into an existing event when `fusion` finds one
-    it describes (or starting a new fused event, whose id is the report's)."""
+    """Store each extracted event as a report, first as an event of its own (id = the report's), then
+    fused by `fusion.place_report` with the events it describes."""
     scoped = identity.ScopedIds(article_id)
     for position, event in enumerate(extraction.events):
-        report_id = scoped(event.id, position)
+        report_id = identity.safe_row(event_reports, {"id": scoped(event.id, position)})["id"]
         event_type = _event_type(event)
         status = event.status
-        actor_refs = [globalise(a) for a in event.actors]
-        recipient_refs = [globalise(r) for r in event.recipients]
-        participants = fusion.participants_for(
-            conn, [("actor", a) for a in actor_refs] + [("recipient", r) for r in recipient_refs]
-        )
         window = fusion.report_window(event.date, event.date_precision, published)
-        placement = fusion.place_report(
-            conn, event_type, status, participants, window, (event.date, event.date_precision)
+        conn.execute(
+            insert(events),
+            identity.safe_row(
+                events,
+                {
+                    "id": report_id,
+                    "type": event_type,
+                    "mode": event.mode,
+                    "context": event.context,
+                    "status": status,
+                    "date": identity.parse_date(event.date),
+                    "date_precision": event.date_precision,
+                    "location": event.location,
+                    "first_seen": published,
+                    "date_start": window[0] if window else None,
+                    "date_end": window[1] if window else None,
+                    "report_count": 1,
+                },
+            ),
         )
-        event_id = placement.event_id or report_id
-        if placement.event_id is None:
-            conn.execute(
-                insert(events),
-                identity.safe_row(
-                    events,
-                    {
-                        "id": event_id,
-                        "type": event_type,
-                        "mode": event.mode,
-                        "context": event.context,
-                        "status": status,
-                        "date": identity.parse_date(event.date),
-                        "date_precision": event.date_precision,
-                        "location": event.location,
-                        "first_seen": published,
-                        "date_start": window[0] if window else None,
-                        "date_end": window[1] if window else None,
-                        "report_count": 1,
-                    },
-                ),
-            )
         conn.execute(
             insert(event_reports),
             identity.safe_row(
                 event_reports,
                 {
                     "id": report_id,
-                    "event_id": event_id,
+                    "event_id": report_id,
                     "article_id": article_id,
                     "local_id": event.id,
                     "position": position,
@@ -445,8 +435,8 @@ def _write_events(
                     "mode": event.mode,
                     "context": event.context,
                     "status": status,
-                    "actors": actor_refs,
-                    "recipients": recipient_refs,
+                    "actors": [globalise(a) for a in event.actors],
+                    "recipients": [globalise(r) for r in event.recipients],
                     "date": event.date,
                     "date_precision": event.date_precision,
                     "location": event.location,
@@ -455,8 +445,7 @@ def _write_events(
                     **_span_columns("evidence", event.evidence_span),
                     "reported_by": [globalise(r) for r in event.reported_by],
                     "refers_to_past": bool(event.refers_to_past),
-                    "merge_reason": placement.reason,
                 },
             ),
         )
-        fusion.refresh_event(conn, event_id)
+        fusion.place_report(conn, report_id)

@@ -1,0 +1,304 @@
+"""Which fused event each event report belongs to, independent of the order reports arrive in.
+
+Reports are grouped by a canonical greedy pass: the reports to group are sorted by how specific they
+are (date precision, then fewer country-level stand-ins such as "the government", then date, then
+id) and each joins the best group it is compatible with, else starts one (`fusion` says what
+compatible means). A fused event's id is the smallest report id of its group, so it names the
+group, not whichever report came first.
+
+A new report is placed by regrouping its neighbourhood: itself and every stored event one of whose
+reports it could share an event with (same type and status, a matching participant, overlapping
+dates). Regrouping them together lets one report merge two events (a report naming both sides of a
+call that two one-sided reports gave) and lets a more specific report take over a group. The result
+depends on the set of reports only, as long as regrouping one neighbourhood does not change what a
+report outside it would choose; chains where that happens (reports linked one to the next across
+many events) are not regrouped beyond the neighbourhood, to keep one insert bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
+
+from communique.store import identity
+from communique.store.fusion.dates import (
+    LONG_PRECISIONS,
+    MAX_WINDOW_DAYS,
+    PRECISION_RANK,
+    SHORT_WINDOW_DAYS,
+    describe_date,
+    overlap as window_overlap,
+    report_window,
+)
+from communique.store.fusion.participants import (
+    Participant,
+    build_participants,
+    chunks,
+    known_actors,
+    overlap,
+    share_one,
+)
+from communique.store.fusion.records import refresh_event
+from communique.store.schema import articles, event_dyads, event_participants, event_reports, events
+
+
+def event_lock_name(event_type: str) -> str:
+    """The lock a writer holds while placing reports of this type (`store.locks` says why per type)."""
+    return "event:" + event_type
+
+
+@dataclass
+class ReportView:
+    """What grouping needs of one stored event report."""
+
+    id: str
+    event_id: str
+    type: str
+    status: str
+    date: str | None
+    precision: str
+    window: tuple[date, date] | None
+    participants: list[Participant]
+    reason: str | None = None
+
+    @property
+    def fusable(self) -> bool:
+        return self.window is not None and bool(self.participants)
+
+    def order(self) -> tuple:
+        stand_ins = sum(p.country_level for p in self.participants)
+        return (PRECISION_RANK.get(self.precision, 9), stand_ins, self.window[0] if self.window else date.max, self.id)
+
+    def may_share_event(self, other: ReportView) -> bool:
+        """Whether the two could ever be in one fused event: a loose test (same type and status,
+        overlapping dates, one matching participant) that every grouping decision implies."""
+        return (
+            self.type == other.type
+            and self.status == other.status
+            and self.fusable
+            and other.fusable
+            and window_overlap(self.window, other.window) is not None
+            and share_one(self.participants, other.participants)
+        )
+
+
+def load_reports(conn: Connection, where) -> list[ReportView]:
+    rows = conn.execute(
+        select(
+            event_reports.c.id,
+            event_reports.c.event_id,
+            event_reports.c.type,
+            event_reports.c.status,
+            event_reports.c.actors,
+            event_reports.c.recipients,
+            event_reports.c.date,
+            event_reports.c.date_precision,
+            event_reports.c.merge_reason,
+            articles.c.published,
+        )
+        .join(articles, articles.c.id == event_reports.c.article_id)
+        .where(where)
+    ).all()
+    refs_by_report = {
+        r.id: [("actor", a) for a in (r.actors or [])] + [("recipient", a) for a in (r.recipients or [])] for r in rows
+    }
+    known = known_actors(conn, [ref for refs in refs_by_report.values() for _, ref in refs if isinstance(ref, str)])
+    return [
+        ReportView(
+            id=r.id,
+            event_id=r.event_id,
+            type=r.type,
+            status=r.status,
+            date=r.date,
+            precision=r.date_precision,
+            window=report_window(r.date, r.date_precision, r.published),
+            participants=build_participants(refs_by_report[r.id], known),
+            reason=r.merge_reason,
+        )
+        for r in rows
+    ]
+
+
+def candidate_events(conn: Connection, report: ReportView) -> set[str]:
+    """Stored events that may hold a report `report` could share an event with (a superset: the
+    caller tests each report). An event's window is the intersection of its reports' windows, so a
+    report's window lies within a report's window length of it: a week at most, unless the event
+    has a report dated to a month or a year."""
+    lo, hi = report.window
+    short = SHORT_WINDOW_DAYS
+    has_long = exists().where(
+        event_reports.c.event_id == events.c.id, event_reports.c.date_precision.in_(LONG_PRECISIONS)
+    )
+    near = and_(
+        events.c.type == report.type,
+        events.c.status == report.status,
+        events.c.date_start <= hi + timedelta(days=MAX_WINDOW_DAYS),
+        events.c.date_end >= lo - timedelta(days=MAX_WINDOW_DAYS),
+        or_(
+            and_(events.c.date_start <= hi + timedelta(days=short), events.c.date_end >= lo - timedelta(days=short)),
+            has_long,
+        ),
+    )
+    found: set[str] = set()
+    actor_ids = sorted({p.actor_id for p in report.participants if p.actor_id})
+    names = sorted({p.name for p in report.participants if not p.actor_id})
+    who = []
+    if actor_ids:
+        who.append(event_participants.c.actor_id.in_(actor_ids))
+    if names:
+        who.append(event_participants.c.name.in_(names))
+    if who:
+        found.update(
+            conn.execute(
+                select(events.c.id).join(event_participants, event_participants.c.event_id == events.c.id).where(
+                    or_(*who), near
+                )
+            ).scalars()
+        )
+    countries = sorted({p.country for p in report.participants if p.country})
+    if countries:
+        found.update(
+            conn.execute(
+                select(events.c.id)
+                .join(event_dyads, event_dyads.c.event_id == events.c.id)
+                .where(event_dyads.c.country_a.in_(countries), event_dyads.c.type == report.type, near)
+            ).scalars()
+        )
+    return found
+
+
+# ---------------------------------------------------------------- canonical grouping
+
+
+@dataclass
+class Group:
+    first: ReportView  # the most specific report: the group's date and the name reasons compare with
+    window: tuple[date, date]
+    participants: list[Participant]
+    members: list[ReportView] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return min(r.id for r in self.members)
+
+    def add(self, report: ReportView, reason: str) -> None:
+        self.members.append(report)
+        self.reasons[report.id] = reason
+        if report is not self.first:
+            self.window = window_overlap(self.window, report.window) or self.window
+            keys = {p.key for p in self.participants}
+            self.participants += [p for p in report.participants if p.key not in keys]
+
+
+def _unfused_reason(report: ReportView) -> str:
+    why = "no usable date" if report.window is None else "no participants"
+    return f"first report ({why}: not fused)"
+
+
+def group_reports(reports: list[ReportView]) -> list[Group]:
+    """The canonical grouping of these reports (see the module docstring): the same list of groups,
+    in the same order, whatever order `reports` is in."""
+    groups: list[Group] = []
+    for report in sorted(reports, key=ReportView.order):
+        if not report.fusable:
+            group = Group(report, (date.min, date.min), [])
+            group.add(report, _unfused_reason(report))
+            groups.append(group)
+            continue
+        best = None
+        for group in groups:
+            if not group.participants or group.first.type != report.type or group.first.status != report.status:
+                continue
+            pairs = overlap(report.participants, group.participants)
+            if pairs is None or window_overlap(report.window, group.window) is None:
+                continue
+            score = (-len(pairs), abs((group.window[0] - report.window[0]).days), group.first.order())
+            if best is None or score < best[0]:
+                best = (score, group, pairs)
+        if best is None:
+            group = Group(report, report.window, list(report.participants))
+            group.add(report, "first report")
+            groups.append(group)
+            continue
+        _, group, pairs = best
+        who = ", ".join(
+            sorted({(p.name if p.key == q.key else f"{p.name}~{q.name} ({p.country})") for p, q in pairs})
+        )
+        first = group.first
+        group.add(
+            report,
+            f"same type {report.type}; participants {{{who}}} overlap; dates "
+            f"{describe_date(report.date, report.precision)} ~ {describe_date(first.date, first.precision)}",
+        )
+    return groups
+
+
+# ---------------------------------------------------------------- placing a new report
+
+
+def neighbourhood(conn: Connection, report: ReportView) -> list[ReportView]:
+    """The report and every report of each stored event that holds a report it may share an event
+    with."""
+    if not report.fusable:
+        return [report]
+    event_ids = sorted(candidate_events(conn, report) - {report.event_id})
+    touched: list[ReportView] = []
+    for chunk in chunks(event_ids):
+        by_event: dict[str, list[ReportView]] = {}
+        for other in load_reports(conn, event_reports.c.event_id.in_(chunk)):
+            by_event.setdefault(other.event_id, []).append(other)
+        for members in by_event.values():
+            if any(report.may_share_event(other) for other in members):
+                touched += members
+    return [report] + [r for r in touched if r.id != report.id]
+
+
+def place_report(conn: Connection, report_id: str) -> str:
+    """Fuse a stored report, written as its own event (event id = report id), with the events it
+    belongs with; regroups its neighbourhood and rewrites what changed. Returns the report's
+    event id."""
+    [report] = load_reports(conn, event_reports.c.id == report_id)
+    members = neighbourhood(conn, report)
+    groups = group_reports(members)
+    old_events = {r.event_id for r in members}
+    new_ids = {g.id for g in groups}
+    placed = report.event_id
+    changed: set[str] = set()
+    for group in groups:
+        if group.id not in old_events:
+            _insert_event_row(conn, group)
+        for member in group.members:
+            reason = group.reasons[member.id]
+            if member.event_id != group.id or member.reason != reason:
+                conn.execute(
+                    update(event_reports)
+                    .where(event_reports.c.id == member.id)
+                    .values(event_id=group.id, merge_reason=reason)
+                )
+            if member.event_id != group.id or member.id == report_id:
+                changed.update({group.id, member.event_id} & new_ids)
+            if member.id == report_id:
+                placed = group.id
+    gone = sorted(old_events - new_ids)
+    for chunk in chunks(gone):
+        for table in (event_dyads, event_participants):
+            conn.execute(delete(table).where(table.c.event_id.in_(chunk)))
+        conn.execute(delete(events).where(events.c.id.in_(chunk)))
+    for event_id in sorted(changed):
+        refresh_event(conn, event_id)
+    return placed
+
+
+def _insert_event_row(conn: Connection, group: Group) -> None:
+    """A placeholder row for a group's new id (`refresh_event` fills it in from the reports)."""
+    first = group.first
+    conn.execute(
+        insert(events),
+        identity.safe_row(
+            events,
+            {"id": group.id, "type": first.type, "status": first.status, "date_precision": first.precision},
+        ),
+    )
