@@ -33,16 +33,6 @@ def parse_date(value: Optional[str], option: str = "--published") -> Optional[da
         raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
 
 
-def make_pipeline(settings: Settings):
-    from communique.nlp import ModelNotInstalled
-    from communique.pipeline import Pipeline
-
-    try:
-        return Pipeline(settings)
-    except ModelNotInstalled as exc:
-        fail(str(exc))
-
-
 def open_store(db: Optional[str]):
     """The store, migrated; a StoreOpenError (one line, exit 1 or 2) when it cannot be opened."""
     from communique.store import Store
@@ -78,37 +68,46 @@ def report_note(source: str, note: str) -> None:
 
 
 def run_pipeline(
-    paths: list[str], settings: Settings, published: Optional[date], tick=None
+    paths: list[str], settings: Settings, published: Optional[date], tick=None, workers: int = 1
 ) -> Iterator[Extraction | Rejection]:
-    """Read, clean and analyse every article; rejections pass through in order.
+    """Read, clean and analyse every article, on `workers` processes; results and rejections come
+    in input order whatever the number of workers.
 
     An article that cannot be analysed becomes a Rejection like any unreadable input, and the rest
     of the batch goes on."""
+    from communique.nlp import ModelNotInstalled
+    from communique.parallel import analyse_in_order
+    from communique.parallel.pool import WorkersFailing
     from communique.readers import load_articles
 
-    pipeline = make_pipeline(settings)
-    pending: list[Article] = []
+    def read() -> Iterator[Article | Rejection]:
+        for item in load_articles(paths, settings, published):
+            if not isinstance(item, Rejection):
+                for note in item.notes:
+                    report_note(item.source, note)
+            yield item
 
-    def flush() -> Iterator[Extraction | Rejection]:
-        for result in pipeline.process(pending):
+    try:
+        for result in analyse_in_order(read(), settings, workers):
             if isinstance(result, Rejection):
                 report_rejection(result)
             elif tick:
                 tick(result.article.source or "")
             yield result
-        pending.clear()
+    except (ModelNotInstalled, WorkersFailing) as exc:
+        fail(str(exc))
 
-    for item in load_articles(paths, settings, published):
-        if isinstance(item, Rejection):
-            report_rejection(item)
-            yield item
-            continue
-        for note in item.notes:
-            report_note(item.source, note)
-        pending.append(item)
-        if len(pending) >= 32:
-            yield from flush()
-    yield from flush()
+
+WorkersOption = typer.Option(
+    None, "--workers", "-w", min=1,
+    help="Processes analysing articles (default: the machine's cores). Output is the same for any number.",
+)
+
+
+def _workers(value: Optional[int]) -> int:
+    from communique.parallel import default_workers
+
+    return value if value is not None else default_workers()
 
 
 def _single_document(paths: list[str]) -> bool:
@@ -140,6 +139,7 @@ def extract(
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
     as_json: bool = JsonOption,
     max_bytes: Optional[int] = MaxBytesOption,
+    workers: Optional[int] = WorkersOption,
 ) -> None:
     """Run the whole pipeline without storing and print what it finds.
 
@@ -152,7 +152,7 @@ def extract(
     read = 0
     out = sys.stdout
     with progress_bar("extracting") as tick:
-        for item in run_pipeline(paths, settings, day, tick):
+        for item in run_pipeline(paths, settings, day, tick, _workers(workers)):
             if isinstance(item, Rejection):
                 continue
             read += 1
@@ -171,10 +171,13 @@ def extract(
         fail("no article could be read from the input", code=1)
 
 
-def ingest_paths(paths: list[str], db: Optional[str], published: Optional[date], settings: Settings):
+def ingest_paths(
+    paths: list[str], db: Optional[str], published: Optional[date], settings: Settings, workers: int = 1
+):
+    """Analyse on `workers` processes; this process is the one writer."""
     store = open_store(db)
     with progress_bar("ingesting") as tick:
-        report = store.ingest(run_pipeline(paths, settings, published, tick))
+        report = store.ingest(run_pipeline(paths, settings, published, tick, workers))
     return store, report
 
 
@@ -184,12 +187,13 @@ def ingest(
     db: Optional[str] = DbOption,
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
     max_bytes: Optional[int] = MaxBytesOption,
+    workers: Optional[int] = WorkersOption,
 ) -> None:
     """Read, analyse and store articles. Re-ingesting an article changes nothing.
 
     Exit status 1 when nothing could be read, or when an article was read but could not be stored
     (each such article gets a `not stored` line naming it)."""
-    _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes))
+    _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes), _workers(workers))
     print_report(report)
     if report.added + report.unchanged == 0 and not report.errors:
         fail("no article could be read from the input", code=1)

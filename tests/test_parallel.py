@@ -1,0 +1,89 @@
+"""`--workers N`: the pipeline on several processes gives what one process gives, in the same order,
+and a worker that dies costs only its own articles."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from communique.cli import app
+from communique.config import Settings
+from communique.models import Article, Rejection
+from communique.parallel import analyse_in_order, default_workers
+from communique.parallel.pool import WorkersFailing
+from pool_tasks import always_die, echo_or_die
+
+runner = CliRunner()
+
+
+def _articles(texts: list[str]) -> list[Article]:
+    return [Article(text=t, source=f"item{i}.txt") for i, t in enumerate(texts)]
+
+
+def test_results_come_back_in_input_order_with_reader_rejections_in_place():
+    items = _articles([f"text {i}" for i in range(9)])
+    items.insert(3, Rejection("unreadable.bin", "not text"))
+    out = list(analyse_in_order(items, Settings(), workers=2, batch_articles=2, task=echo_or_die))
+    assert [r.source for r in out] == [i.source for i in items]
+    assert out[3].reason == "not text"
+    assert [r.reason for r in out if r.source != "unreadable.bin"] == [f"echo text {i}" for i in range(9)]
+
+
+def test_a_dying_worker_costs_its_batch_only():
+    items = _articles(["a", "b", "die", "c", "d", "e", "f"])
+    out = list(analyse_in_order(items, Settings(), workers=2, batch_articles=1, task=echo_or_die))
+    assert [r.source for r in out] == [i.source for i in items]
+    assert out[2].reason.startswith("could not analyse (worker process died")
+    assert [r.reason for i, r in enumerate(out) if i != 2] == ["echo " + t for t in "abcdef"]
+
+
+def test_workers_that_always_die_stop_the_job_with_one_message():
+    with pytest.raises(WorkersFailing, match="--workers 1"):
+        list(analyse_in_order(_articles(list("abcdefgh")), Settings(), workers=2, batch_articles=1, task=always_die))
+
+
+def test_default_workers_follow_the_environment(monkeypatch):
+    monkeypatch.setenv("COMMUNIQUE_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.delenv("COMMUNIQUE_WORKERS")
+    assert default_workers() >= 1
+
+
+def _dump(db: str) -> dict:
+    """Every stored row but the times of ingest, and with autoincrement ids left out."""
+    from sqlalchemy import select
+
+    from communique.store import Store
+    from communique.store.schema import metadata
+
+    out = {}
+    with Store.open(db) as store, store.engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            columns = [c for c in table.columns if c.name not in ("ingested_at", "at") and not (
+                c.primary_key and c.autoincrement is True)]
+            rows = conn.execute(select(*columns)).all()
+            out[table.name] = sorted(tuple(str(v) for v in row) for row in rows)
+    return out
+
+
+def test_ingest_with_two_workers_stores_what_one_worker_stores(tmp_path, pipeline):
+    from communique.cli.core import demo_corpus
+
+    corpus = str(demo_corpus())
+    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    first = runner.invoke(app, ["ingest", corpus, "--db", one, "--workers", "1"])
+    second = runner.invoke(app, ["ingest", corpus, "--db", two, "--workers", "2"])
+    assert first.exit_code == 0 and second.exit_code == 0, (first.output, second.output)
+    stored = _dump(one)
+    assert stored["articles"] and stored["events"]
+    assert _dump(two) == stored
+
+
+def test_extract_with_two_workers_prints_what_one_worker_prints(pipeline):
+    from communique.cli.core import demo_corpus
+
+    corpus = str(demo_corpus())
+    one = runner.invoke(app, ["extract", corpus, "--json", "--workers", "1"])
+    two = runner.invoke(app, ["extract", corpus, "--json", "--workers", "2"])
+    assert one.exit_code == 0 and two.exit_code == 0
+    assert one.stdout.count("\n") >= 5 and two.stdout == one.stdout
