@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Self
 
 from communique.config import Settings
 from communique.models import Article, Rejection
@@ -102,7 +103,7 @@ def analyse_in_order(
 
     With one worker, or an input that fills no more than one batch, the pipeline runs in this
     process (no start-up cost); otherwise in `workers` processes. `task` replaces the function a
-    worker runs on a batch (a module-level function: workers import it)."""
+    worker runs on a batch (a module-level function: workers import it; no pipeline is loaded)."""
     batches = _batches(items, max(1, batch_articles))
     first = next(batches, None)
     if first is None:
@@ -118,7 +119,8 @@ def analyse_in_order(
             yield from (next(results) if isinstance(i, Article) else i for i in batch)
         return
     chained = _chain(first, second, batches) if second is not None else iter([first])
-    yield from _run_pool(chained, settings, workers, task or _analyse_batch)
+    with WorkerPool(settings, workers, task) as pool:
+        yield from pool.run(chained)
 
 
 def _chain(first, second, rest) -> Iterator[list]:
@@ -127,22 +129,57 @@ def _chain(first, second, rest) -> Iterator[list]:
     yield from rest
 
 
-def _run_pool(batches: Iterator[list], settings: Settings, workers: int, task) -> Iterator:
-    start = _start_worker if task is _analyse_batch else None
+def _ready() -> bool:
+    return True
 
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=_context(), initializer=start, initargs=(settings,))
 
-    pool = new_pool()
-    in_flight: deque[tuple[list, Future]] = deque()
-    lost_in_a_row = 0
-    try:
+class WorkerPool:
+    """`workers` processes, each with the pipeline loaded once (unless `task` is given), that analyse
+    batches in order. `warm()` waits until every worker has loaded it (for timing steady work)."""
+
+    def __init__(self, settings: Settings, workers: int, task=None):
+        self.settings, self.workers = settings, max(1, workers)
+        self.task = task or _analyse_batch
+        self._start = _start_worker if self.task is _analyse_batch else None
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.workers, mp_context=_context(), initializer=self._start, initargs=(self.settings,)
+        )
+
+    def _renew(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def warm(self) -> None:
+        """Start every worker (each loads the pipeline) and wait for them."""
+        for future in [self._pool.submit(_ready) for _ in range(self.workers)]:
+            future.result()
+
+    def pids(self) -> list[int]:
+        return sorted(self._pool._processes or {})
+
+    def batches(self, items: Iterable, batch_articles: int = BATCH_ARTICLES) -> Iterator:
+        """`run` over `items` cut into batches."""
+        return self.run(_batches(items, max(1, batch_articles)))
+
+    def run(self, batches: Iterator[list]) -> Iterator:
+        """The items of every batch in order, analysed (see `analyse_in_order`)."""
+        in_flight: deque[tuple[list, Future]] = deque()
+        lost_in_a_row = 0
         while True:
-            while len(in_flight) < workers * (1 + AHEAD):
+            while len(in_flight) < self.workers * (1 + AHEAD):
                 batch = next(batches, None)
                 if batch is None:
                     break
-                in_flight.append((batch, pool.submit(task, batch)))
+                in_flight.append((batch, self._pool.submit(self.task, batch)))
             if not in_flight:
                 return
             batch, future = in_flight.popleft()
@@ -160,13 +197,12 @@ def _run_pool(batches: Iterator[list], settings: Settings, workers: int, task) -
                 continue
             # A worker died, and every batch in flight with it. The one that killed it is not known:
             # try this batch again alone, then send the others again.
-            pool.shutdown(wait=False, cancel_futures=True)
-            pool = new_pool()
+            self._renew()
             try:
-                results = pool.submit(task, batch).result()
+                results = self._pool.submit(self.task, batch).result()
                 lost_in_a_row = 0
                 yield from results
-            except Exception as exc:  # it died again: this batch is the cause
+            except Exception as exc:  # noqa: BLE001  (it died again: this batch is the cause)
                 lost_in_a_row += 1
                 if lost_in_a_row >= MAX_LOST_IN_A_ROW:
                     raise WorkersFailing(
@@ -174,8 +210,5 @@ def _run_pool(batches: Iterator[list], settings: Settings, workers: int, task) -
                         f"({type(exc).__name__}); try --workers 1"
                     ) from exc
                 yield from _lost(batch, exc)
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-            in_flight = deque((b, pool.submit(task, b)) for b, _ in in_flight)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+                self._renew()
+            in_flight = deque((b, self._pool.submit(self.task, b)) for b, _ in in_flight)

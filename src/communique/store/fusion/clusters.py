@@ -29,8 +29,10 @@ from communique.store.fusion.dates import (
     PRECISION_RANK,
     SHORT_WINDOW_DAYS,
     describe_date,
-    overlap as window_overlap,
     report_window,
+)
+from communique.store.fusion.dates import (
+    overlap as window_overlap,
 )
 from communique.store.fusion.participants import (
     Participant,
