@@ -192,7 +192,7 @@ class WorkerPool:
                 pass
             except ModelNotInstalled:
                 raise
-            except Exception as exc:  # a result that cannot come back (unpicklable): the batch is lost
+            except Exception as exc:  # noqa: BLE001  (a result that cannot come back, unpicklable: the batch is lost)
                 yield from _lost(batch, exc)
                 continue
             # A worker died, and every batch in flight with it. The one that killed it is not known:
@@ -202,7 +202,7 @@ class WorkerPool:
                 results = self._pool.submit(self.task, batch).result()
                 lost_in_a_row = 0
                 yield from results
-            except Exception as exc:  # noqa: BLE001  (it died again: this batch is the cause)
+            except Exception as exc:  # it died again: this batch is the cause
                 lost_in_a_row += 1
                 if lost_in_a_row >= MAX_LOST_IN_A_ROW:
                     raise WorkersFailing(
