@@ -75,6 +75,20 @@ def test_fused_events_do_not_depend_on_ingest_order(template, tmp_path, specs, d
         assert fused(first) == fused(second)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(spec, min_size=2, max_size=8), batch=st.integers(1, 8), data=st.data())
+def test_bulk_batches_fuse_as_items_do(template, tmp_path, specs, batch, data):
+    """Reports placed together in bulk batches give the fused events of one article at a time."""
+    from store_dump import dump
+
+    items = _reports(specs)
+    with _fresh(template, tmp_path, "items.db") as one, _fresh(template, tmp_path, "bulk.db") as bulk:
+        one.ingest(items)
+        result = bulk.bulk_ingest(data.draw(st.permutations(items)), batch_size=batch)
+        assert result.bulk_fallbacks == 0 and result.errors == []
+        assert dump(bulk.engine) == dump(one.engine)
+
+
 def test_the_event_id_is_its_smallest_report_id(template, tmp_path):
     items = _reports([(0, 1, 4, "day", "CONSULT"), (1, 0, 3, "week", "CONSULT"), (0, 1, 5, "publication", "CONSULT")])
     with _fresh(template, tmp_path, "ids.db") as store:

@@ -50,20 +50,11 @@ def test_default_workers_follow_the_environment(monkeypatch):
 
 
 def _dump(db: str) -> dict:
-    """Every stored row but the times of ingest, and with autoincrement ids left out."""
-    from sqlalchemy import select
-
     from communique.store import Store
-    from communique.store.schema import metadata
+    from store_dump import dump
 
-    out = {}
-    with Store.open(db) as store, store.engine.connect() as conn:
-        for table in metadata.sorted_tables:
-            columns = [c for c in table.columns if c.name not in ("ingested_at", "at") and not (
-                c.primary_key and c.autoincrement is True)]
-            rows = conn.execute(select(*columns)).all()
-            out[table.name] = sorted(tuple(str(v) for v in row) for row in rows)
-    return out
+    with Store.open(db) as store:
+        return dump(store.engine)
 
 
 def test_ingest_with_two_workers_stores_what_one_worker_stores(tmp_path, pipeline):

@@ -311,8 +311,7 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
     single_events, reports = event_rows(extraction, article_id, published, globalise)
     _insert_many(conn, events, single_events)
     _insert_many(conn, event_reports, reports)
-    for report in reports:
-        fusion.place_report(conn, report["id"])
+    fusion.place_reports(conn, [report["id"] for report in reports])
     return ADDED, article_id
 
 

@@ -30,6 +30,7 @@ from communique.store.fusion.clusters import (
     group_reports,
     load_reports,
     place_report,
+    place_reports,
 )
 from communique.store.fusion.dates import (
     CALENDAR,
@@ -59,7 +60,7 @@ from communique.store.fusion.quotes import (
     quote_lock_name,
     quote_similarity,
 )
-from communique.store.fusion.records import dyad_rows, refresh_event, write_dyads
+from communique.store.fusion.records import dyad_rows, refresh_event, refresh_events, write_dyads
 
 __all__ = [
     "CALENDAR",
@@ -86,11 +87,11 @@ __all__ = [
     "normalise_quote",
     "overlap",
     "participants_for",
-    "place_report",
+    "place_report", "place_reports",
     "quote_lock_name",
     "quote_similarity",
     "refines",
-    "refresh_event",
+    "refresh_event", "refresh_events",
     "report_window",
     "role_level",
     "write_dyads",

@@ -8,7 +8,8 @@ group, not whichever report came first.
 
 A new report is placed by regrouping its neighbourhood: itself and every stored event one of whose
 reports it could share an event with (same type and status, a matching participant, overlapping
-dates). Regrouping them together lets one report merge two events (a report naming both sides of a
+dates). New reports placed together (`place_reports`, a bulk batch) are regrouped with each other
+and their neighbourhoods, linked into components by the same test. Regrouping them together lets one report merge two events (a report naming both sides of a
 call that two one-sided reports gave) and lets a more specific report take over a group. The result
 depends on the set of reports only, as long as regrouping one neighbourhood does not change what a
 report outside it would choose; chains where that happens (reports linked one to the next across
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, union, update
 
 from communique.store import identity
 from communique.store.fusion.dates import (
@@ -42,7 +43,7 @@ from communique.store.fusion.participants import (
     overlap,
     share_one,
 )
-from communique.store.fusion.records import refresh_event
+from communique.store.fusion.records import refresh_events
 from communique.store.schema import articles, event_dyads, event_participants, event_reports, events
 
 
@@ -143,7 +144,7 @@ def candidate_events(conn: Connection, report: ReportView) -> set[str]:
             has_long,
         ),
     )
-    found: set[str] = set()
+    queries = []
     actor_ids = sorted({p.actor_id for p in report.participants if p.actor_id})
     names = sorted({p.name for p in report.participants if not p.actor_id})
     who = []
@@ -152,23 +153,21 @@ def candidate_events(conn: Connection, report: ReportView) -> set[str]:
     if names:
         who.append(event_participants.c.name.in_(names))
     if who:
-        found.update(
-            conn.execute(
-                select(events.c.id).join(event_participants, event_participants.c.event_id == events.c.id).where(
-                    or_(*who), near
-                )
-            ).scalars()
+        queries.append(
+            select(events.c.id).join(event_participants, event_participants.c.event_id == events.c.id).where(
+                or_(*who), near
+            )
         )
     countries = sorted({p.country for p in report.participants if p.country})
     if countries:
-        found.update(
-            conn.execute(
-                select(events.c.id)
-                .join(event_dyads, event_dyads.c.event_id == events.c.id)
-                .where(event_dyads.c.country_a.in_(countries), event_dyads.c.type == report.type, near)
-            ).scalars()
+        queries.append(
+            select(events.c.id)
+            .join(event_dyads, event_dyads.c.event_id == events.c.id)
+            .where(event_dyads.c.country_a.in_(countries), event_dyads.c.type == report.type, near)
         )
-    return found
+    if not queries:
+        return set()
+    return set(conn.execute(union(*queries) if len(queries) > 1 else queries[0]).scalars())
 
 
 # ---------------------------------------------------------------- canonical grouping
@@ -238,37 +237,97 @@ def group_reports(reports: list[ReportView]) -> list[Group]:
     return groups
 
 
-# ---------------------------------------------------------------- placing a new report
+# ---------------------------------------------------------------- placing new reports
 
 
-def neighbourhood(conn: Connection, report: ReportView) -> list[ReportView]:
-    """The report and every report of each stored event that holds a report it may share an event
-    with."""
-    if not report.fusable:
-        return [report]
-    event_ids = sorted(candidate_events(conn, report) - {report.event_id})
-    touched: list[ReportView] = []
-    for chunk in chunks(event_ids):
-        by_event: dict[str, list[ReportView]] = {}
-        for other in load_reports(conn, event_reports.c.event_id.in_(chunk)):
-            by_event.setdefault(other.event_id, []).append(other)
-        for members in by_event.values():
-            if any(report.may_share_event(other) for other in members):
-                touched += members
-    return [report] + [r for r in touched if r.id != report.id]
+class _Links:
+    """Union-find over report ids: which reports must be regrouped together."""
+
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _buckets(report: ReportView) -> set[tuple]:
+    """Keys two reports that may share an event have in common (a participant, or a country)."""
+    keys = {("who", p.key) for p in report.participants}
+    keys |= {("country", p.country) for p in report.participants if p.country}
+    return {(report.type, report.status, *k) for k in keys}
 
 
 def place_report(conn: Connection, report_id: str) -> str:
-    """Fuse a stored report, written as its own event (event id = report id), with the events it
-    belongs with; regroups its neighbourhood and rewrites what changed. Returns the report's
-    event id."""
-    [report] = load_reports(conn, event_reports.c.id == report_id)
-    members = neighbourhood(conn, report)
-    groups = group_reports(members)
-    old_events = {r.event_id for r in members}
-    new_ids = {g.id for g in groups}
-    placed = report.event_id
+    """Fuse one stored report (see `place_reports`); its event id."""
+    return place_reports(conn, [report_id])[report_id]
+
+
+def place_reports(conn: Connection, report_ids: list[str]) -> dict[str, str]:
+    """Fuse stored reports, each written as an event of its own (event id = report id), with the
+    events they belong with, and with each other: every new report and each stored event holding a
+    report it may share an event with are regrouped together (see the module docstring), and what
+    changed is rewritten. Returns each report's event id."""
+    new: list[ReportView] = []
+    for chunk in chunks(list(report_ids)):
+        new += load_reports(conn, event_reports.c.id.in_(chunk))
+    own_events = {r.event_id for r in new}
+    candidates_of = {r.id: candidate_events(conn, r) - own_events for r in new if r.fusable}
+    stored_by_event: dict[str, list[ReportView]] = {}
+    for chunk in chunks(sorted(set().union(*candidates_of.values()))):
+        for other in load_reports(conn, event_reports.c.event_id.in_(chunk)):
+            stored_by_event.setdefault(other.event_id, []).append(other)
+
+    links = _Links()
+    members: dict[str, ReportView] = {r.id: r for r in new}
+    for report in new:
+        links.find(report.id)
+        for event_id in candidates_of.get(report.id, ()):
+            stored = stored_by_event.get(event_id, [])
+            if any(report.may_share_event(other) for other in stored):
+                for other in stored:
+                    members[other.id] = other
+                    links.union(report.id, other.id)
+    by_bucket: dict[tuple, list[ReportView]] = {}
+    for report in new:
+        if report.fusable:
+            for key in _buckets(report):
+                by_bucket.setdefault(key, []).append(report)
+    for bucket in by_bucket.values():
+        for i, report in enumerate(bucket):
+            for other in bucket[i + 1 :]:
+                if links.find(report.id) != links.find(other.id) and report.may_share_event(other):
+                    links.union(report.id, other.id)
+
+    components: dict[str, list[ReportView]] = {}
+    for report in members.values():
+        components.setdefault(links.find(report.id), []).append(report)
+    placed: dict[str, str] = {}
     changed: set[str] = set()
+    gone: set[str] = set()
+    for component in components.values():
+        _rewrite(conn, component, group_reports(component), {r.id for r in new}, placed, changed, gone)
+    for chunk in chunks(sorted(gone)):
+        for table in (event_dyads, event_participants):
+            conn.execute(delete(table).where(table.c.event_id.in_(chunk)))
+        conn.execute(delete(events).where(events.c.id.in_(chunk)))
+    refresh_events(conn, sorted(changed - gone))
+    return placed
+
+
+def _rewrite(conn, members, groups, new_ids, placed, changed, gone) -> None:
+    """Write a regrouped component: new event rows, reports moved or re-explained; notes which
+    events changed and which are gone."""
+    old_events = {r.event_id for r in members}
+    group_ids = {g.id for g in groups}
     for group in groups:
         if group.id not in old_events:
             _insert_event_row(conn, group)
@@ -280,22 +339,15 @@ def place_report(conn: Connection, report_id: str) -> str:
                     .where(event_reports.c.id == member.id)
                     .values(event_id=group.id, merge_reason=reason)
                 )
-            if member.event_id != group.id or member.id == report_id:
-                changed.update({group.id, member.event_id} & new_ids)
-            if member.id == report_id:
-                placed = group.id
-    gone = sorted(old_events - new_ids)
-    for chunk in chunks(gone):
-        for table in (event_dyads, event_participants):
-            conn.execute(delete(table).where(table.c.event_id.in_(chunk)))
-        conn.execute(delete(events).where(events.c.id.in_(chunk)))
-    for event_id in sorted(changed):
-        refresh_event(conn, event_id)
-    return placed
+            if member.event_id != group.id or member.id in new_ids:
+                changed.update({group.id, member.event_id} & group_ids)
+            if member.id in new_ids:
+                placed[member.id] = group.id
+    gone |= old_events - group_ids
 
 
 def _insert_event_row(conn: Connection, group: Group) -> None:
-    """A placeholder row for a group's new id (`refresh_event` fills it in from the reports)."""
+    """A placeholder row for a group's new id (`refresh_events` fills it in from the reports)."""
     first = group.first
     conn.execute(
         insert(events),
