@@ -78,3 +78,27 @@ def test_extract_with_two_workers_prints_what_one_worker_prints(pipeline):
     two = runner.invoke(app, ["extract", corpus, "--json", "--workers", "2"])
     assert one.exit_code == 0 and two.exit_code == 0
     assert one.stdout.count("\n") >= 5 and two.stdout == one.stdout
+
+
+def test_a_job_whose_worker_died_is_completed_by_running_it_again(tmp_path):
+    """The articles of a dead worker's batch are rejected, not stored; running the job again
+    stores them, and nothing twice: the store is the one a clean run gives."""
+    from communique.store import Store
+    from pool_tasks import ExtractOrDie
+    from store_dump import dump
+
+    texts = [f"Marsh phoned Otieno about item {i}{'!' * i}." for i in range(8)]
+    clean = Store(f"sqlite:///{tmp_path / 'clean.db'}")
+    clean.migrate()
+    clean.ingest(analyse_in_order(_articles(texts), Settings(), 2, batch_articles=1, task=ExtractOrDie()))
+    store = Store(f"sqlite:///{tmp_path / 'rerun.db'}")
+    store.migrate()
+    first = store.ingest(analyse_in_order(_articles(texts), Settings(), 2, batch_articles=1, task=ExtractOrDie(texts[3])))
+    assert (first.added, first.rejected) == (7, 1)
+    again = store.ingest(analyse_in_order(_articles(texts), Settings(), 2, batch_articles=1, task=ExtractOrDie()))
+    assert (again.added, again.unchanged) == (1, 7)
+    got, expected = dump(store.engine), dump(clean.engine)
+    assert len(got.pop("rejected")) == 1 and expected.pop("rejected") == []
+    assert got == expected
+    store.close()
+    clean.close()

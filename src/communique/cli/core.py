@@ -194,12 +194,82 @@ def ingest(
     bulk: bool = typer.Option(
         False, "--bulk", help="Write 500 articles per transaction (COPY on PostgreSQL): faster for large corpora."
     ),
+    ray: Optional[str] = typer.Option(
+        None, "--ray", metavar="ADDRESS",
+        help="Run on a Ray cluster (an address, or 'local' to start one); needs the ray extra.",
+    ),
+    out: Optional[str] = typer.Option(
+        None, "--out", metavar="DIR", help="With --ray: write Parquet shards to DIR (see `communique load`) instead of the store.",
+    ),
 ) -> None:
     """Read, analyse and store articles. Re-ingesting an article changes nothing.
 
     Exit status 1 when nothing could be read, or when an article was read but could not be stored
     (each such article gets a `not stored` line naming it)."""
-    _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes), _workers(workers), bulk)
+    if out and not ray:
+        raise typer.BadParameter("--out needs --ray", param_hint="--out")
+    if ray:
+        report = _ingest_on_ray(paths, db, parse_date(published), _settings(max_bytes), ray, workers, out)
+        if report is None:
+            return
+    else:
+        _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes), _workers(workers), bulk)
+    _finish_ingest(report)
+
+
+def _ingest_on_ray(paths, db, published, settings, address, workers, out):
+    """The Ray job; its IngestReport, or None when it wrote shards."""
+    from communique.parallel.ray_job import RayMissing, connect, dataset, results, write_shards
+
+    try:
+        connect(address)
+    except RayMissing as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001  (a cluster that cannot be reached: one line)
+        fail(f"cannot connect to Ray at {address!r}: {' '.join(str(exc).split())[:200]}")
+    ds, early = dataset(paths, settings, published, workers)
+    for rejection in early:
+        report_rejection(rejection)
+    if out:
+        write_shards(ds, early, out)
+        console.print(f"wrote Parquet shards to {out}; store them with: communique load {out} --db URL", soft_wrap=True)
+        return None
+    store = open_store(db)
+
+    def everything():
+        yield from early
+        if ds is not None:
+            for item in results(ds):
+                if isinstance(item, Rejection):
+                    report_rejection(item)
+                yield item
+
+    with progress_bar("ingesting") as tick:
+        return store.bulk_ingest(everything(), on_item=lambda item, outcome: tick())
+
+
+@app.command()
+def load(
+    directory: str = typer.Argument(..., help="A folder of Parquet shards written by `ingest --ray ... --out DIR`."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Store the extractions of Parquet shards (from `ingest --ray --out`). Loading again changes nothing."""
+    from communique.parallel.ray_job import read_shards
+
+    if not Path(directory).is_dir():
+        fail(f"{directory}: not a folder of Parquet shards", code=1)
+    store = open_store(db)
+    try:
+        with progress_bar("loading") as tick:
+            report = store.bulk_ingest(read_shards(directory), on_item=lambda item, outcome: tick())
+    except ImportError:
+        fail("reading Parquet needs pyarrow: pip install 'communique[parquet]'")
+    except (OSError, ValueError) as exc:
+        fail(f"{directory}: cannot read the shards ({' '.join(str(exc).split())[:200]})", code=1)
+    _finish_ingest(report)
+
+
+def _finish_ingest(report) -> None:
     print_report(report)
     if report.added + report.unchanged == 0 and not report.errors:
         fail("no article could be read from the input", code=1)
