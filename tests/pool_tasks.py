@@ -27,10 +27,10 @@ class DieOnce:
         self.marker, self.victim = marker, victim
 
     def __call__(self, batch: list) -> list:
-        if any(isinstance(item, Article) and item.text.strip() == self.victim for item in batch):
-            if not os.path.exists(self.marker):
-                open(self.marker, "w").close()
-                os._exit(1)
+        victim_here = any(isinstance(item, Article) and item.text.strip() == self.victim for item in batch)
+        if victim_here and not os.path.exists(self.marker):
+            open(self.marker, "w").close()
+            os._exit(1)
         return [Rejection(item.source, "echo " + item.text.strip()) if isinstance(item, Article) else item for item in batch]
 
 

@@ -8,10 +8,10 @@ from typer.testing import CliRunner
 
 ray = pytest.importorskip("ray")
 
-from communique.cli import app  # noqa: E402
-from communique.cli.core import demo_corpus  # noqa: E402
-from communique.store import Store  # noqa: E402
-from store_dump import dump  # noqa: E402
+from communique.cli import app
+from communique.cli.core import demo_corpus
+from communique.store import Store
+from store_dump import dump
 
 runner = CliRunner()
 
@@ -65,7 +65,7 @@ def test_a_dying_actor_is_replaced_and_nothing_is_lost_or_doubled(local_ray, tmp
     folder.mkdir()
     for i, text in enumerate(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]):
         (folder / f"{i}.txt").write_text(text + "\n")
-    ds, early = dataset([str(folder)], Settings(), None, workers=1, task=DieOnce(str(tmp_path / "died"), "charlie"))
+    ds, _ = dataset([str(folder)], Settings(), None, workers=1, task=DieOnce(str(tmp_path / "died"), "charlie"))
     out = list(results(ds))
     assert (tmp_path / "died").exists()  # the actor did die
     assert [r.reason for r in out] == [f"echo {t}" for t in ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]]

@@ -40,7 +40,7 @@ class RayMissing(RuntimeError):
 def _ray():
     try:
         import ray
-        import ray.data  # noqa: F401
+        import ray.data
     except ImportError as exc:
         raise RayMissing("Ray is not installed: pip install 'communique[ray]'") from exc
     return ray
