@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, union, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select, union, update
 
 from communique.store import identity
 from communique.store.fusion.dates import (
@@ -313,8 +313,16 @@ def place_reports(conn: Connection, report_ids: list[str]) -> dict[str, str]:
     placed: dict[str, str] = {}
     changed: set[str] = set()
     gone: set[str] = set()
+    moves: list[dict] = []
     for component in components.values():
-        _rewrite(conn, component, group_reports(component), {r.id for r in new}, placed, changed, gone)
+        _rewrite(conn, component, group_reports(component), {r.id for r in new}, placed, changed, gone, moves)
+    if moves:  # one executemany: a bulk batch moves or explains every report it places
+        conn.execute(
+            update(event_reports)
+            .where(event_reports.c.id == bindparam("b_id"))
+            .values(event_id=bindparam("b_event"), merge_reason=bindparam("b_reason")),
+            moves,
+        )
     for chunk in chunks(sorted(gone)):
         for table in (event_dyads, event_participants):
             conn.execute(delete(table).where(table.c.event_id.in_(chunk)))
@@ -323,9 +331,9 @@ def place_reports(conn: Connection, report_ids: list[str]) -> dict[str, str]:
     return placed
 
 
-def _rewrite(conn, members, groups, new_ids, placed, changed, gone) -> None:
-    """Write a regrouped component: new event rows, reports moved or re-explained; notes which
-    events changed and which are gone."""
+def _rewrite(conn, members, groups, new_ids, placed, changed, gone, moves) -> None:
+    """Write a regrouped component's new event rows; note the reports to move or re-explain
+    (`moves`), which events changed and which are gone."""
     old_events = {r.event_id for r in members}
     group_ids = {g.id for g in groups}
     for group in groups:
@@ -334,11 +342,7 @@ def _rewrite(conn, members, groups, new_ids, placed, changed, gone) -> None:
         for member in group.members:
             reason = group.reasons[member.id]
             if member.event_id != group.id or member.reason != reason:
-                conn.execute(
-                    update(event_reports)
-                    .where(event_reports.c.id == member.id)
-                    .values(event_id=group.id, merge_reason=reason)
-                )
+                moves.append({"b_id": member.id, "b_event": group.id, "b_reason": reason})
             if member.event_id != group.id or member.id in new_ids:
                 changed.update({group.id, member.event_id} & group_ids)
             if member.id in new_ids:
