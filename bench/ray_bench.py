@@ -5,7 +5,7 @@ stores hold the same articles and fused events.
 
 The corpus is the texts of the given folder, repeated (copied under new names) until it holds
 --articles files; a repeated text is the same article, so the store keeps it once, but every copy is
-read and analysed. Each command runs as `communique ingest` in a subprocess into its own SQLite file;
+read and analysed. Both get --workers N (Ray: N actors of half a CPU each). Each command runs as `communique ingest` in a subprocess into its own SQLite file;
 the times include starting the workers (or the local Ray) and loading the pipeline.
 """
 
@@ -53,7 +53,7 @@ def main() -> None:
         n = build_corpus(Path(args.texts), args.articles, corpus)
         pool_db, ray_db = Path(tmp) / "pool.db", Path(tmp) / "ray.db"
         pool_s = run(["ingest", str(corpus), "--db", str(pool_db), "--workers", str(args.workers)])
-        ray_s = run(["ingest", str(corpus), "--db", str(ray_db), "--ray", "local"])
+        ray_s = run(["ingest", str(corpus), "--db", str(ray_db), "--ray", "local", "--workers", str(args.workers)])
         with Store(f"sqlite:///{pool_db}") as a, Store(f"sqlite:///{ray_db}") as b:
             pool_rows, ray_rows = dump(a.engine), dump(b.engine)
     print(json.dumps({

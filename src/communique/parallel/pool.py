@@ -28,6 +28,7 @@ from communique.nlp import ModelNotInstalled
 
 BATCH_ARTICLES = 4  # articles per task: small enough to balance the workers, large enough for nlp.pipe
 AHEAD = 2  # batches queued per worker beyond the one it is analysing
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 MAX_LOST_IN_A_ROW = 3  # batches lost to dying workers one after the other: the workers cannot run here
 
 
@@ -138,6 +139,11 @@ class WorkerPool:
     batches in order. `warm()` waits until every worker has loaded it (for timing steady work)."""
 
     def __init__(self, settings: Settings, workers: int, task=None):
+        # one thread per worker for the numerical libraries: the workers are the parallelism, and N
+        # workers each starting a thread per core would fight over the cores (set before the
+        # forkserver starts: it passes this environment on; a user's own setting wins)
+        for name in THREAD_VARIABLES:
+            os.environ.setdefault(name, "1")
         self.settings, self.workers = settings, max(1, workers)
         self.task = task or _analyse_batch
         self._start = _start_worker if self.task is _analyse_batch else None
