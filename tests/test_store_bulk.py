@@ -63,3 +63,24 @@ def test_a_bad_item_in_a_bulk_batch_costs_only_itself(store):
     result = store.bulk_ingest(items, batch_size=50)
     assert result.added == 6 and len(result.errors) == 1 and result.bulk_fallbacks == 1
     assert store.count()["articles"] == 6
+
+
+def test_an_actor_completed_later_updates_the_dyads_of_earlier_events(store, tmp_path):
+    """Marsh first appears without country or role; a later article gives both: her earlier event's
+    dyads take them, as they do when the two articles are stored together in a bulk batch."""
+    from sqlalchemy import select
+
+    from communique.store.schema import event_dyads
+
+    bare = dict(MARSH, country=None, role=None)
+    first = report("Elena Marsh met Paulo Souza on Monday.", "A Wire", "2024-05-07", bare, SOUZA, "2024-05-06")
+    later = report("Elena Marsh phoned Daniel Otieno in June.", "B Wire", "2024-06-12", MARSH, OTIENO, "2024-06-11")
+    store.ingest([first, later])
+    with store.engine.connect() as conn:
+        pairs = {(r.country_a, r.country_b, r.level) for r in conn.execute(select(event_dyads))}
+    assert ("BRA", "NOR", 1) in pairs  # the May meeting, now between two foreign ministers' countries
+    reference = Store(f"sqlite:///{tmp_path / 'bulk.db'}")
+    reference.migrate()
+    reference.bulk_ingest([first, later])
+    assert dump(reference.engine) == dump(store.engine)
+    reference.close()

@@ -58,7 +58,9 @@ class BulkBatch:
         row = article_row(extraction, article_id)
         published = row["published"]
         self.rows["articles"].append(row)
-        local_to_global, links, mentions = actor_rows(extraction, article_id, self.resolver)
+        local_to_global, links, mentions, completed = actor_rows(extraction, article_id, self.resolver)
+        # stored events of actors this article completed show their new country and rank
+        fusion.refresh_events(self.conn, sorted(fusion.events_with_actors(self.conn, completed)))
         self.rows["article_actors"] += links
         self.rows["actor_mentions"] += mentions
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, select, text, update
+from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, or_, select, text, update
 
 from communique.models import Actor, Extraction, Rejection
 from communique.store import fusion, identity, locks
@@ -211,18 +211,26 @@ class ActorResolver:
         if actor.kind and actor.kind != "other":
             pending.setdefault("kind", actor.kind)
 
-    def flush(self) -> None:
-        """Fill in what stored actors lack; never overwrite. Rows in id order (see `store.locks`)."""
+    def flush(self) -> list[str]:
+        """Fill in what stored actors lack; never overwrite. Rows in id order (see `store.locks`).
+        Returns the ids of the actors that did lack something (their events' participants and
+        dyads, which carry their country and rank, are then out of date)."""
+        changed = []
         for actor_id in sorted(self._pending):
-            values = {}
+            values, lacking = {}, []
             for column, value in self._pending[actor_id].items():
                 if column == "kind":
                     values["kind"] = case((actors.c.kind == "other", value), else_=actors.c.kind)
+                    lacking.append(actors.c.kind == "other")
                 else:
                     values[column] = func.coalesce(actors.c[column], value)
+                    lacking.append(actors.c[column].is_(None))
             if values:
-                self.conn.execute(update(actors).where(actors.c.id == actor_id).values(**values))
+                statement = update(actors).where(actors.c.id == actor_id, or_(*lacking)).values(**values)
+                if self.conn.execute(statement.returning(actors.c.id)).first() is not None:
+                    changed.append(actor_id)
         self._pending.clear()
+        return changed
 
 
 def stored_article_id(extraction: Extraction) -> str | None:
@@ -299,10 +307,13 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
     if not _insert_ignore(conn, articles, article_row(extraction, article_id)):
         return UNCHANGED, article_id
 
-    local_to_global, links, mentions = actor_rows(extraction, article_id, resolver)
+    local_to_global, links, mentions, completed = actor_rows(extraction, article_id, resolver)
     _insert_many(conn, article_actors, links)
     _insert_many(conn, actor_mentions, mentions)
-    item_locks.take(locks.FUSION, _fusion_lock_names(extraction, local_to_global))
+    stale = fusion.events_with_actors(conn, completed)
+    stale_locks = [fusion.event_lock_name(event_type) for event_type in set(stale.values())]
+    item_locks.take(locks.FUSION, _fusion_lock_names(extraction, local_to_global) + stale_locks)
+    fusion.refresh_events(conn, sorted(stale))
 
     def globalise(ref: str) -> str:
         return local_to_global.get(ref, ref)
@@ -317,9 +328,10 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
 
 def actor_rows(
     extraction: Extraction, article_id: str, resolver: ActorResolver
-) -> tuple[dict[str, str], list[dict], list[dict]]:
+) -> tuple[dict[str, str], list[dict], list[dict], list[str]]:
     """Resolve the article's actors (writing new global actors at once: later articles resolve
-    through them); (local id -> global id, article_actors rows, actor_mentions rows)."""
+    through them); (local id -> global id, article_actors rows, actor_mentions rows, ids of stored
+    actors this article completed)."""
     article_text = extraction.article.text
     local_to_global: dict[str, str] = {}
     links, mentions = [], []
@@ -356,8 +368,8 @@ def actor_rows(
         if stored not in seen_local:
             seen_local.add(stored)
             unique_links.append(link)
-    resolver.flush()
-    return local_to_global, unique_links, mentions
+    completed = resolver.flush()
+    return local_to_global, unique_links, mentions, completed
 
 
 def _within_quote_window(a: date | None, b: date | None) -> bool:

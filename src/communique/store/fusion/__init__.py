@@ -60,7 +60,13 @@ from communique.store.fusion.quotes import (
     quote_lock_name,
     quote_similarity,
 )
-from communique.store.fusion.records import dyad_rows, refresh_event, refresh_events, write_dyads
+from communique.store.fusion.records import (
+    dyad_rows,
+    events_with_actors,
+    refresh_event,
+    refresh_events,
+    write_dyads,
+)
 
 __all__ = [
     "CALENDAR",
@@ -80,7 +86,7 @@ __all__ = [
     "candidate_events",
     "describe_date",
     "dyad_rows",
-    "event_lock_name",
+    "event_lock_name", "events_with_actors",
     "group_quote",
     "group_reports",
     "load_reports",

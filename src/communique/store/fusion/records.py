@@ -119,6 +119,19 @@ def _event_values(reports: list) -> dict:
     }
 
 
+def events_with_actors(conn: Connection, actor_ids: list[str]) -> dict[str, str]:
+    """The stored fused events these actors take part in: event id -> type."""
+    out: dict[str, str] = {}
+    for chunk in chunks(sorted(set(actor_ids))):
+        rows = conn.execute(
+            select(events.c.id, events.c.type)
+            .join(event_participants, event_participants.c.event_id == events.c.id)
+            .where(event_participants.c.actor_id.in_(chunk))
+        )
+        out.update({r.id: r.type for r in rows})
+    return out
+
+
 def dyad_rows(event_id: str, event_type: str, event_date, participants: list[Participant]) -> list[dict]:
     countries = sorted({p.country for p in participants if p.country})
     level = 0
