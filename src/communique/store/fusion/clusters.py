@@ -8,12 +8,18 @@ group, not whichever report came first.
 
 A new report is placed by regrouping its neighbourhood: itself and every stored event one of whose
 reports it could share an event with (same type and status, a matching participant, overlapping
-dates). New reports placed together (`place_reports`, a bulk batch) are regrouped with each other
-and their neighbourhoods, linked into components by the same test. Regrouping them together lets one report merge two events (a report naming both sides of a
-call that two one-sided reports gave) and lets a more specific report take over a group. The result
-depends on the set of reports only, as long as regrouping one neighbourhood does not change what a
-report outside it would choose; chains where that happens (reports linked one to the next across
-many events) are not regrouped beyond the neighbourhood, to keep one insert bounded.
+dates). New reports placed together (`place_reports`: an article's, or a bulk batch's) are
+regrouped with each other and their neighbourhoods, linked into components by the same test.
+Regrouping lets one report merge two events (a report naming both sides of a call that two
+one-sided reports gave) and lets a more specific report take over a group. The result depends on
+the set of reports only as long as regrouping one neighbourhood does not change what a report
+outside it would choose; chains where that would happen (reports linked one to the next across many
+events) are not regrouped beyond the neighbourhood, to keep one insert bounded. Hypothesis tests
+(tests/test_fusion_order.py) shuffle sets of overlapping reports and find the same events.
+
+What grouping compares of an actor (country, rank) is read when a report is placed; an actor a
+later article completes refreshes its events' participants and dyads (`records.refresh_events`),
+not their grouping.
 """
 
 from __future__ import annotations
