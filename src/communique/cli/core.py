@@ -256,8 +256,8 @@ def load(
     """Store the extractions of Parquet shards (from `ingest --ray --out`). Loading again changes nothing."""
     from communique.parallel.ray_job import read_shards
 
-    if not Path(directory).is_dir():
-        fail(f"{directory}: not a folder of Parquet shards", code=1)
+    if not Path(directory).is_dir() or not any(Path(directory).rglob("*.parquet")):
+        fail(f"{directory}: not a folder of Parquet shards (no .parquet file in it)", code=1)
     store = open_store(db)
     try:
         with progress_bar("loading") as tick:
