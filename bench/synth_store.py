@@ -1,7 +1,15 @@
-"""Generate a synthetic fused store for the query benchmark (bench/query_bench.py).
+"""Generate a synthetic fused store for the query benchmark (bench/query_bench.py), or time the
+store's write paths on synthetic reports.
 
     python bench/synth_store.py --events 1000000 --db /tmp/synth.db
     python bench/synth_store.py --events 1000000 --db postgresql://postgres@127.0.0.1:5432/communique_bench
+    python bench/synth_store.py --reports 20000 --path copy --db postgresql://postgres@127.0.0.1:5432/communique_bulk
+
+With --reports N the store is emptied and N synthetic extractions (one article each: three actors,
+one quote, two event reports) go in through `--path`: `item` (`Store.ingest`, a transaction per
+article), `insert` (`Store.bulk_ingest` with batched INSERTs) or `copy` (`Store.bulk_ingest` with
+COPY, PostgreSQL only); it prints the rows written per second and the reports per second, fusion
+included.
 
 Countries with skewed (Zipf-like) activity, ten actors each (a leader, a foreign minister, other
 officials), events of a dozen PLOVER types over 15 years between two countries, one to three reports
@@ -162,13 +170,80 @@ def secondary_ddl(raw, pg: bool) -> list[tuple[str, str]]:
     return [(f"{r[0]} {r[1]}", r[2]) for r in cur.fetchall()]
 
 
+def synthetic_extractions(n: int, countries: int, seed: int):
+    """N extractions as the pipeline would give them: a leader and a minister of two countries and a
+    third official, a quote, and two reports of events between them on nearby days."""
+    from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id
+
+    rng = random.Random(seed)
+    codes = country_codes(countries)
+    weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(countries)))
+    for i in range(n):
+        a, b = rng.choices(codes, cum_weights=weights, k=2)
+        day = START + timedelta(days=rng.randrange(DAYS))
+        people = [(a, "president"), (b, "foreign minister"), (a, ROLES[rng.randrange(len(ROLES))])]
+        actors = [
+            Actor(id=f"a{j}", name=f"{role.title()} of {code}", country=code, sector="GOV", role=role,
+                  kind="person", kb_id=f"SYN:{code}:{role}", mentions=[(0, 4)])
+            for j, (code, role) in enumerate(people)
+        ]
+        text = f"Synthetic report {i}: the {people[0][1]} of {a} and the {people[1][1]} of {b} met."
+        kinds = rng.sample(TYPES, 2)
+        events = [
+            Event(id=f"e{k}", type=kind, status="occurred", actors=["a0"], recipients=["a1"],
+                  date=(day + timedelta(days=k)).isoformat(), date_precision=rng.choice(("day", "day", "week")),
+                  evidence=text)
+            for k, kind in enumerate(kinds)
+        ]
+        quotes = [Quote(id="q1", kind="direct", text=f"We discussed matter {rng.randrange(50)} today",
+                        speaker="a0", speaker_text=actors[0].name, cue="said")]
+        article = ArticleOut(id=content_id(text), publisher=f"Outlet {i % 12}", headline=text[:40],
+                             published=(day + timedelta(days=2)).isoformat(), language="en", text=text, body=text,
+                             source=f"synth/{i}.txt")
+        yield Extraction(article=article, actors=actors, quotes=quotes, events=events)
+
+
+def time_write_path(args) -> None:
+    """Empty the store, then write --reports synthetic extractions through --path."""
+    from communique.store.schema import metadata
+
+    store = Store(db_url(args.db))
+    store.migrate()
+    with store.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+    items = list(synthetic_extractions(args.reports, args.countries, args.seed))
+    started = time.perf_counter()
+    if args.path == "item":
+        result = store.ingest(items)
+    else:
+        result = store.bulk_ingest(items, batch_size=args.batch, copy=args.path == "copy")
+    seconds = time.perf_counter() - started
+    counts = store.count()
+    store.close()
+    rows = sum(counts.values())
+    reports = counts.get("event_reports", 0)
+    print(json.dumps({
+        "db": store.engine.dialect.name, "path": args.path, "extractions": args.reports, "added": result.added,
+        "errors": len(result.errors), "bulk_fallbacks": result.bulk_fallbacks, "seconds": round(seconds, 1),
+        "rows": rows, "rows_per_s": round(rows / seconds), "reports_per_s": round(reports / seconds),
+        "articles_per_s": round(result.added / seconds, 1), "counts": counts,
+    }))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=None, help="time a write path on N synthetic extractions")
+    parser.add_argument("--path", choices=("item", "insert", "copy"), default="copy")
+    parser.add_argument("--batch", type=int, default=500, help="extractions per bulk transaction")
     parser.add_argument("--events", type=int, default=100000)
     parser.add_argument("--countries", type=int, default=120)
     parser.add_argument("--db", required=True, help="SQLite path or postgresql:// URL (its tables are emptied first)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.reports:
+        time_write_path(args)
+        return
 
     store = Store(db_url(args.db))
     store.migrate()

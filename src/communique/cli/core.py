@@ -33,16 +33,6 @@ def parse_date(value: Optional[str], option: str = "--published") -> Optional[da
         raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
 
 
-def make_pipeline(settings: Settings):
-    from communique.nlp import ModelNotInstalled
-    from communique.pipeline import Pipeline
-
-    try:
-        return Pipeline(settings)
-    except ModelNotInstalled as exc:
-        fail(str(exc))
-
-
 def open_store(db: Optional[str]):
     """The store, migrated; a StoreOpenError (one line, exit 1 or 2) when it cannot be opened."""
     from communique.store import Store
@@ -78,37 +68,46 @@ def report_note(source: str, note: str) -> None:
 
 
 def run_pipeline(
-    paths: list[str], settings: Settings, published: Optional[date], tick=None
+    paths: list[str], settings: Settings, published: Optional[date], tick=None, workers: int = 1
 ) -> Iterator[Extraction | Rejection]:
-    """Read, clean and analyse every article; rejections pass through in order.
+    """Read, clean and analyse every article, on `workers` processes; results and rejections come
+    in input order whatever the number of workers.
 
     An article that cannot be analysed becomes a Rejection like any unreadable input, and the rest
     of the batch goes on."""
+    from communique.nlp import ModelNotInstalled
+    from communique.parallel import analyse_in_order
+    from communique.parallel.pool import WorkersFailing
     from communique.readers import load_articles
 
-    pipeline = make_pipeline(settings)
-    pending: list[Article] = []
+    def read() -> Iterator[Article | Rejection]:
+        for item in load_articles(paths, settings, published):
+            if not isinstance(item, Rejection):
+                for note in item.notes:
+                    report_note(item.source, note)
+            yield item
 
-    def flush() -> Iterator[Extraction | Rejection]:
-        for result in pipeline.process(pending):
+    try:
+        for result in analyse_in_order(read(), settings, workers):
             if isinstance(result, Rejection):
                 report_rejection(result)
             elif tick:
                 tick(result.article.source or "")
             yield result
-        pending.clear()
+    except (ModelNotInstalled, WorkersFailing) as exc:
+        fail(str(exc))
 
-    for item in load_articles(paths, settings, published):
-        if isinstance(item, Rejection):
-            report_rejection(item)
-            yield item
-            continue
-        for note in item.notes:
-            report_note(item.source, note)
-        pending.append(item)
-        if len(pending) >= 32:
-            yield from flush()
-    yield from flush()
+
+WorkersOption = typer.Option(
+    None, "--workers", "-w", min=1,
+    help="Processes analysing articles (default: the machine's cores). Output is the same for any number.",
+)
+
+
+def _workers(value: Optional[int]) -> int:
+    from communique.parallel import default_workers
+
+    return value if value is not None else default_workers()
 
 
 def _single_document(paths: list[str]) -> bool:
@@ -140,6 +139,7 @@ def extract(
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
     as_json: bool = JsonOption,
     max_bytes: Optional[int] = MaxBytesOption,
+    workers: Optional[int] = WorkersOption,
 ) -> None:
     """Run the whole pipeline without storing and print what it finds.
 
@@ -152,7 +152,7 @@ def extract(
     read = 0
     out = sys.stdout
     with progress_bar("extracting") as tick:
-        for item in run_pipeline(paths, settings, day, tick):
+        for item in run_pipeline(paths, settings, day, tick, _workers(workers)):
             if isinstance(item, Rejection):
                 continue
             read += 1
@@ -171,10 +171,16 @@ def extract(
         fail("no article could be read from the input", code=1)
 
 
-def ingest_paths(paths: list[str], db: Optional[str], published: Optional[date], settings: Settings):
+def ingest_paths(
+    paths: list[str], db: Optional[str], published: Optional[date], settings: Settings, workers: int = 1,
+    bulk: bool = False,
+):
+    """Analyse on `workers` processes; this process is the one writer (a batch per transaction with
+    `bulk`, else one transaction per article)."""
     store = open_store(db)
     with progress_bar("ingesting") as tick:
-        report = store.ingest(run_pipeline(paths, settings, published, tick))
+        results = run_pipeline(paths, settings, published, tick, workers)
+        report = store.bulk_ingest(results) if bulk else store.ingest(results)
     return store, report
 
 
@@ -184,12 +190,86 @@ def ingest(
     db: Optional[str] = DbOption,
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for inputs whose metadata has none."),
     max_bytes: Optional[int] = MaxBytesOption,
+    workers: Optional[int] = WorkersOption,
+    bulk: bool = typer.Option(
+        False, "--bulk", help="Write 500 articles per transaction (COPY on PostgreSQL): faster for large corpora."
+    ),
+    ray: Optional[str] = typer.Option(
+        None, "--ray", metavar="ADDRESS",
+        help="Run on a Ray cluster (an address, or 'local' to start one); needs the ray extra.",
+    ),
+    out: Optional[str] = typer.Option(
+        None, "--out", metavar="DIR", help="With --ray: write Parquet shards to DIR (see `communique load`) instead of the store.",
+    ),
 ) -> None:
     """Read, analyse and store articles. Re-ingesting an article changes nothing.
 
     Exit status 1 when nothing could be read, or when an article was read but could not be stored
     (each such article gets a `not stored` line naming it)."""
-    _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes))
+    if out and not ray:
+        raise typer.BadParameter("--out needs --ray", param_hint="--out")
+    if ray:
+        report = _ingest_on_ray(paths, db, parse_date(published), _settings(max_bytes), ray, workers, out)
+        if report is None:
+            return
+    else:
+        _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes), _workers(workers), bulk)
+    _finish_ingest(report)
+
+
+def _ingest_on_ray(paths, db, published, settings, address, workers, out):
+    """The Ray job; its IngestReport, or None when it wrote shards."""
+    from communique.parallel.ray_job import RayMissing, connect, dataset, results, write_shards
+
+    try:
+        connect(address)
+    except RayMissing as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001  (a cluster that cannot be reached: one line)
+        fail(f"cannot connect to Ray at {address!r}: {' '.join(str(exc).split())[:200]}")
+    ds, early = dataset(paths, settings, published, workers)
+    for rejection in early:
+        report_rejection(rejection)
+    if out:
+        write_shards(ds, early, out)
+        console.print(f"wrote Parquet shards to {out}; store them with: communique load {out} --db URL", soft_wrap=True)
+        return None
+    store = open_store(db)
+
+    def everything():
+        yield from early
+        if ds is not None:
+            for item in results(ds):
+                if isinstance(item, Rejection):
+                    report_rejection(item)
+                yield item
+
+    with progress_bar("ingesting") as tick:
+        return store.bulk_ingest(everything(), on_item=lambda item, outcome: tick())
+
+
+@app.command()
+def load(
+    directory: str = typer.Argument(..., help="A folder of Parquet shards written by `ingest --ray ... --out DIR`."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Store the extractions of Parquet shards (from `ingest --ray --out`). Loading again changes nothing."""
+    from communique.parallel.ray_job import read_shards
+
+    if not Path(directory).is_dir() or not any(Path(directory).rglob("*.parquet")):
+        fail(f"{directory}: not a folder of Parquet shards (no .parquet file in it)", code=1)
+    store = open_store(db)
+    try:
+        with progress_bar("loading") as tick:
+            report = store.bulk_ingest(read_shards(directory), on_item=lambda item, outcome: tick())
+    except ImportError:
+        fail("reading Parquet needs pyarrow: pip install 'communique[parquet]'")
+    except (OSError, ValueError) as exc:
+        fail(f"{directory}: cannot read the shards ({' '.join(str(exc).split())[:200]})", code=1)
+    _finish_ingest(report)
+
+
+def _finish_ingest(report) -> None:
     print_report(report)
     if report.added + report.unchanged == 0 and not report.errors:
         fail("no article could be read from the input", code=1)

@@ -52,6 +52,7 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     added_ids: list[str] = field(default_factory=list)  # ids of the articles this call stored
     retries: int = 0  # items written again after a deadlock, serialization failure or busy SQLite file
+    bulk_fallbacks: int = 0  # bulk batches that failed and were written item by item
 
     def __str__(self) -> str:
         return f"{self.added} added, {self.unchanged} unchanged, {self.rejected} rejected, {len(self.errors)} errors"
@@ -191,6 +192,73 @@ class Store:
                 raise failure
         return report
 
+    def bulk_ingest(
+        self,
+        items: Iterable[Extraction | Rejection | dict],
+        batch_size: int = 500,
+        on_item: OnItem | None = None,
+        copy: bool = True,
+    ) -> IngestReport:
+        """Store items as `ingest` does, a batch per transaction (`store.bulk`): COPY on PostgreSQL
+        (unless `copy` is False: batched INSERTs), batched INSERTs on SQLite, then fusion of the
+        batch's reports. A batch that fails is rolled back and written item by item, so the outcome
+        of every item, and the store, are those of `ingest`."""
+        report = IngestReport()
+        for batch, failure in _batches(items, max(1, int(batch_size))):
+            if batch:
+                self._bulk_batch(batch, report, on_item, copy)
+            if failure is not None:
+                raise failure
+        return report
+
+    def _bulk_batch(self, batch: list, report: IngestReport, on_item: OnItem | None, copy: bool) -> None:
+        from communique.store.bulk import BulkBatch
+
+        with self.engine.connect() as conn:
+            stored = known_article_ids(conn, batch)
+        outcomes: list[tuple[str, str | None]] = []
+        with self.engine.connect().execution_options(**WRITE) as conn:
+            resolver = ActorResolver(conn)
+            try:
+                with conn.begin():
+                    rows = BulkBatch(conn, resolver, copy)
+                    for item in batch:
+                        if isinstance(item, Rejection):
+                            outcomes.append((write_rejection(conn, item), None))
+                            continue
+                        if isinstance(item, dict):
+                            item = Extraction.model_validate(item)
+                        if not isinstance(item, Extraction):
+                            raise TypeError(f"not an Extraction or Rejection: {type(item).__name__}")
+                        article_id = stored_article_id(item)
+                        if article_id in stored or rows.add(item) is None:
+                            outcomes.append((UNCHANGED, article_id))
+                        else:
+                            outcomes.append((ADDED, article_id))
+                    rows.flush()
+            except Exception:
+                if conn.invalidated:
+                    raise
+                report.bulk_fallbacks += 1
+                self._ingest_batch(batch, report, on_item)
+                return
+        for item, (outcome, detail) in zip(batch, outcomes):
+            self._count(report, outcome, detail)
+            if on_item is not None:
+                on_item(item, outcome)
+
+    @staticmethod
+    def _count(report: IngestReport, outcome: str, detail: str | None) -> None:
+        if outcome == ADDED:
+            report.added += 1
+            report.added_ids.append(detail)
+        elif outcome == UNCHANGED:
+            report.unchanged += 1
+        elif outcome == REJECTED:
+            report.rejected += 1
+        else:
+            report.errors.append(detail)
+
     def _ingest_batch(self, batch: list, report: IngestReport, on_item: OnItem | None) -> None:
         with self.engine.connect() as conn:
             stored = known_article_ids(conn, batch)
@@ -202,15 +270,7 @@ class Store:
                     outcome, detail = UNCHANGED, article_id  # the common rerun case: no transaction
                 else:
                     outcome, detail = self._write_item(conn, item, resolver, report)
-                if outcome == ADDED:
-                    report.added += 1
-                    report.added_ids.append(detail)
-                elif outcome == UNCHANGED:
-                    report.unchanged += 1
-                elif outcome == REJECTED:
-                    report.rejected += 1
-                else:
-                    report.errors.append(detail)
+                self._count(report, outcome, detail)
                 if on_item is not None:
                     on_item(item, outcome)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, insert, select, text, update
+from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, or_, select, text, update
 
 from communique.models import Actor, Extraction, Rejection
 from communique.store import fusion, identity, locks
@@ -211,18 +211,26 @@ class ActorResolver:
         if actor.kind and actor.kind != "other":
             pending.setdefault("kind", actor.kind)
 
-    def flush(self) -> None:
-        """Fill in what stored actors lack; never overwrite. Rows in id order (see `store.locks`)."""
+    def flush(self) -> list[str]:
+        """Fill in what stored actors lack; never overwrite. Rows in id order (see `store.locks`).
+        Returns the ids of the actors that did lack something (their events' participants and
+        dyads, which carry their country and rank, are then out of date)."""
+        changed = []
         for actor_id in sorted(self._pending):
-            values = {}
+            values, lacking = {}, []
             for column, value in self._pending[actor_id].items():
                 if column == "kind":
                     values["kind"] = case((actors.c.kind == "other", value), else_=actors.c.kind)
+                    lacking.append(actors.c.kind == "other")
                 else:
                     values[column] = func.coalesce(actors.c[column], value)
+                    lacking.append(actors.c[column].is_(None))
             if values:
-                self.conn.execute(update(actors).where(actors.c.id == actor_id).values(**values))
+                statement = update(actors).where(actors.c.id == actor_id, or_(*lacking)).values(**values)
+                if self.conn.execute(statement.returning(actors.c.id)).first() is not None:
+                    changed.append(actor_id)
         self._pending.clear()
+        return changed
 
 
 def stored_article_id(extraction: Extraction) -> str | None:
@@ -265,6 +273,25 @@ def _fusion_lock_names(extraction: Extraction, local_to_global: dict[str, str]) 
     return names
 
 
+def article_row(extraction: Extraction, article_id: str) -> dict:
+    art = extraction.article
+    return {
+        "id": article_id,
+        "external_id": art.id if art.id != article_id else None,
+        "source": art.source,
+        "url": art.url,
+        "publisher": art.publisher,
+        "headline": art.headline,
+        "byline": art.byline,
+        "published": _published(art.published),
+        "language": art.language,
+        "text": art.text,
+        "body": art.body,
+        "captions": list(art.captions),
+        "ingested_at": _now(),
+    }
+
+
 def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorResolver) -> tuple[str, str]:
     """Store one extraction; returns (outcome, article id), outcome ADDED or UNCHANGED.
 
@@ -277,40 +304,34 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
         identity_names += resolver.keys(actor)
     item_locks = locks.ItemLocks(conn, expected=len(identity_names) + len(extraction.quotes) + len(extraction.events))
     item_locks.take(locks.IDENTITY, identity_names)
-    inserted = _insert_ignore(
-        conn,
-        articles,
-        {
-            "id": article_id,
-            "external_id": art.id if art.id != article_id else None,
-            "source": art.source,
-            "url": art.url,
-            "publisher": art.publisher,
-            "headline": art.headline,
-            "byline": art.byline,
-            "published": published,
-            "language": art.language,
-            "text": art.text,
-            "body": art.body,
-            "captions": list(art.captions),
-            "ingested_at": _now(),
-        },
-    )
-    if not inserted:
+    if not _insert_ignore(conn, articles, article_row(extraction, article_id)):
         return UNCHANGED, article_id
 
-    local_to_global = _write_actors(conn, extraction, article_id, resolver)
-    item_locks.take(locks.FUSION, _fusion_lock_names(extraction, local_to_global))
+    local_to_global, links, mentions, completed = actor_rows(extraction, article_id, resolver)
+    _insert_many(conn, article_actors, links)
+    _insert_many(conn, actor_mentions, mentions)
+    stale = fusion.events_with_actors(conn, completed)
+    stale_locks = [fusion.event_lock_name(event_type) for event_type in set(stale.values())]
+    item_locks.take(locks.FUSION, _fusion_lock_names(extraction, local_to_global) + stale_locks)
+    fusion.refresh_events(conn, sorted(stale))
 
     def globalise(ref: str) -> str:
         return local_to_global.get(ref, ref)
 
-    _write_quotes(conn, extraction, article_id, published, local_to_global, globalise)
-    _write_events(conn, extraction, article_id, published, local_to_global, globalise)
+    _insert_many(conn, quotes, quote_rows(conn, extraction, article_id, published, local_to_global, globalise, []))
+    single_events, reports = event_rows(extraction, article_id, published, globalise)
+    _insert_many(conn, events, single_events)
+    _insert_many(conn, event_reports, reports)
+    fusion.place_reports(conn, [report["id"] for report in reports])
     return ADDED, article_id
 
 
-def _write_actors(conn, extraction: Extraction, article_id: str, resolver: ActorResolver) -> dict[str, str]:
+def actor_rows(
+    extraction: Extraction, article_id: str, resolver: ActorResolver
+) -> tuple[dict[str, str], list[dict], list[dict], list[str]]:
+    """Resolve the article's actors (writing new global actors at once: later articles resolve
+    through them); (local id -> global id, article_actors rows, actor_mentions rows, ids of stored
+    actors this article completed)."""
     article_text = extraction.article.text
     local_to_global: dict[str, str] = {}
     links, mentions = [], []
@@ -347,23 +368,28 @@ def _write_actors(conn, extraction: Extraction, article_id: str, resolver: Actor
         if stored not in seen_local:
             seen_local.add(stored)
             unique_links.append(link)
-    resolver.flush()
-    _insert_many(conn, article_actors, unique_links)
-    _insert_many(conn, actor_mentions, mentions)
-    return local_to_global
+    completed = resolver.flush()
+    return local_to_global, unique_links, mentions, completed
 
 
-def _write_quotes(conn, extraction: Extraction, article_id: str, published, local_to_global, globalise) -> None:
-    """Store the quotes; each joins the group of an earlier report of the same words by the same
-    speaker when `fusion` finds one (`group_id`, `group_reason`)."""
+def _within_quote_window(a: date | None, b: date | None) -> bool:
+    return a is None or b is None or abs((a - b).days) <= fusion.QUOTE_WINDOW_DAYS
+
+
+def quote_rows(
+    conn, extraction: Extraction, article_id: str, published, local_to_global, globalise, placed: list
+) -> list[dict]:
+    """The article's quote rows; each joins the group of an earlier report of the same words by the
+    same speaker when `fusion` finds one (`group_id`, `group_reason`), stored or in `placed`: the
+    (id, key, group id) of quotes not yet stored (this article's, or a bulk batch's), extended here."""
     scoped = identity.ScopedIds(article_id)
     rows = []
-    placed: list[tuple[str, fusion.QuoteKey, str]] = []
     for position, quote in enumerate(extraction.quotes):
         speaker_id, speaker_text = _speaker(quote, local_to_global)
         quote_id = scoped(quote.id, position)
         key = fusion.QuoteKey(speaker_id, speaker_text, quote.text or "", published)
-        group_id, group_reason = fusion.group_quote(conn, key, placed)
+        pending = [p for p in placed if _within_quote_window(p[1].published, published)]
+        group_id, group_reason = fusion.group_quote(conn, key, pending)
         group_id = group_id or quote_id
         placed.append((quote_id, key, group_id))
         rows.append(
@@ -387,76 +413,56 @@ def _write_quotes(conn, extraction: Extraction, article_id: str, published, loca
                 **_span_columns("cue", quote.cue_span),
             }
         )
-    _insert_many(conn, quotes, rows)
+    return rows
 
 
-def _write_events(
-    conn, extraction: Extraction, article_id: str, published, local_to_global, globalise
-) -> None:
-    """Store each extracted event as a report, fused into an existing event when `fusion` finds one
-    it describes (or starting a new fused event, whose id is the report's)."""
+def event_rows(extraction: Extraction, article_id: str, published, globalise) -> tuple[list[dict], list[dict]]:
+    """Each extracted event as a report and as a fused event of its own (id = the report's);
+    `fusion.place_report` then fuses each report with the events it describes."""
     scoped = identity.ScopedIds(article_id)
+    single_events, reports = [], []
     for position, event in enumerate(extraction.events):
-        report_id = scoped(event.id, position)
+        report_id = identity.safe_row(event_reports, {"id": scoped(event.id, position)})["id"]
         event_type = _event_type(event)
         status = event.status
-        actor_refs = [globalise(a) for a in event.actors]
-        recipient_refs = [globalise(r) for r in event.recipients]
-        participants = fusion.participants_for(
-            conn, [("actor", a) for a in actor_refs] + [("recipient", r) for r in recipient_refs]
-        )
         window = fusion.report_window(event.date, event.date_precision, published)
-        placement = fusion.place_report(
-            conn, event_type, status, participants, window, (event.date, event.date_precision)
+        single_events.append(
+            {
+                "id": report_id,
+                "type": event_type,
+                "mode": event.mode,
+                "context": event.context,
+                "status": status,
+                "date": identity.parse_date(event.date),
+                "date_precision": event.date_precision,
+                "location": event.location,
+                "first_seen": published,
+                "date_start": window[0] if window else None,
+                "date_end": window[1] if window else None,
+                "report_count": 1,
+            }
         )
-        event_id = placement.event_id or report_id
-        if placement.event_id is None:
-            conn.execute(
-                insert(events),
-                identity.safe_row(
-                    events,
-                    {
-                        "id": event_id,
-                        "type": event_type,
-                        "mode": event.mode,
-                        "context": event.context,
-                        "status": status,
-                        "date": identity.parse_date(event.date),
-                        "date_precision": event.date_precision,
-                        "location": event.location,
-                        "first_seen": published,
-                        "date_start": window[0] if window else None,
-                        "date_end": window[1] if window else None,
-                        "report_count": 1,
-                    },
-                ),
-            )
-        conn.execute(
-            insert(event_reports),
-            identity.safe_row(
-                event_reports,
-                {
-                    "id": report_id,
-                    "event_id": event_id,
-                    "article_id": article_id,
-                    "local_id": event.id,
-                    "position": position,
-                    "type": event_type,
-                    "mode": event.mode,
-                    "context": event.context,
-                    "status": status,
-                    "actors": actor_refs,
-                    "recipients": recipient_refs,
-                    "date": event.date,
-                    "date_precision": event.date_precision,
-                    "location": event.location,
-                    **_span_columns("location", event.location_span),
-                    "evidence": event.evidence or "",
-                    **_span_columns("evidence", event.evidence_span),
-                    "reported_by": [globalise(r) for r in event.reported_by],
-                    "refers_to_past": bool(event.refers_to_past),
-                    "merge_reason": placement.reason,
-                },
-            ),
+        reports.append(
+            {
+                "id": report_id,
+                "event_id": report_id,
+                "article_id": article_id,
+                "local_id": event.id,
+                "position": position,
+                "type": event_type,
+                "mode": event.mode,
+                "context": event.context,
+                "status": status,
+                "actors": [globalise(a) for a in event.actors],
+                "recipients": [globalise(r) for r in event.recipients],
+                "date": event.date,
+                "date_precision": event.date_precision,
+                "location": event.location,
+                **_span_columns("location", event.location_span),
+                "evidence": event.evidence or "",
+                **_span_columns("evidence", event.evidence_span),
+                "reported_by": [globalise(r) for r in event.reported_by],
+                "refers_to_past": bool(event.refers_to_past),
+            }
         )
-        fusion.refresh_event(conn, event_id)
+    return single_events, reports

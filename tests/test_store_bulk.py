@@ -1,0 +1,86 @@
+"""Bulk load (`Store.bulk_ingest`): a batch per transaction, COPY on PostgreSQL, and the same store
+as one transaction per item; a bad item still costs only itself (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from communique.store import Store
+from fusion_fixtures import KARIUKI, MARSH, NORWAY_GOV, OTIENO, SOUZA, call_reports, later_call, report
+from store_dump import dump
+
+pytest_plugins = ["store_db"]
+
+
+def corpus() -> list:
+    """The three reports of one call, a later call, and a spread of others with quotes."""
+    items = call_reports() + [later_call()]
+    people = [MARSH, OTIENO, NORWAY_GOV, SOUZA, KARIUKI]
+    for i in range(12):
+        actor, recipient = people[i % 5], people[(i * 2 + 1) % 5]
+        day = date(2024, 3, 1) + timedelta(days=i % 6)
+        text = f'Item {i}: {actor["name"]} met {recipient["name"]}. "We spoke about trade {i % 3}," {actor["name"]} said.'
+        items.append(
+            report(text, f"Wire {i % 4}", (day + timedelta(days=1)).isoformat(), actor,
+                   recipient if recipient is not actor else None, day.isoformat(),
+                   ["day", "week", "publication"][i % 3], type=["MEET", "CONSULT"][i % 2],
+                   quote=(f"We spoke about trade {i % 3},", actor))
+        )
+    return items
+
+
+
+
+@pytest.mark.parametrize("copy", [True, False])
+def test_bulk_load_stores_what_item_by_item_stores(store, tmp_path, copy):
+    items = corpus()
+    result = store.bulk_ingest(items, batch_size=7, copy=copy)
+    assert result.errors == [] and result.added == len(items) and result.bulk_fallbacks == 0
+    bulk = dump(store.engine)
+    reference = Store(f"sqlite:///{tmp_path / 'items.db'}")
+    reference.migrate()
+    assert reference.ingest(items).added == len(items)
+    expected = dump(reference.engine)
+    reference.close()
+    assert bulk["events"] and bulk["quotes"]
+    assert bulk == expected
+
+
+def test_bulk_load_again_changes_nothing(store):
+    items = corpus()
+    store.bulk_ingest(items, batch_size=5)
+    before = dump(store.engine)
+    again = store.bulk_ingest(items, batch_size=5)
+    assert again.added == 0 and again.unchanged == len(items)
+    assert dump(store.engine) == before
+
+
+def test_a_bad_item_in_a_bulk_batch_costs_only_itself(store):
+    items = corpus()[:6]
+    items.insert(2, {"article": {"text": 42}})  # not an extraction
+    result = store.bulk_ingest(items, batch_size=50)
+    assert result.added == 6 and len(result.errors) == 1 and result.bulk_fallbacks == 1
+    assert store.count()["articles"] == 6
+
+
+def test_an_actor_completed_later_updates_the_dyads_of_earlier_events(store, tmp_path):
+    """Marsh first appears without country or role; a later article gives both: her earlier event's
+    dyads take them, as they do when the two articles are stored together in a bulk batch."""
+    from sqlalchemy import select
+
+    from communique.store.schema import event_dyads
+
+    bare = dict(MARSH, country=None, role=None)
+    first = report("Elena Marsh met Paulo Souza on Monday.", "A Wire", "2024-05-07", bare, SOUZA, "2024-05-06")
+    later = report("Elena Marsh phoned Daniel Otieno in June.", "B Wire", "2024-06-12", MARSH, OTIENO, "2024-06-11")
+    store.ingest([first, later])
+    with store.engine.connect() as conn:
+        pairs = {(r.country_a, r.country_b, r.level) for r in conn.execute(select(event_dyads))}
+    assert ("BRA", "NOR", 1) in pairs  # the May meeting, now between two foreign ministers' countries
+    reference = Store(f"sqlite:///{tmp_path / 'bulk.db'}")
+    reference.migrate()
+    reference.bulk_ingest([first, later])
+    assert dump(reference.engine) == dump(store.engine)
+    reference.close()
