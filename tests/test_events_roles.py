@@ -354,3 +354,19 @@ def test_refusing_to_agree_or_support_is_a_rejection(extract_text, text, actors)
     reject = _of_type(events, "REJECT")
     assert reject and all(_has(reject[0]["actors"], a) for a in actors), events
     assert not _of_type(events, "AGREE") and not _of_type(events, "SUPPORT")
+
+
+def test_the_way_up_to_a_verbless_root_ends():
+    """A participle whose clause has no verb up to the root ("A new video from Clinton blaming
+    Trump", parsed with the participle under "from" and a noun as root): the search for its clause's
+    verb stops at the root. It used to compare tokens by identity and circle the root forever."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from communique.events.roles import clause_verb
+
+    words = ["A", "video", "from", "Clinton", "blaming", "Trump"]
+    doc = Doc(Vocab(), words=words, heads=[1, 1, 1, 2, 2, 4], deps=["det", "ROOT", "prep", "pobj", "pcomp", "dobj"],
+              pos=["DET", "NOUN", "ADP", "PROPN", "VERB", "PROPN"])
+    assert clause_verb(doc[2]) is None
+    assert clause_verb(doc[4]).text == "blaming"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-ray = pytest.importorskip("ray")
-
 from communique.cli import app
 from communique.cli.core import demo_corpus
 from communique.store import Store
 from store_dump import dump
+
+ray = pytest.importorskip("ray")
 
 runner = CliRunner()
 

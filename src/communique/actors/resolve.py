@@ -78,7 +78,7 @@ class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
 
     def _is_subject(self, span: SpacySpan) -> bool:
         root = span.root
-        while root.dep_ in {"compound", "flat", "appos", "poss"} and root.head is not root:
+        while root.dep_ in {"compound", "flat", "appos", "poss"} and root.head.i != root.i:
             if root.dep_ == "poss":
                 return False
             root = root.head

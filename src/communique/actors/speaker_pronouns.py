@@ -145,11 +145,11 @@ class PronounSources:
     def _relative(self, head: Token, pronouns: bool, depth: int) -> Actor | None:
         """'Police, who said ...': the noun the relative clause hangs off."""
         clause = head.head
-        while clause.dep_ not in ("relcl", "acl") and clause.head is not clause and clause.pos_ in ("VERB", "AUX"):
+        while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i and clause.pos_ in ("VERB", "AUX"):
             if clause.dep_ not in ("conj", "xcomp"):
                 break
             clause = clause.head
-        if clause.dep_ in ("relcl", "acl") and clause.head is not clause:
+        if clause.dep_ in ("relcl", "acl") and clause.head.i != clause.i:
             return self._resolve(clause.head, pronouns, depth + 1)
         # a misparse ("..., according to police, who said"): the noun right before the pronoun
         i = head.i - 1

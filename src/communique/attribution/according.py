@@ -63,7 +63,7 @@ class AccordingTo:
             # "A was ill and according to X he died", "..., and according to X was called": the conjunct
             # after the phrase is X's clause alone
             own_clause = head.pos_ in ("VERB", "AUX") and head.dep_ == "conj" and head.i > first
-            while not own_clause and root.dep_ not in ("ROOT",) and root.head is not root and root.head.i not in pp and root.dep_ in ("conj", "aux"):
+            while not own_clause and root.dep_ not in ("ROOT",) and root.head.i != root.i and root.head.i not in pp and root.dep_ in ("conj", "aux"):
                 root = root.head
             lo, hi = _subtree_range(root, pp)
             lo, hi = max(lo, s_lo), min(hi, s_hi)

@@ -277,7 +277,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                         hi = max(hi, _subtree_range(child, exclude)[1])
             return _trim(doc, lo, hi)
         as_clause = tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
-        if (tok.dep_ == "parataxis" or as_clause) and tok.head is not tok:
+        if (tok.dep_ == "parataxis" or as_clause) and tok.head.i != tok.i:
             own = {t.i for t in tok.subtree}
             head = tok.head
             while as_clause and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:

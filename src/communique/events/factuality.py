@@ -55,7 +55,7 @@ def assess(trigger: Token, lex: Lexicon) -> Factuality:
     f = lex.factuality
     carrier = trigger
     # A noun event is asserted by the verb that carries it ("did not hold talks", "will hold talks").
-    while carrier.pos_ in ("NOUN", "PROPN") and carrier.dep_ in _NOUN_CARRIER_DEPS and carrier.head is not carrier:
+    while carrier.pos_ in ("NOUN", "PROPN") and carrier.dep_ in _NOUN_CARRIER_DEPS and carrier.head.i != carrier.i:
         carrier = carrier.head
         if carrier.pos_ in ("VERB", "AUX"):
             break
@@ -68,7 +68,7 @@ def assess(trigger: Token, lex: Lexicon) -> Factuality:
     # Walk up the governors of the clause.
     node = carrier if carrier.pos_ in ("VERB", "AUX") else trigger
     steps = 0
-    while node.dep_ != "ROOT" and node.head is not node and steps < 8:
+    while node.dep_ != "ROOT" and node.head.i != node.i and steps < 8:
         steps += 1
         dep, governor = node.dep_, node.head
         if dep in ("conj",):

@@ -39,6 +39,19 @@ def _pieces(span) -> list:
     return list(span) if _in_pieces(span) else [span]
 
 
+def clause_verb(token: Token) -> Token | None:
+    """The nearest verb at or above the token, or None when the way up to the root has none. (spaCy
+    makes a new Token object on each access, so the root is found by position, never by identity.)"""
+    node = token
+    for _ in range(len(token.doc)):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
 class ArticleContext:
     """Per-article state and the parse rules that find an event's actors and recipients."""
 
@@ -290,7 +303,7 @@ class ArticleContext:
         if agents or depth > 4:
             return agents, patients
         head = verb.head
-        if head is verb:
+        if head.i == verb.i:
             return agents, patients
         if verb.dep_ == "xcomp" or (verb.dep_ in ("advcl", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
             # a complement of an object-control verb ("asked Putin to delay") is its object's; a
@@ -313,7 +326,7 @@ class ArticleContext:
             return sub_agents, patients
         if (verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ == "NOUN"
                 and head.lemma_.lower() not in self.lex.group_nouns and head.head.pos_ in ("VERB", "AUX")
-                and head.head is not head):
+                and head.head.i != head.i):
             # "signed a decree banning the niqab": an instrument does what its maker does through it
             sub_agents, _ = self.subject_tokens(head.head, depth + 1)
             return sub_agents, patients
@@ -324,10 +337,8 @@ class ArticleContext:
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "pcomp"):
             # a participial adjunct acts through the clause it hangs from: "The United States was more
             # forceful in blaming Iran, committing to send troops" -> the United States blames and commits
-            clause = head
-            while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
-                clause = clause.head
-            if clause.pos_ in ("VERB", "AUX") and clause is not verb:
+            clause = clause_verb(head)
+            if clause is not None and clause.i != verb.i:
                 sub_agents, _ = self.subject_tokens(clause, depth + 1)
                 return sub_agents, patients
         return agents, patients

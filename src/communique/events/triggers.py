@@ -48,7 +48,7 @@ class Candidate:
 def depth(token: Token) -> int:
     """The token's distance from its sentence root."""
     d, node = 0, token
-    while node.head is not node and d < 20:
+    while node.head.i != node.i and d < 20:
         node, d = node.head, d + 1
     return d
 
