@@ -35,7 +35,10 @@ class TriggerEntry:
     no_object: bool = False
     type_hint: str | None = None
     firm: bool = False  # unambiguous: the classifier may neither retype it nor veto it as "no event"
-    frame: str | None = None  # "label": only when the verb labels its object ("called the raid an outrage")
+    # "label": only when the verb labels its object ("called the raid an outrage"); the frames the event
+    # rules make themselves ("solidarity", "refusal", events/statements.py and extract.py) mark events
+    # the sentence classifier cannot judge
+    frame: str | None = None
     implied_actor: str | None = None  # "was convicted" with no agent: only a court convicts
     clause_recipient: bool = False
     needs_complement: bool = False  # "Hataman agreed, saying ...": agreeing with a view is no agreement
