@@ -99,3 +99,25 @@ def test_quote_and_event_in_one_sentence_share_their_day(extract_text):
     out = extract_text(text, published=date(2022, 4, 8))
     assert out.quotes and out.quotes[0].date == "2022-04-05"
     assert resolve_day("Tuesday", date(2022, 4, 8)) == out.quotes[0].date
+
+
+def test_a_yearless_day_takes_the_year_of_the_story_being_told(extract_text):
+    """"the army moved on November 15, 2017 ... his resignation on November 21": the month-day
+    belongs to the year the text has just named, for events and quotes alike."""
+    text = ("The army took control of Harare on November 15, 2017. "
+            "The Zimbabwean president said on November 21 that he would resign, and he resigned on November 21.")
+    out = extract_text(text, published=date(2019, 9, 9))
+    assert out.quotes and out.quotes[0].date == "2017-11-21"
+    assert any(e.date == "2017-11-21" for e in out.events), [(e.type, e.date) for e in out.events]
+    assert resolve_day("November 21", date(2019, 9, 9), narrative_year=2017) == out.quotes[0].date
+
+
+def test_a_bare_year_or_a_distant_date_sets_no_story_year(extract_text):
+    text = "In 2014, Chile and Peru settled their border. On March 3, the Chilean minister accused Peru of spying."
+    out = extract_text(text, published=date(2024, 5, 6))
+    accuse = [e for e in out.events if e.type == "ACCUSE"]
+    assert accuse and accuse[0].date == "2024-03-03"
+    far = ("Chile and Peru signed a treaty on March 1, 2014. Trade grew. Tourism grew. Fishing grew. "
+           "On March 3, the Chilean minister accused Peru of spying.")
+    accuse = [e for e in extract_text(far, published=date(2024, 5, 6)).events if e.type == "ACCUSE"]
+    assert accuse and accuse[0].date == "2024-03-03"

@@ -21,6 +21,7 @@ date more than a week after publication.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 
 Precision = str  # "day" | "week" | "month" | "year" | "publication" | "unknown"
@@ -75,8 +76,12 @@ def _shift_month(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _infer_year(month: int, day: int, published: date | None) -> date | None:
-    """A month-day without a year: the publication year, unless that lands well after publication."""
+def _infer_year(month: int, day: int, published: date | None, narrative_year: int | None = None) -> date | None:
+    """A month-day without a year: the year of the story being told (`narrative_year`, when the text
+    has just named an earlier year: "the army moved on November 15, 2017 ... his resignation on
+    November 21"), else the publication year, unless that lands well after publication."""
+    if narrative_year is not None and published is not None and narrative_year < published.year:
+        return _safe_date(narrative_year, month, day)
     if published is None:
         return None
     candidate = _safe_date(published.year, month, day)
@@ -93,12 +98,15 @@ def normalise_expression(expression: str) -> str:
     return " ".join(text.split())
 
 
-def resolve_date(expression: str | None, published: date | None) -> tuple[str | None, Precision]:
-    """The ISO date and precision of a date expression, read against the publication date."""
+def resolve_date(
+    expression: str | None, published: date | None, narrative_year: int | None = None
+) -> tuple[str | None, Precision]:
+    """The ISO date and precision of a date expression, read against the publication date;
+    `narrative_year` is the earlier year the text is telling of, for a month-day without a year."""
     if not expression or not expression.strip():
         return (published.isoformat(), "publication") if published else (None, "unknown")
     try:
-        found = _resolve(expression, published)
+        found = _resolve(expression, published, narrative_year)
     except (ValueError, OverflowError):  # absurd years and the like: not a date we can state
         found = None
     if found is None:
@@ -107,7 +115,7 @@ def resolve_date(expression: str | None, published: date | None) -> tuple[str | 
     return value.isoformat(), precision
 
 
-def _resolve(expression: str, published: date | None) -> tuple[date, Precision] | None:
+def _resolve(expression: str, published: date | None, narrative_year: int | None = None) -> tuple[date, Precision] | None:
     raw = expression.lower().replace("\u2019", "'").strip(" ,.;:()")
     iso = _ISO.match(raw)
     if iso:
@@ -120,7 +128,7 @@ def _resolve(expression: str, published: date | None) -> tuple[date, Precision] 
     # "Monday, April 4": the weekday only repeats what the calendar date says
     first, _, rest = text.partition(" ")
     if first.rstrip(",") in WEEKDAYS and rest and rest.split()[0] not in ("last", "next", "this"):
-        dated = _resolve(rest, published)
+        dated = _resolve(rest, published, narrative_year)
         if dated is not None and dated[1] == "day":
             return dated
 
@@ -128,12 +136,12 @@ def _resolve(expression: str, published: date | None) -> tuple[date, Precision] 
     m = _MONTH_DAY.match(text)
     if m:
         month, day = _month_number(m.group(1)), int(m.group(2))
-        d = _safe_date(int(m.group(3)), month, day) if m.group(3) else _infer_year(month, day, published)
+        d = _safe_date(int(m.group(3)), month, day) if m.group(3) else _infer_year(month, day, published, narrative_year)
         return (d, "day") if d else None
     m = _DAY_MONTH.match(text)
     if m:
         month, day = _month_number(m.group(2)), int(m.group(1))
-        d = _safe_date(int(m.group(3)), month, day) if m.group(3) else _infer_year(month, day, published)
+        d = _safe_date(int(m.group(3)), month, day) if m.group(3) else _infer_year(month, day, published, narrative_year)
         return (d, "day") if d else None
     m = _MONTH_YEAR.match(text)
     if m and _month_number(m.group(1)):
@@ -207,12 +215,37 @@ def _resolve(expression: str, published: date | None) -> tuple[date, Precision] 
     return None
 
 
-def resolve_day(expression: str | None, published: date | None) -> str | None:
+def resolve_day(expression: str | None, published: date | None, narrative_year: int | None = None) -> str | None:
     """The single day an expression names, as an ISO date; None when it names a longer period, none,
     or only the publication date by default. Quotes and events both date through `resolve_date`, so
     the two can never disagree about a day."""
-    iso, precision = resolve_date(expression, published)
+    iso, precision = resolve_date(expression, published, narrative_year)
     return iso if precision == "day" else None
+
+
+# How far back a full date sets the year of a later "November 21": its sentence and the two before.
+NARRATIVE_SENTENCES = 2
+_FULL_DATE = re.compile(rf"\b{_MONTH_RE}\b.*?\b(1[89]\d\d|20\d\d)\b|\b(1[89]\d\d|20\d\d)-\d\d-\d\d\b", re.I)
+
+
+def narrative_year(doc, before_char: int) -> int | None:
+    """The year of the last full calendar date ("November 15, 2017") a spaCy Doc names before
+    `before_char`, in the same sentence or the NARRATIVE_SENTENCES before it; None when there is none.
+    Quotes and events pass it to `resolve_date` alike."""
+    cache = doc.user_data.setdefault("communique_narrative", {})
+    if not cache:
+        marks = []
+        for ent in doc.ents:
+            m = _FULL_DATE.search(ent.text) if ent.label_ == "DATE" else None
+            if m:
+                marks.append((ent.start_char, int(m.group(2) or m.group(3))))
+        cache["marks"] = marks
+        cache["sents"] = [s.start_char for s in doc.sents]
+    starts, marks = cache["sents"], cache["marks"]
+    k = max(0, bisect_right(starts, before_char) - 1)
+    since = starts[max(0, k - NARRATIVE_SENTENCES)] if starts else 0
+    i = bisect_left(marks, (before_char,)) - 1
+    return marks[i][1] if i >= 0 and marks[i][0] >= since else None
 
 
 # Phrases that point at a date but are not one ("for weeks", "in recent days"): skipped by `find`.

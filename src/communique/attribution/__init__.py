@@ -21,7 +21,7 @@ from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
 from communique.attribution.tagger import refine as refine_with_tagger
-from communique.dates import resolve_day  # the one date resolver, shared with events
+from communique.dates import narrative_year, resolve_day  # the one date resolver, shared with events
 from communique.models import Actor, Quote, content_id
 from communique.nlp import AnnotatedDoc
 
@@ -170,4 +170,4 @@ def _date(doc: Doc, item: Found, published: date | None) -> str | None:
     phrase = " ".join(t.text for t in tokens if t.ent_type_ == "DATE").strip()
     if not phrase:
         return published.isoformat() if published and any(t.lower_ in ("today", "tonight") for t in tokens) else None
-    return resolve_day(phrase, published)
+    return resolve_day(phrase, published, narrative_year(doc, tokens[0].idx))

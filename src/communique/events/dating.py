@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from communique.dates import find_date_expressions, resolve_date
+from communique.dates import find_date_expressions, narrative_year, resolve_date
 from communique.events.roles import ArticleContext
 from communique.events.triggers import Candidate
 
@@ -79,7 +79,7 @@ def attach_dates(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> lis
     owned: list[tuple[Candidate, str, Span, str, str]] = []
     loose: list[tuple[str, Span, str, str]] = []
     for span in _date_spans(ctx, sent):
-        iso, precision = resolve_date(span.text, ctx.published)
+        iso, precision = resolve_date(span.text, ctx.published, narrative_year(doc, span.start_char))
         if iso is None:
             continue
         owner, prep, private = _owner(span, by_token)
