@@ -370,3 +370,12 @@ def test_the_way_up_to_a_verbless_root_ends():
               pos=["DET", "NOUN", "ADP", "PROPN", "VERB", "PROPN"])
     assert clause_verb(doc[2]) is None
     assert clause_verb(doc[4]).text == "blaming"
+
+
+def test_a_short_call_between_two_countries_survives_a_no_event_classifier(extract_text):
+    """The classifier calls this short sentence "no event" (NONE 0.96); a meeting verb whose two sides
+    are of two countries stands anyway. Talking to reporters stays no event."""
+    events = _events(extract_text("Wang Yi and Dmytro Kuleba talked by phone on Monday.", published=PUBLISHED))
+    consult = _of_type(events, "CONSULT")
+    assert consult and _has(consult[0]["actors"], "Wang Yi") and _has(consult[0]["actors"], "Kuleba"), events
+    assert not _of_type(_events(extract_text("The minister talked to reporters on Monday.", published=PUBLISHED)), "CONSULT")

@@ -101,7 +101,8 @@ def find_candidates(
         try:
             made = _sentence_events(ctx, sent, cats, previous)
             if no_event:
-                made = detect.unjudged(made)
+                kept_ids = {id(c) for c in detect.unjudged(made)}
+                made = [c for c in made if id(c) in kept_ids or _contact_between_countries(ctx, c)]
         except Exception:  # malformed parses give fewer events, never a crash
             log.exception("event extraction failed on a sentence")
             continue
@@ -110,6 +111,16 @@ def find_candidates(
         if live:
             previous = live[-1] if not any(c.main for c in live) else next(c for c in live if c.main)
     return out
+
+
+def _contact_between_countries(ctx: ArticleContext, cand: Candidate) -> bool:
+    """A meeting or call between sides of two countries ("Wang Yi and Dmytro Kuleba talked by phone"):
+    the parse says who met whom, which the sentence classifier (often "no event" on such short
+    sentences) cannot overrule."""
+    if cand.type != "CONSULT" or cand.status != "occurred":
+        return False
+    countries = {a.country for a in (ctx.actors.get(x) for x in cand.participants) if a is not None and a.country}
+    return len(countries) >= 2
 
 
 def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], previous: Candidate | None) -> list[Candidate]:
