@@ -34,7 +34,7 @@ from communique.events.details import choose_mode, find_location, provenance
 from communique.events.factuality import assess
 from communique.events.lexicon import Lexicon, load_lexicon
 from communique.events.roles import ArticleContext, resolve_anaphors
-from communique.events.statements import labelled_in_statements, solidarity_in_statements
+from communique.events.statements import labelled_in_statements, reporting_verb, solidarity_in_statements
 from communique.events.triggers import Candidate, find_triggers
 from communique.models import Event, Quote, content_id
 from communique.nlp import AnnotatedDoc
@@ -294,14 +294,7 @@ def _reported_harm(ctx: ArticleContext, cands: list[Candidate]) -> list[Candidat
         victims = [c for c in cand.token.children if c.dep_ == "nsubjpass"]
         if not victims or not cand.recipients or any(c.dep_ == "nummod" or c.pos_ == "NUM" for v in victims for c in [v, *v.children]):
             continue  # only a named victim of an unnamed doer; "90 civilians were wounded" is a casualty count
-        node, reporter = cand.token, None
-        for _ in range(3):
-            if node.dep_ not in ("ccomp", "conj") or node.head.i == node.i:
-                break
-            node = node.head
-            if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in neutral:
-                reporter = node
-                break
+        reporter = reporting_verb(cand.token, neutral)
         if reporter is None or reporter.i in seen:
             continue
         agents, _ = ctx.subject_tokens(reporter)

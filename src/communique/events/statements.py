@@ -36,17 +36,26 @@ def _label_words(token: Token) -> set[str]:
     return words
 
 
-def _speakers(ctx: ArticleContext, copula: Token, predicate: Token, neutral) -> list[str]:
-    """Who says it: the subject of the reporting verb the clause is the complement of, else the
-    speaker of the quotation it stands in."""
-    node = copula
+def reporting_verb(token: Token, neutral) -> Token | None:
+    """The reporting verb ("said", "claimed": `neutral_governors`) whose complement clause holds the
+    token, up through a few complement or conjoined clauses; None when the clause is reported by none."""
+    node = token
     for _ in range(3):
         if node.dep_ not in ("ccomp", "conj") or node.head.i == node.i:
             break
         node = node.head
         if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in neutral:
-            agents, _ = ctx.subject_tokens(node)
-            return [x for a in agents for x in ctx.actors_of(a)]
+            return node
+    return None
+
+
+def _speakers(ctx: ArticleContext, copula: Token, predicate: Token, neutral) -> list[str]:
+    """Who says it: the subject of the reporting verb the clause is the complement of, else the
+    speaker of the quotation it stands in."""
+    reporter = reporting_verb(copula, neutral)
+    if reporter is not None:
+        agents, _ = ctx.subject_tokens(reporter)
+        return [x for a in agents for x in ctx.actors_of(a)]
     speaker = ctx.speaker_of(predicate)
     return [speaker.id] if speaker is not None else []
 
