@@ -210,6 +210,7 @@ def evaluate(
             folder.mkdir(parents=True, exist_ok=True)
         neg_none: list[bool] = []
         done: list[int] = []
+        alone: list[Prediction | None] = [None] * len(rows)
         for k, (held_rows, held_negs) in enumerate(zip(row_folds, neg_folds)):
             model = _fold_model(
                 rows, negatives, held_rows, held_negs, params,
@@ -218,12 +219,20 @@ def evaluate(
             )
             for i, p in zip(held_rows, predict_sentences(pipeline, [rows[i].text for i in held_rows], model)):
                 preds[i] = p
+            for i, scores in zip(held_rows, model.predict([rows[i].text for i in held_rows])):
+                alone[i] = Prediction(max(scores, key=scores.get), "", "")
             if held_negs:
                 neg_none.extend(not is_event(c) for c in model.predict([negatives[j] for j in held_negs]))
             done.extend(held_rows)
             if log:
                 part = score([rows[i] for i in done], [preds[i] for i in done])
                 log(f"fold {k + 1}/{folds} scored: macro-F1 so far {part['macro_f1']:.1f} over {len(done)} rows")
+        # the fold classifiers alone (top label, NONE included), to tell the model's share of the
+        # errors from the pipeline's (dictionary, roles, detection rules)
+        alone_report = score(rows, [p or Prediction(NO_EVENT, "", "") for p in alone])
+        report_extra["classifier_alone"] = {
+            k: alone_report[k] for k in ("macro_f1", "accuracy", "no_event", "confusion")
+        }
         if negatives:
             row_none = [p is not None and p.label == NO_EVENT for p in preds]
             report_extra["none"] = none_scores([False] * len(rows) + [True] * len(neg_none), row_none + neg_none)

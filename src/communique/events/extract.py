@@ -34,7 +34,7 @@ from communique.events.details import choose_mode, find_location, provenance
 from communique.events.factuality import assess
 from communique.events.lexicon import Lexicon, load_lexicon
 from communique.events.roles import ArticleContext, resolve_anaphors
-from communique.events.statements import labelled_in_statements, reporting_verb, solidarity_in_statements
+from communique.events.statements import labelled_in_statements, reporting_verb, rulings, solidarity_in_statements
 from communique.events.triggers import Candidate, find_triggers
 from communique.models import Event, Quote, content_id
 from communique.nlp import AnnotatedDoc
@@ -148,6 +148,7 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
     cands += _reported_harm(ctx, cands)
     cands += labelled_in_statements(ctx, sent, cands)
     cands += solidarity_in_statements(ctx, sent, cands)
+    cands += rulings(ctx, sent, cands)
     # "imposed sanctions on X", "signed an agreement": the noun carries the event, the verb only says it happened
     by_index = {c.token.i: c for c in cands}
     for cand in cands:
@@ -348,8 +349,8 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
             continue
         if cand.type == "CONSULT" and len(cand.participants) < 2:  # a meeting takes two sides
             continue
-        if cand.type in requires_recipient and not cand.recipients:  # a sanction on nobody
-            continue
+        if cand.type in requires_recipient and not cand.recipients and not _is_ruling(cand):
+            continue  # a sanction on nobody; a court's ruling stands without the deed's author
         key = (cand.type, frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past, cand.status)
         dated = cand.date_precision not in ("publication", "unknown")
         if (key, cand.date if dated else None) in seen or (not dated and key in seen_keys):
@@ -358,6 +359,10 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
         seen_keys.add(key)
         out.append(cand)
     return out
+
+
+def _is_ruling(cand: Candidate) -> bool:
+    return cand.entry is not None and cand.entry.frame == "ruling"
 
 
 def extract_events(

@@ -401,7 +401,11 @@ class ArticleContext:
             for obj in self.prep_objects(token, preps):
                 prep = obj.head.lower_
                 (co_actor_tokens if (reciprocal and prep == "with") else recipient_tokens).append(obj)
-            if token.dep_ in ("dobj", "nsubjpass", "oprd") and head.lemma_.lower() in self.lex.light_verbs:
+            # a light verb does the noun's deed ("launched an attack"), unless it labels it: in "called
+            # the stabbing an act of barbarity" the caller only names someone else's deed
+            labels_it = any(c.dep_ in ("oprd", "acomp") for c in head.children)
+            if (token.dep_ in ("dobj", "nsubjpass", "oprd") and head.lemma_.lower() in self.lex.light_verbs
+                    and not labels_it):
                 agents, _ = self.subject_tokens(head)
                 if not actors and not between:
                     for a in agents:

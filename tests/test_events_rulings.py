@@ -1,0 +1,66 @@
+"""Court rulings as sanctions, labelled deeds that are not the labeller's, and paragraph breaks as
+sentence ends: sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from test_events_roles import _events, _has, _of_type
+
+PUBLISHED = date(2023, 10, 11)
+
+
+@pytest.mark.parametrize(
+    "text, court, target",
+    [
+        ("The Supreme Court of Chile found the governor's decree unlawful on Tuesday.", "Supreme Court", "governor"),
+        ("A federal judge in Oregon ruled that the president's order was unconstitutional.", "judge", "president"),
+        ("The appeals court declared the election law void.", "court", None),
+    ],
+)
+def test_a_court_ruling_a_deed_unlawful_is_a_sanction(extract_text, text, court, target):
+    events = _events(extract_text(text, published=PUBLISHED))
+    sanctions = _of_type(events, "SANCTION")
+    assert sanctions, events
+    assert _has(sanctions[0]["actors"], court), sanctions
+    assert sanctions[0]["mode"] == "ruling"
+    if target:
+        assert _has(sanctions[0]["recipients"], target), sanctions
+    assert not _of_type(events, "ACCUSE"), events
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The court found the defendant not guilty.",  # an acquittal sanctions nobody
+        "The committee found the minister's claims unlawful.",  # a committee is no court
+        "The court found that the contract was valid.",  # no adverse verdict
+    ],
+)
+def test_no_sanction_without_a_court_and_an_adverse_verdict(extract_text, text):
+    assert not _of_type(_events(extract_text(text, published=PUBLISHED)), "SANCTION")
+
+
+def test_labelling_a_deed_does_not_make_the_labeller_its_doer(extract_text):
+    events = _events(extract_text('Chile\'s interior minister Ana Rojas called the stabbing "an act of barbarity."',
+                                  published=PUBLISHED))
+    assert _of_type(events, "ACCUSE"), events
+    assert not _of_type(events, "ASSAULT"), events
+
+
+def test_a_light_verb_still_does_its_nouns_deed(extract_text):
+    events = _of_type(_events(extract_text("Rebels launched an attack on the garrison town on Monday.",
+                                           published=PUBLISHED)), "ASSAULT")
+    assert events and _has(events[0]["actors"], "Rebels"), events
+
+
+def test_a_paragraph_break_ends_a_sentence(pipeline):
+    from communique.nlp import annotate
+    from communique.models import Article
+
+    text = "—A caption line without a full stop\n\nThe army moved into the capital on Monday."
+    annotated = next(annotate([Article(text=text, body=text, segments=[], source="t")], pipeline.nlp))
+    starts = [s.text.strip() for s in annotated.doc.sents if s.text.strip()]
+    assert starts == ["—A caption line without a full stop", "The army moved into the capital on Monday."]
