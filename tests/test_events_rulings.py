@@ -64,3 +64,29 @@ def test_a_paragraph_break_ends_a_sentence(pipeline):
     annotated = next(annotate([Article(text=text, body=text, segments=[], source="t")], pipeline.nlp))
     starts = [s.text.strip() for s in annotated.doc.sents if s.text.strip()]
     assert starts == ["—A caption line without a full stop", "The army moved into the capital on Monday."]
+
+
+@pytest.mark.parametrize(
+    "text, speaker, doer",
+    [
+        ("Georgia said Russia had violated the ceasefire overnight.", "Georgia", "Russia"),
+        ("Russia violated the truce, Georgia said.", "Georgia", "Russia"),
+        ('The opposition leader Ana Rojas said, "The government is breaking the law."', "Rojas", "government"),
+    ],
+)
+def test_a_wrongdoing_said_of_someone_accuses_them(extract_text, text, speaker, doer):
+    accusations = _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")
+    assert accusations, text
+    assert _has(accusations[0]["actors"], speaker) and _has(accusations[0]["recipients"], doer), accusations
+    assert accusations[0]["mode"] == "allege"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Georgia said Russia had not violated the ceasefire.",  # negated
+        "The minister said the rebels broke the news to the villagers.",  # "break" only with law, truce, ...
+    ],
+)
+def test_no_accusation_without_a_wrongdoing(extract_text, text):
+    assert not _of_type(_events(extract_text(text, published=PUBLISHED)), "ACCUSE")

@@ -34,7 +34,13 @@ from communique.events.details import choose_mode, find_location, provenance
 from communique.events.factuality import assess
 from communique.events.lexicon import Lexicon, load_lexicon
 from communique.events.roles import ArticleContext, resolve_anaphors
-from communique.events.statements import labelled_in_statements, reporting_verb, rulings, solidarity_in_statements
+from communique.events.statements import (
+    labelled_in_statements,
+    reporting_verb,
+    rulings,
+    solidarity_in_statements,
+    wrongdoing_in_statements,
+)
 from communique.events.triggers import Candidate, find_triggers
 from communique.models import Event, Quote, content_id
 from communique.nlp import AnnotatedDoc
@@ -148,6 +154,7 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
     cands += _reported_harm(ctx, cands)
     cands += labelled_in_statements(ctx, sent, cands)
     cands += solidarity_in_statements(ctx, sent, cands)
+    cands += wrongdoing_in_statements(ctx, sent, cands)
     cands += rulings(ctx, sent, cands)
     # "imposed sanctions on X", "signed an agreement": the noun carries the event, the verb only says it happened
     by_index = {c.token.i: c for c in cands}

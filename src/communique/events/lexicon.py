@@ -66,6 +66,7 @@ class Lexicon:
     praise_words: frozenset[str] = frozenset()
     condemnation_words: frozenset[str] = frozenset()
     culprit_words: frozenset[str] = frozenset()
+    wrongdoing_verbs: dict[str, frozenset[str]] = field(default_factory=dict)  # verb -> objects it needs (empty: any)
     ruling_verbs: frozenset[str] = frozenset()
     verdict_words: frozenset[str] = frozenset()
     court_words: frozenset[str] = frozenset()
@@ -223,6 +224,12 @@ def load_lexicon() -> Lexicon:
     lex.praise_words = frozenset(args.get("praise_words") or [])
     lex.condemnation_words = frozenset(args.get("condemnation_words") or [])
     lex.culprit_words = frozenset(args.get("culprit_words") or [])
+    lex.wrongdoing_verbs = {}
+    for item in args.get("wrongdoing_verbs") or []:
+        if isinstance(item, dict):
+            lex.wrongdoing_verbs.update({verb: frozenset(objects or []) for verb, objects in item.items()})
+        else:
+            lex.wrongdoing_verbs[item] = frozenset()
     lex.ruling_verbs = frozenset(args.get("ruling_verbs") or [])
     lex.verdict_words = frozenset(args.get("verdict_words") or [])
     lex.court_words = frozenset(args.get("court_words") or [])

@@ -10,6 +10,10 @@ no event.
 '"We are with you," the prime minister wrote': a speaker who says they are *with* someone declares
 support for them (SUPPORT, the speaker to the one named).
 
+"Kyiv said Moscow had violated the truce", '"The government is breaking the law," she said': a
+wrongdoing (arguments.yaml: `wrongdoing_verbs`) that a speaker says someone did accuses them, as a
+condemning word does.
+
 "The court found the suspension unlawful", "judges ruled the decree was void": a court that rules a
 deed unlawful (arguments.yaml: `ruling_verbs`, `verdict_words`, `court_words`) sanctions whoever did
 it (SANCTION, mode "ruling"): the owner of the deed when the sentence names one ("Johnson's advice"),
@@ -27,6 +31,7 @@ from communique.events.triggers import Candidate, depth
 
 # A labelling frame, so that a sentence the classifier calls "no event" keeps it (detect.unjudged)
 _LABEL_FRAME = TriggerEntry(type="ACCUSE", pos="NOUN", head="", mode="disapprove", frame="label")
+_WRONGDOING_FRAME = TriggerEntry(type="ACCUSE", pos="VERB", head="", mode="allege", frame="wrongdoing")
 _PRAISE_FRAME = TriggerEntry(type="SUPPORT", pos="NOUN", head="", frame="label")
 _SOLIDARITY_FRAME = TriggerEntry(type="SUPPORT", pos="VERB", head="be", extra=("with",), frame="solidarity")
 _RULING_FRAME = TriggerEntry(type="SANCTION", pos="VERB", head="", mode="ruling", frame="ruling")
@@ -96,6 +101,31 @@ def labelled_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candidat
         cand = Candidate(token=token, sent=sent, type=frame.type, entry=frame, actors=actors, recipients=recipients,
                          depth=depth(token), mode=frame.mode, source="dictionary")
         fact = assess(copula, lex)
+        cand.status, cand.governor = fact.status, fact.governor
+        out.append(cand)
+    return out
+
+
+def wrongdoing_in_statements(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> list[Candidate]:
+    """One ACCUSE per wrongdoing verb of a reported statement, from its speaker to its doer."""
+    lex = ctx.lex
+    neutral = lex.factuality.get("neutral_governors", ())
+    taken = {c.token.i for c in cands}
+    out: list[Candidate] = []
+    for verb in sent:
+        objects = lex.wrongdoing_verbs.get(verb.lemma_.lower())
+        if verb.pos_ != "VERB" or objects is None or verb.i in taken or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        if objects and not any(c.dep_ == "dobj" and c.lemma_.lower() in objects for c in verb.children):
+            continue
+        agents, _ = ctx.subject_tokens(verb)
+        recipients = [x for a in agents for x in ctx.actors_of(a)]
+        actors = [x for x in _speakers(ctx, verb, verb, neutral) if x not in recipients]
+        if not recipients or not actors:
+            continue
+        cand = Candidate(token=verb, sent=sent, type="ACCUSE", entry=_WRONGDOING_FRAME, actors=actors, recipients=recipients,
+                         depth=depth(verb), mode="allege", source="dictionary")
+        fact = assess(verb, lex)
         cand.status, cand.governor = fact.status, fact.governor
         out.append(cand)
     return out
