@@ -164,6 +164,9 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
                 noun = by_index.get(child.i)
                 if child.dep_ == "dobj" and noun is not None and noun.type == cand.type:
                     cand.folded = True
+                    if detect.specific_trigger(cand) and noun.entry is not None:
+                        # "signed a trade agreement": the noun stands for a verb that was sure of its type
+                        noun.entry = replace(noun.entry, firm=True)
                     for x in cand.actors:
                         if x not in noun.actors:
                             noun.actors.append(x)
@@ -184,7 +187,9 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
             # ambiguous (type_hint): on short sentences unlike PLV's it is confidently wrong
             # ("The European Union imposed sanctions on Belarus" -> COERCE at p > 0.95). "nouns" / "all"
             # also let it retype noun / any triggers when near-certain (better on PLV itself).
-            firm = bool(main.entry and main.entry.firm)
+            # a specific trigger (a frame, a multi-word pattern, a firm entry) keeps its type: the
+            # classifier is sure of a type about the sentence, the frame knows the clause
+            firm = detect.specific_trigger(main)
             confident = cats[best_label] - own >= OVERRIDE_MARGIN and cats[best_label] >= OVERRIDE_MIN_PROB
             may_retype = RETYPE == "all" or (RETYPE == "nouns" and main.token.pos_ != "VERB")
             if best_label != lex.plv_label(main.type) and not firm and (

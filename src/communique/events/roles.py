@@ -164,6 +164,8 @@ class ArticleContext:
                     if best is None or s > best[0]:
                         best = (s, actor)
             return best[1] if best else None
+        if token.lower_ == "it":
+            return self._reporting_body(token)
         if token.lower_ not in _PERSON_PRONOUNS:
             return None
         best = None
@@ -172,6 +174,21 @@ class ArticleContext:
                 if best is None or s > best[0]:
                     best = (s, actor)
         return best[1] if best else None
+
+    def _reporting_body(self, token: Token) -> Actor | None:
+        """"The Iraqi military says it has seized the oil fields": "it", subject of a reported clause, is
+        the government, organisation or group that reports it; any other "it" is left alone."""
+        clause = token.head
+        if token.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp" or clause.head.i == clause.i:
+            return None
+        reporter = clause.head
+        if reporter.i > token.i or reporter.lemma_.lower() not in self.lex.factuality.get("neutral_governors", ()):
+            return None  # "It attacked the convoy, the army said": "it" is someone named before
+        for subject in (c for c in reporter.children if c.dep_ == "nsubj"):
+            found = self.actor_for(subject)
+            if found is not None and found.kind in _GROUP_KINDS:
+                return found
+        return None
 
     def actor_for(self, token: Token, allow_group: bool = True) -> Actor | None:
         """The actor an argument token stands for, creating an ad-hoc one for described groups."""
@@ -320,6 +337,10 @@ class ArticleContext:
                     return noun_on, patients
             if head.pos_ in ("VERB", "AUX"):
                 sub_agents, _ = self.subject_tokens(head, depth + 1)
+                return sub_agents, patients
+            if head.pos_ == "ADJ" and head.dep_ == "acomp" and head.head.pos_ in ("VERB", "AUX"):
+                # "the United States is willing to provide a loan": the copula's subject
+                sub_agents, _ = self.subject_tokens(head.head, depth + 1)
                 return sub_agents, patients
         if verb.dep_ == "conj" and head.pos_ in ("VERB", "AUX"):
             sub_agents, _ = self.subject_tokens(head, depth + 1)
