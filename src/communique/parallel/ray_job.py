@@ -2,7 +2,7 @@
 
 Stages (Ray Data, order preserved, so the store is the one `--workers` gives):
 1. the driver expands PATHS into files (`readers.expand_paths`: each real file once);
-2. a read stage reads each file into articles (a JSONL or WARC file holds many), each with its
+2. a read stage reads each file into articles (a JSONL, Parquet or WARC file holds many), each with its
    sequence number (file, item);
 3. an actor pool analyses batches of articles: each actor loads the pipeline once. On a small
    machine the read stage must not be starved of CPU by the actors (two 1-CPU actors on two CPUs
@@ -31,6 +31,7 @@ from communique.models import Article, Extraction, Rejection
 ACTOR_CPUS = 0.5
 BATCH_ARTICLES = 4
 SHARD_COLUMNS = ("seq", "kind", "source", "reason", "json")
+ROWS_PER_FILE = 1_000_000_000  # seq = file index * this + item: room for a large Parquet or JSONL file
 
 
 class RayMissing(RuntimeError):
@@ -77,7 +78,7 @@ def _read_file(row: dict) -> list[dict]:
     published = date.fromisoformat(row["published"]) if row["published"] else None
     out = []
     for i, item in enumerate(load_articles([row["path"]], settings, published)):
-        out.append({"seq": row["index"] * 1_000_000 + i, "item": pickle.dumps(item)})
+        out.append({"seq": row["index"] * ROWS_PER_FILE + i, "item": pickle.dumps(item)})
     return out
 
 
