@@ -6,7 +6,10 @@ Each round picks a random pair of countries from the store, weighted by how acti
 random event_dyads row), and a random cut-off date; it runs `timeline(A, B, limit=--limit)` (the
 latest events of the dyad with their participants and reports), `timeline(A, B, type=CONSULT,
 limit)` and `last_contact(A, B, before=date)` at levels any and minister, through the same
-functions the CLI uses, each on a warm connection. Prints p50 / p95 / max in milliseconds.
+functions the CLI uses, each on a warm connection. It also runs what `/api/events?dyad=A,B` asks
+(`list_events(dyad=(A, B), limit=51)`) and, for the ratio, the ids of that page through both dyad
+paths: `event_dyads` (`events_dyad_ids`) and the participant join that names need
+(`events_dyad_ids_participants`). Prints p50 / p95 / max in milliseconds.
 """
 
 from __future__ import annotations
@@ -26,8 +29,12 @@ from sqlalchemy import func, select  # noqa: E402
 
 from communique.config import db_url  # noqa: E402
 from communique.query.record import last_contact, timeline  # noqa: E402
+from communique.store.queries import event_id_query, list_events  # noqa: E402
 from communique.store import Store  # noqa: E402
 from communique.store.schema import event_dyads, events  # noqa: E402
+
+
+API_PAGE = 51  # what GET /api/events asks the store for: a page of 50 and one to tell there is more
 
 
 def pct(values: list[float], p: float) -> float:
@@ -69,12 +76,22 @@ def main() -> None:
                 ("timeline_consult", lambda: timeline(conn, a, b, type="CONSULT", limit=args.limit)),
                 ("last_contact", lambda: last_contact(conn, a, b, before=before)),
                 ("last_contact_minister", lambda: last_contact(conn, a, b, before=before, level="minister")),
+                ("events_dyad", lambda: list_events(conn, dyad=(a, b), limit=API_PAGE)),
+                ("events_dyad_ids", lambda: conn.execute(event_id_query(conn, dyad=(a, b)).limit(API_PAGE)).all()),
+                (
+                    "events_dyad_ids_participants",  # no connection to check the codes: the participant join
+                    lambda: conn.execute(event_id_query(None, dyad=(a, b)).limit(API_PAGE)).all(),
+                ),
             ):
                 started = time.perf_counter()
                 result = call()
                 timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
                 if name == "timeline":
                     sizes.append(len(result))
+                if name == "events_dyad_ids":
+                    fast_ids = [r[0] for r in result]
+                if name == "events_dyad_ids_participants" and [r[0] for r in result] != fast_ids:
+                    sys.exit(f"the two dyad paths disagree on {a},{b}")
     store.close()
     report = {
         "db": store.engine.dialect.name,
@@ -86,6 +103,11 @@ def main() -> None:
             name: {"p50": round(pct(v, 50), 2), "p95": round(pct(v, 95), 2), "max": round(max(v), 2)}
             for name, v in timings.items()
         },
+    }
+    slow, fast = timings["events_dyad_ids_participants"], timings["events_dyad_ids"]
+    report["dyad_ids_participants_over_event_dyads"] = {
+        "p50": round(pct(slow, 50) / pct(fast, 50), 1),
+        "total": round(sum(slow) / sum(fast), 1),
     }
     print(json.dumps(report, indent=2))
 

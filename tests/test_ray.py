@@ -70,3 +70,23 @@ def test_a_dying_actor_is_replaced_and_nothing_is_lost_or_doubled(local_ray, tmp
     out = list(results(ds))
     assert (tmp_path / "died").exists()  # the actor did die
     assert [r.reason for r in out] == [f"echo {t}" for t in ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]]
+
+
+def test_parquet_rows_go_through_ray_as_through_one_worker(local_ray, pipeline, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(demo_corpus().glob("*.txt"))]
+    path = tmp_path / "feed.parquet"
+    pq.write_table(
+        pa.table({"id": [f"demo-{i}" for i in range(len(texts))], "text": texts, "published": ["2024-03-01"] * len(texts)}),
+        path,
+        row_group_size=2,
+    )
+    dumps = []
+    for run in (["--workers", "1"], ["--ray", "local"]):
+        db = str(tmp_path / f"{run[0].strip('-')}.db")
+        result = runner.invoke(app, ["ingest", str(path), "--db", db, *run])
+        assert result.exit_code == 0, result.output
+        dumps.append(_dump(db))
+    assert len(dumps[0]["articles"]) == len(texts) and dumps[0]["events"]
+    assert dumps[1] == dumps[0]

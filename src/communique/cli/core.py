@@ -21,7 +21,7 @@ from communique.config import Settings
 from communique.models import Article, Extraction, Rejection
 
 # Inputs that hold many articles: `extract` prints JSONL for these even when given alone.
-_CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.gz")
+_CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.gz", ".parquet", ".parq")
 
 
 def parse_date(value: Optional[str], option: str = "--published") -> Optional[date]:
@@ -144,7 +144,7 @@ def extract(
     """Run the whole pipeline without storing and print what it finds.
 
     With --json a single text or HTML file gives one JSON document; several inputs, a directory,
-    a JSONL or a WARC file give JSONL, one line per article.
+    a JSONL, Parquet or WARC file give JSONL, one line per article.
     """
     settings = _settings(max_bytes)
     day = parse_date(published)

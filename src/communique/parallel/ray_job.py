@@ -2,7 +2,7 @@
 
 Stages (Ray Data, order preserved, so the store is the one `--workers` gives):
 1. the driver expands PATHS into files (`readers.expand_paths`: each real file once);
-2. a read stage reads each file into articles (a JSONL or WARC file holds many), each with its
+2. a read stage reads each file into articles (a JSONL, Parquet or WARC file holds many), each with its
    sequence number (file, item);
 3. an actor pool analyses batches of articles: each actor loads the pipeline once. On a small
    machine the read stage must not be starved of CPU by the actors (two 1-CPU actors on two CPUs
@@ -31,6 +31,7 @@ from communique.models import Article, Extraction, Rejection
 ACTOR_CPUS = 0.5
 BATCH_ARTICLES = 4
 SHARD_COLUMNS = ("seq", "kind", "source", "reason", "json")
+ROWS_PER_FILE = 1_000_000_000  # seq = file index * this + item: room for a large Parquet or JSONL file
 
 
 class RayMissing(RuntimeError):
@@ -77,7 +78,7 @@ def _read_file(row: dict) -> list[dict]:
     published = date.fromisoformat(row["published"]) if row["published"] else None
     out = []
     for i, item in enumerate(load_articles([row["path"]], settings, published)):
-        out.append({"seq": row["index"] * 1_000_000 + i, "item": pickle.dumps(item)})
+        out.append({"seq": row["index"] * ROWS_PER_FILE + i, "item": pickle.dumps(item)})
     return out
 
 
@@ -177,11 +178,51 @@ def write_shards(ds, early: list[Rejection], out: str) -> None:
         pq.write_table(table, os.path.join(out, "rejections-driver.parquet"))
 
 
-def read_shards(directory: str) -> Iterator[Extraction | Rejection]:
-    """The rows of every Parquet shard under `directory`, in sequence order."""
+def shard_paths(directory: str) -> list[str]:
+    """The Parquet shards under `directory` (those a pyarrow dataset finds), in a deterministic
+    order: by the first sequence number each holds, then by path. A job's shards hold runs of
+    consecutive rows, so this is the order the job read its input in."""
     import pyarrow.dataset as pads
 
-    table = pads.dataset(directory, format="parquet").to_table(columns=list(SHARD_COLUMNS)).sort_by("seq")
-    for batch in table.to_batches(max_chunksize=500):
-        for row in batch.to_pylist():
-            yield _item(row)
+    return sorted(pads.dataset(directory, format="parquet").files, key=lambda path: (_first_seq(path), path))
+
+
+def _first_seq(path: str) -> int:
+    """The smallest `seq` of a shard: from the row-group statistics, else from the column itself."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    shard = pq.ParquetFile(path)
+    metadata = shard.metadata
+    column = shard.schema_arrow.get_field_index("seq")
+    if column < 0:
+        raise ValueError(f"{path}: no seq column (not a shard of `ingest --ray --out`)")
+    minima = []
+    for group in range(metadata.num_row_groups):
+        stats = metadata.row_group(group).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            minima = None
+            break
+        minima.append(stats.min)
+    if minima is None:
+        minima = [pc.min(shard.read(columns=["seq"]).column("seq")).as_py()]
+    minima = [m for m in minima if m is not None]
+    return min(minima) if minima else sys.maxsize
+
+
+def read_shard(path: str):
+    """One shard's rows (SHARD_COLUMNS), in sequence order, as an Arrow table."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=list(SHARD_COLUMNS)).sort_by("seq")
+
+
+def read_shards(directory: str) -> Iterator[Extraction | Rejection]:
+    """The rows of every Parquet shard under `directory`, shard by shard (`shard_paths`), each
+    shard's rows in sequence order: memory holds one shard at a time, whatever the corpus size.
+    The store does not depend on the order items arrive in (fusion is order-free), and for one
+    job's shards this is the job's input order anyway."""
+    for path in shard_paths(directory):
+        for batch in read_shard(path).to_batches(max_chunksize=500):
+            for row in batch.to_pylist():
+                yield _item(row)

@@ -95,12 +95,14 @@ class Record:
         offset: int = 0,
     ) -> Iterator[Event]:
         """`events`, streamed in batches: memory stays flat on any store (the exports use it)."""
-        query = _queries.event_id_query(actor=actor, country=country, dyad=dyad, type=type, since=since, until=until)
-        if offset:
-            query = query.offset(max(0, offset))
-        if limit is not None:
-            query = query.limit(max(0, limit))
         with self._read() as conn:
+            query = _queries.event_id_query(
+                conn, actor=actor, country=country, dyad=dyad, type=type, since=since, until=until
+            )
+            if offset:
+                query = query.offset(max(0, offset))
+            if limit is not None:
+                query = query.limit(max(0, limit))
             for record in _export.iter_event_records(conn, query):
                 yield Event.from_dict(record)
 

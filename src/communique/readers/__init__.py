@@ -1,10 +1,11 @@
 """Readers: files, directories, globs and stdin in; cleaned English `Article`s (or `Rejection`s) out.
 
 Formats are told apart by extension and by content: plain text (`.txt`, `.text`, no extension),
-HTML (`.html`, `.htm`), JSONL (`.jsonl`, `.ndjson`) and WARC/ARC archives (`.warc`, `.warc.gz`,
-`.arc`, `.arc.gz`). Each reader yields raw articles with whatever metadata the input carries; here
-they are cleaned (`communique.cleaning.clean`), dated (metadata, else a date line at the top of the
-page, else the `published` argument, else None: never today) and checked to be English.
+HTML (`.html`, `.htm`), JSONL (`.jsonl`, `.ndjson`), Parquet files of article rows (`.parquet`, the
+columns of a JSONL line) and WARC/ARC archives (`.warc`, `.warc.gz`, `.arc`, `.arc.gz`). Each
+reader yields raw articles with whatever metadata the input carries; here they are cleaned
+(`communique.cleaning.clean`), dated (metadata, else a date line at the top of the page, else the
+`published` argument, else None: never today) and checked to be English.
 
 Bad items never stop a batch: each becomes one `Rejection(source, reason)` and the rest go on.
 """
@@ -28,18 +29,21 @@ from communique.models import Article, Rejection
 from communique.readers.html import read_html
 from communique.readers.jsonl import read_jsonl
 from communique.readers.language import detect_language
+from communique.readers.parquet import MAGIC as PARQUET_MAGIC
+from communique.readers.parquet import read_parquet
 from communique.readers.paths import expand_paths
 from communique.readers.text import printable_name, read_text, repair_unencodable
 from communique.readers.warc import read_warc
 
 __all__ = ["load_articles", "detect_format", "expand_paths", "finish_article", "read_document"]
 
-TEXT, HTML, JSONL, WARC, JSON_ARRAY = "text", "html", "jsonl", "warc", "json-array"
+TEXT, HTML, JSONL, WARC, JSON_ARRAY, PARQUET = "text", "html", "jsonl", "warc", "json-array", "parquet"
 
 _WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.txt")
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _TEXT_SUFFIXES = (".txt", ".text")
+_PARQUET_SUFFIXES = (".parquet", ".parq")
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|div|p|section|main)\b",
     re.IGNORECASE | re.DOTALL,
@@ -68,6 +72,8 @@ def sniff(head: bytes) -> str | None:
         return WARC
     if head.startswith(b"\x1f\x8b"):
         return WARC if _is_gzipped_warc(head) else None
+    if head.startswith(PARQUET_MAGIC):
+        return PARQUET
     body = _strip_bom(head)
     if _HTML_START.match(body[:4096]):
         return HTML
@@ -99,6 +105,8 @@ def detect_format(name: str, head: bytes) -> str:
         return WARC
     if lower.endswith(_JSONL_SUFFIXES):
         return JSONL
+    if lower.endswith(_PARQUET_SUFFIXES):
+        return PARQUET
     if lower.endswith(_HTML_SUFFIXES):
         return HTML
     sniffed = sniff(head)
@@ -133,7 +141,7 @@ def read_document(data: bytes, source: str, url: str | None = None) -> Article |
     fmt = detect_format("", data[:_SNIFF_BYTES])
     if fmt == HTML:
         return read_html(data, source, url=url)
-    if fmt in (WARC, JSONL, JSON_ARRAY):
+    if fmt in (WARC, JSONL, JSON_ARRAY, PARQUET):
         return Rejection(source, f"a {fmt} document holds many articles: give one text or HTML page")
     item = read_text(data, source)
     if isinstance(item, Article) and url:
@@ -161,6 +169,9 @@ def read_file(path: str, settings: Settings) -> Iterator[Article | Rejection]:
                 return
             if fmt == JSONL:
                 yield from read_jsonl(handle, path, settings.max_bytes)
+                return
+            if fmt == PARQUET:
+                yield from read_parquet(path, settings.max_bytes)
                 return
             if size > settings.max_bytes:
                 yield Rejection(path, _too_large(size, settings.max_bytes))
@@ -200,6 +211,9 @@ def read_stdin(settings: Settings, stream: BinaryIO | None = None) -> Iterator[A
         return
     if fmt == JSONL:
         yield from read_jsonl(_lines(head, stream), source, settings.max_bytes)
+        return
+    if fmt == PARQUET:
+        yield Rejection(source, "Parquet cannot be read from standard input: give the file")
         return
     data = head + (stream.read(settings.max_bytes + 1 - len(head)) if len(head) <= settings.max_bytes else b"")
     if len(data) > settings.max_bytes:

@@ -17,7 +17,7 @@ from communique.readers.html import read_html
 _OPTIONAL_STRINGS = ("url", "publisher", "headline", "byline", "published", "language")
 
 
-def _line_article(obj: object, source: str) -> Article | Rejection:
+def line_article(obj: object, source: str) -> Article | Rejection:
     if not isinstance(obj, dict):
         return Rejection(source, "not a JSON object")
     raw_id = obj.get("id")
@@ -71,4 +71,4 @@ def read_jsonl(lines: Iterable[bytes], name: str, max_bytes: int) -> Iterator[Ar
         except (json.JSONDecodeError, RecursionError) as exc:
             yield Rejection(source, f"invalid JSON ({getattr(exc, 'msg', 'too deeply nested')})")
             continue
-        yield _line_article(obj, source)
+        yield line_article(obj, source)

@@ -5,8 +5,8 @@ are built first and written table by table at the end of the batch: with COPY on
 (psycopg 3), with one executemany per table on SQLite. Then fusion places the batch's reports together
 (`fusion.place_reports`), in the same transaction. Because fusion does not depend on the
 order reports arrive in, the store holds the same fused events as when each article is written in
-its own transaction; quotes are grouped as they are built, against stored quotes and those of the
-batch built before them.
+its own transaction; nor do quote groups, which `fusion.place_quotes` forms for the batch's quotes
+once they are written.
 
 Actors are resolved (and new ones written) as each article is built, as in the one-item path, so
 that later articles of the batch resolve to them.
@@ -44,7 +44,6 @@ class BulkBatch:
         self.copy = copy and conn.dialect.name == "postgresql"
         self.rows: dict[str, list[dict]] = {t.name: [] for t in TABLE_ORDER}
         self.article_ids: set[str] = set()
-        self.placed_quotes: list = []
         if conn.dialect.name == "postgresql":
             locks.ItemLocks(conn, expected=locks.MAX_FINE_LOCKS + 1)  # GLOBAL, exclusive
 
@@ -67,9 +66,7 @@ class BulkBatch:
         def globalise(ref: str) -> str:
             return local_to_global.get(ref, ref)
 
-        self.rows["quotes"] += quote_rows(
-            self.conn, extraction, article_id, published, local_to_global, globalise, self.placed_quotes
-        )
+        self.rows["quotes"] += quote_rows(extraction, article_id, local_to_global, globalise)
         single_events, reports = event_rows(extraction, article_id, published, globalise)
         self.rows["events"] += single_events
         self.rows["event_reports"] += reports
@@ -81,6 +78,7 @@ class BulkBatch:
             rows = [identity.safe_row(table, row) for row in self.rows[table.name]]
             if rows:
                 (copy_rows if self.copy else insert_rows)(self.conn, table, rows)
+        fusion.place_quotes(self.conn, [identity.safe_row(quotes, q)["id"] for q in self.rows["quotes"]])
         fusion.place_reports(self.conn, [report["id"] for report in self.rows["event_reports"]])
 
 

@@ -318,7 +318,9 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
     def globalise(ref: str) -> str:
         return local_to_global.get(ref, ref)
 
-    _insert_many(conn, quotes, quote_rows(conn, extraction, article_id, published, local_to_global, globalise, []))
+    article_quotes = quote_rows(extraction, article_id, local_to_global, globalise)
+    _insert_many(conn, quotes, article_quotes)
+    fusion.place_quotes(conn, [identity.safe_row(quotes, q)["id"] for q in article_quotes])
     single_events, reports = event_rows(extraction, article_id, published, globalise)
     _insert_many(conn, events, single_events)
     _insert_many(conn, event_reports, reports)
@@ -372,26 +374,16 @@ def actor_rows(
     return local_to_global, unique_links, mentions, completed
 
 
-def _within_quote_window(a: date | None, b: date | None) -> bool:
-    return a is None or b is None or abs((a - b).days) <= fusion.QUOTE_WINDOW_DAYS
-
-
-def quote_rows(
-    conn, extraction: Extraction, article_id: str, published, local_to_global, globalise, placed: list
-) -> list[dict]:
-    """The article's quote rows; each joins the group of an earlier report of the same words by the
-    same speaker when `fusion` finds one (`group_id`, `group_reason`), stored or in `placed`: the
-    (id, key, group id) of quotes not yet stored (this article's, or a bulk batch's), extended here."""
+def quote_rows(extraction: Extraction, article_id: str, local_to_global, globalise) -> list[dict]:
+    """The article's quote rows, each a group of its own (`group_id` its id); once they are stored,
+    `fusion.place_quotes` joins each to the group of the same words by the same speaker."""
     scoped = identity.ScopedIds(article_id)
     rows = []
     for position, quote in enumerate(extraction.quotes):
         speaker_id, speaker_text = _speaker(quote, local_to_global)
         quote_id = scoped(quote.id, position)
-        key = fusion.QuoteKey(speaker_id, speaker_text, quote.text or "", published)
-        pending = [p for p in placed if _within_quote_window(p[1].published, published)]
-        group_id, group_reason = fusion.group_quote(conn, key, pending)
-        group_id = group_id or quote_id
-        placed.append((quote_id, key, group_id))
+        group_id = quote_id
+        group_reason = fusion.unfused_reason(speaker_id, speaker_text, quote.text) or "first report"
         rows.append(
             {
                 "id": quote_id,

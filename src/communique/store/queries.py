@@ -4,10 +4,11 @@ dates as ISO strings, spans as [start, end] lists)."""
 from __future__ import annotations
 
 from collections import defaultdict
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, and_, distinct, func, or_, select
+from sqlalchemy import Connection, and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from communique.store.schema import (
@@ -15,6 +16,7 @@ from communique.store.schema import (
     actors,
     article_actors,
     articles,
+    event_dyads,
     event_participants,
     event_reports,
     events,
@@ -24,6 +26,7 @@ from communique.store.schema import (
 )
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+COUNTRY_CODE = re.compile(r"^[A-Za-z]{2,4}$")  # ISO 3166 alpha-3, or an organisation code such as EU
 
 
 def _iso(value) -> str | None:
@@ -375,7 +378,41 @@ def _quotes_by_id(conn: Connection, ids: list[str]) -> list[dict]:
     return [{**_quote_dict(r, names), "article": articles_info[r.id]} for r in ordered]
 
 
+def dyad_countries(conn: Connection, dyad: tuple[str, str]) -> tuple[str, str] | None:
+    """The dyad as two different country codes when both sides are written as codes (any case) and
+    the store has actors of both countries; else None (a side is a name, or both are one country).
+
+    One country on both sides is left to the participant path: `event_dyads` pairs a country with
+    itself only when it is an event's sole country, while a dyad means two participants."""
+    a, b = (side.strip() for side in dyad)
+    if not (COUNTRY_CODE.match(a) and COUNTRY_CODE.match(b)) or a.upper() == b.upper():
+        return None
+    codes = (a.upper(), b.upper())
+    for code in codes:
+        if not conn.execute(select(exists().where(actors.c.country == code))).scalar():
+            return None
+    return codes
+
+
+def dyad_by_countries(a: str, b: str):
+    """SELECT the ids of the fused events with participants of countries `a` and `b` (either role):
+    one range of the `event_dyads` index."""
+    return select(event_dyads.c.event_id).where(event_dyads.c.country_a == a, event_dyads.c.country_b == b)
+
+
+def dyad_by_participants(a: str, b: str):
+    """SELECT the ids of the fused events with two different participants, one matching each side
+    (an actor by name or country, or an unresolved name; see `_participant_matches`)."""
+    first, second = aliased(event_participants), aliased(event_participants)
+    return (
+        select(first.c.event_id)
+        .join(second, and_(second.c.event_id == first.c.event_id, second.c.id != first.c.id))
+        .where(_participant_matches(first, a), _participant_matches(second, b))
+    )
+
+
 def event_id_query(
+    conn: Connection | None,
     actor: str | None = None,
     country: str | None = None,
     dyad: tuple[str, str] | None = None,
@@ -385,7 +422,8 @@ def event_id_query(
 ):
     """SELECT the ids of the fused events matching the filters, in date order (undated last): the
     one definition of `communique events`' filters, shared by `Store.events`, `Record.events` and
-    the exports."""
+    the exports. `conn` lets a dyad of two country codes the store knows be read from `event_dyads`
+    (`dyad_countries`); without it every dyad goes through the participants."""
     query = select(events.c.id)
     if actor:
         p = aliased(event_participants)
@@ -409,14 +447,8 @@ def event_id_query(
             )
         )
     if dyad:
-        first, second = aliased(event_participants), aliased(event_participants)
-        query = query.where(
-            events.c.id.in_(
-                select(first.c.event_id)
-                .join(second, and_(second.c.event_id == first.c.event_id, second.c.id != first.c.id))
-                .where(_participant_matches(first, dyad[0]), _participant_matches(second, dyad[1]))
-            )
-        )
+        codes = dyad_countries(conn, dyad) if conn is not None else None
+        query = query.where(events.c.id.in_(dyad_by_countries(*codes) if codes else dyad_by_participants(*dyad)))
     if type:
         query = query.where(events.c.type == type.strip().upper())
     if since:
@@ -436,7 +468,7 @@ def list_events(
     until: date | None = None,
     limit: int | None = None,
 ) -> list[dict]:
-    ids = event_id_query(actor=actor, country=country, dyad=dyad, type=type, since=since, until=until)
+    ids = event_id_query(conn, actor=actor, country=country, dyad=dyad, type=type, since=since, until=until)
     if limit is not None:
         ids = ids.limit(max(0, limit))
     order = [r.id for r in conn.execute(ids)]

@@ -13,7 +13,7 @@ Identity rules the tables encode:
   decides which fused event a new report joins and writes why (`merge_reason`);
 - `event_dyads` is a denormalised index of fused events by pairs of participant countries (both
   orders), which answers dyad timelines and last-contact queries from one composite index;
-- quotes of the same words by the same speaker share a `group_id` (the id of the first of them).
+- quotes of the same words by the same speaker share a `group_id` (the smallest id among them).
 
 Revision 0003 adds covering indexes for reading a page of the record (see its docstring).
 
@@ -153,7 +153,7 @@ quotes = Table(
     Column("source_end", Integer),
     Column("cue_start", Integer),
     Column("cue_end", Integer),
-    # quotes of the same words by the same speaker: the id of the first stored one, and why
+    # quotes of the same words by the same speaker: the smallest id among them, and why
     Column("group_id", ID),
     Column("group_reason", Text),
     Index(None, "article_id"),

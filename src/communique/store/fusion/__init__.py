@@ -16,7 +16,8 @@ id of its reports (`clusters` says how, and where that stops). Each report keeps
 the fused event takes the most precise one; dates, modes and locations on which reports disagree
 are listed in `events.conflicts` (`records`). Every report records why it joined (`merge_reason`).
 
-Quotes fuse in `quotes`: the same speaker and the same words, reported within QUOTE_WINDOW_DAYS.
+Quotes fuse in `quotes`: the same speaker and the same words, reported within QUOTE_WINDOW_DAYS; a
+group is a connected set of such quotes, named by its smallest quote id, whatever the order.
 
 Modules: `dates` (report windows), `participants` (who an event is about), `clusters` (grouping and
 placing reports), `records` (rebuilding a fused event), `quotes` (quote groups).
@@ -54,11 +55,12 @@ from communique.store.fusion.quotes import (
     QUOTE_FRAGMENT_WORDS,
     QUOTE_MIN_RATIO,
     QUOTE_WINDOW_DAYS,
-    QuoteKey,
-    group_quote,
     normalise_quote,
+    place_quotes,
     quote_lock_name,
     quote_similarity,
+    same_words,
+    unfused_reason,
 )
 from communique.store.fusion.records import (
     dyad_rows,
@@ -81,18 +83,17 @@ __all__ = [
     "QUOTE_WINDOW_DAYS",
     "Group",
     "Participant",
-    "QuoteKey",
     "ReportView",
     "candidate_events",
     "describe_date",
     "dyad_rows",
     "event_lock_name", "events_with_actors",
-    "group_quote",
     "group_reports",
     "load_reports",
     "normalise_quote",
     "overlap",
     "participants_for",
+    "place_quotes",
     "place_report", "place_reports",
     "quote_lock_name",
     "quote_similarity",
@@ -100,5 +101,7 @@ __all__ = [
     "refresh_event", "refresh_events",
     "report_window",
     "role_level",
+    "same_words",
+    "unfused_reason",
     "write_dyads",
 ]

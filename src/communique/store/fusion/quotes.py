@@ -1,17 +1,19 @@
 """Quote grouping: the same words by the same speaker, reported within QUOTE_WINDOW_DAYS, share a
 group. Two quotes are the same words when their normalised texts are equal, a rapidfuzz ratio is at
-least QUOTE_MIN_RATIO, or one is a long fragment of the other."""
+least QUOTE_MIN_RATIO, or one is a long fragment of the other. Groups are the connected sets of that
+relation and are named by their smallest quote id, so they do not depend on the order quotes are
+stored in (`place_quotes`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Row, bindparam, func, literal, or_, select, update
 
+from communique.store.fusion.participants import chunks
 from communique.store.schema import articles, quotes
 
 QUOTE_MIN_RATIO = 90.0
@@ -20,7 +22,7 @@ QUOTE_WINDOW_DAYS = 30
 
 
 def quote_lock_name(speaker_id: str | None, speaker_text: str | None) -> str | None:
-    """The lock a writer holds while grouping quotes of this speaker: `group_quote` only looks at
+    """The lock a writer holds while grouping quotes of this speaker: `place_quotes` only looks at
     quotes with the same speaker id, or the same speaker text when unresolved. None: not grouped."""
     if speaker_id:
         return "quote:" + speaker_id
@@ -48,31 +50,47 @@ def quote_similarity(a: str, b: str) -> float:
     return float(score)
 
 
-@dataclass
-class QuoteKey:
-    speaker_id: str | None
-    speaker_text: str | None
-    text: str
-    published: date | None
+QuoteRow = Row  # id, speaker_id, speaker_text, text, published, group_id, group_reason
 
 
-def group_quote(conn: Connection, quote: QuoteKey, pending: list[tuple[str, QuoteKey, str]]) -> tuple[str | None, str]:
-    """The group a new quote joins: (group id, reason), or (None, reason) to start its own.
+def _quote_select():
+    return select(
+        quotes.c.id,
+        quotes.c.speaker_id,
+        quotes.c.speaker_text,
+        quotes.c.text,
+        articles.c.published,
+        quotes.c.group_id,
+        quotes.c.group_reason,
+    ).join(articles, articles.c.id == quotes.c.article_id)
 
-    `pending` holds this article's quotes placed before it: (id, key, group id)."""
-    if not quote.speaker_id and not (quote.speaker_text or "").strip():
-        return None, "first report (no speaker: not fused)"
-    if not normalise_quote(quote.text):
-        return None, "first report (no text)"
-    candidates: list[tuple[str, str, str]] = []  # (group id, text, speaker name)
-    query = select(quotes.c.id, quotes.c.text, quotes.c.speaker_text).join(articles, articles.c.id == quotes.c.article_id)
+
+def unfused_reason(speaker_id: str | None, speaker_text: str | None, text: str | None) -> str | None:
+    """Why a quote cannot share a group (no speaker, no words), or None when it can."""
+    if not speaker_id and not (speaker_text or "").strip():
+        return "first report (no speaker: not fused)"
+    if not normalise_quote(text or ""):
+        return "first report (no text)"
+    return None
+
+
+def same_words(a: str, b: str) -> float:
+    """`quote_similarity`, the same whichever quote comes first."""
+    return quote_similarity(*sorted((a, b)))
+
+
+def _neighbours(conn: Connection, quote: QuoteRow) -> list[tuple[float, str]]:
+    """(score, id) of the quotes that share a group with `quote` by themselves: the same speaker (the
+    same actor, or the same unresolved name), published within QUOTE_WINDOW_DAYS of it (or either
+    date unknown), and the same words. A symmetric relation: a group is a connected set of it."""
+    query = _quote_select().where(quotes.c.id != quote.id)
     if quote.speaker_id:
         query = query.where(quotes.c.speaker_id == quote.speaker_id)
     else:
         query = query.where(
-            quotes.c.speaker_id.is_(None), func.lower(quotes.c.speaker_text) == quote.speaker_text.strip().lower()
+            quotes.c.speaker_id.is_(None),
+            func.lower(func.trim(quotes.c.speaker_text)) == func.lower(func.trim(literal(quote.speaker_text))),
         )
-    query = query.where(quotes.c.group_id == quotes.c.id)
     if quote.published:
         window = timedelta(days=QUOTE_WINDOW_DAYS)
         query = query.where(
@@ -81,21 +99,84 @@ def group_quote(conn: Connection, quote: QuoteKey, pending: list[tuple[str, Quot
                 articles.c.published.between(quote.published - window, quote.published + window),
             )
         )
-    candidates += [(r.id, r.text, r.speaker_text or "") for r in conn.execute(query)]
-    for quote_id, key, group in pending:
-        same_speaker = (
-            key.speaker_id == quote.speaker_id
-            if quote.speaker_id
-            else (not key.speaker_id and (key.speaker_text or "").strip().lower() == quote.speaker_text.strip().lower())
-        )
-        if same_speaker and group == quote_id:
-            candidates.append((quote_id, key.text, key.speaker_text or ""))
-    best = None
-    for group_id, other_text, _ in candidates:
-        score = quote_similarity(quote.text, other_text)
-        if score >= QUOTE_MIN_RATIO and (best is None or (-score, group_id) < (-best[0], best[1])):
-            best = (score, group_id)
-    if best is None:
-        return None, "first report"
+    out = []
+    for other in conn.execute(query):
+        score = same_words(quote.text, other.text)
+        if score >= QUOTE_MIN_RATIO:
+            out.append((score, other.id))
+    return out
+
+
+def _reason(quote: QuoteRow, group_id: str, neighbours: list[tuple[float, str]]) -> str:
+    if quote.id == group_id:
+        return "first report"
+    if not neighbours:  # a group an older release formed otherwise: its reason stands
+        return quote.group_reason
+    score, other = min(neighbours, key=lambda n: (-n[0], n[1]))
     who = quote.speaker_id or quote.speaker_text
-    return best[1], f"same speaker {who}; text {best[0]:.0f}% similar to quote {best[1]}"
+    return f"same speaker {who}; text {score:.0f}% similar to quote {other}"
+
+
+def place_quotes(conn: Connection, quote_ids: list[str]) -> None:
+    """Group stored quotes, each written as a group of its own (group id = its id), with the quotes
+    of the same words by the same speaker (`_neighbours`): a group is a connected set of such
+    quotes and its id is the smallest id in it, so the groups and their ids depend on the set of
+    quotes, not on the order they were stored in. A new quote may join two groups into one. Each
+    quote's reason names the quote most like it in its group (the group's own id: "first report"),
+    rewritten for the quotes whose neighbours or group changed."""
+    new: list[QuoteRow] = []
+    for chunk in chunks(sorted(set(quote_ids))):
+        new += conn.execute(_quote_select().where(quotes.c.id.in_(chunk))).all()
+    new = [q for q in new if unfused_reason(q.speaker_id, q.speaker_text, q.text) is None]
+    if not new:
+        return
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    neighbours = {q.id: _neighbours(conn, q) for q in new}
+    endpoints = {other for found in neighbours.values() for _, other in found} - set(neighbours)
+    for q in new:
+        find(q.id)
+        for _, other in neighbours[q.id]:
+            union(q.id, other)
+    nodes: dict[str, QuoteRow] = {q.id: q for q in new}
+    for chunk in chunks(sorted(endpoints)):
+        nodes.update((r.id, r) for r in conn.execute(_quote_select().where(quotes.c.id.in_(chunk))))
+    old_groups = sorted({r.group_id for r in nodes.values()} - set(neighbours))
+    for chunk in chunks(old_groups):  # every member of a group a new quote reaches comes along
+        for r in conn.execute(_quote_select().where(quotes.c.group_id.in_(chunk))):
+            nodes.setdefault(r.id, r)
+    for r in nodes.values():
+        union(r.id, r.group_id)
+
+    moves = []
+    for r in nodes.values():
+        group_id = find(r.id)
+        head_changed = (r.id == r.group_id) != (r.id == group_id)
+        if r.id in neighbours or r.id in endpoints or head_changed:
+            found = neighbours.get(r.id)
+            if found is None and r.id != group_id:
+                found = _neighbours(conn, r)
+            reason = _reason(r, group_id, found or [])
+        else:
+            reason = r.group_reason
+        if group_id != r.group_id or reason != r.group_reason:
+            moves.append({"b_id": r.id, "b_group": group_id, "b_reason": reason})
+    if moves:
+        conn.execute(
+            update(quotes)
+            .where(quotes.c.id == bindparam("b_id"))
+            .values(group_id=bindparam("b_group"), group_reason=bindparam("b_reason")),
+            moves,
+        )
