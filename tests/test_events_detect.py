@@ -124,7 +124,7 @@ def test_confident_classifier_type_wins_over_the_dictionary(extract_text, monkey
     monkeypatch.setattr(detect, "TYPE_CONFIDENCE", 0.8)
     monkeypatch.setattr(extract, "load_classifier", lambda: _fake_classifier(none=0.01, top="REJECT"))
     assert [e.type for e in extract_text(text).events] == ["REJECT"]
-    monkeypatch.setattr(detect, "TYPE_CONFIDENCE", 1.01)  # the shipped setting: off
+    monkeypatch.setattr(detect, "TYPE_CONFIDENCE", 1.01)  # the override off
     assert [e.type for e in extract_text(text).events] == ["ACCUSE"]
 
 

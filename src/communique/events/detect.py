@@ -9,7 +9,7 @@ such as "spoke out against", an entry marked firm such as "apologised"), and the
 hypothetical, denied or requested events and the earlier events it refers to, which the classifier's
 training data (PLV) never shows. Otherwise the 15 type scores, renormalised
 without NONE, type the sentence's events; the classifier's top type replaces the dictionary's when
-it reaches `TYPE_CONFIDENCE` (and the trigger is not marked `firm`).
+it reaches `TYPE_CONFIDENCE` and the trigger is a bare word (`specific_trigger` is false).
 
 A model without a NONE label (an older one) never abstains; empty scores (no model) change nothing.
 """
