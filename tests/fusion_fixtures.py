@@ -6,7 +6,11 @@ Every text here is invented for the tests. The people are fictional; the countri
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id
+from communique.store import Store
 
 MARSH = dict(name="Elena Marsh", country="NOR", sector="GOV", role="foreign minister", kind="person", kb_id="KB:marsh")
 OTIENO = dict(name="Daniel Otieno", country="KEN", sector="GOV", role="foreign minister", kind="person", kb_id="KB:otieno")
@@ -113,3 +117,20 @@ def later_call() -> Extraction:
         "Elena Marsh and Daniel Otieno spoke again by telephone on Tuesday, a week after their first call.",
         "Harbour Gazette", "2024-03-13", MARSH, OTIENO, "2024-03-12", "day",
     )
+
+
+def migrated_template(folder: Path) -> Path:
+    """A migrated empty SQLite file in `folder`, to copy for each store (migrating is the slow part)."""
+    path = folder / "template.db"
+    with Store(f"sqlite:///{path}") as store:
+        store.migrate()
+    return path
+
+
+def fresh_store(template: Path, folder: Path, name: str) -> Store:
+    """A store on a new copy of the migrated template."""
+    path = folder / name
+    if path.exists():
+        path.unlink()
+    shutil.copy(template, path)
+    return Store(f"sqlite:///{path}")

@@ -3,7 +3,6 @@ name their reports, and one report can merge two events (SQLite; no spaCy)."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 
 from communique.query.export import iter_events
 from communique.store import Store
-from fusion_fixtures import KARIUKI, MARSH, NORWAY_GOV, OTIENO, SOUZA, report
+from fusion_fixtures import KARIUKI, MARSH, NORWAY_GOV, OTIENO, SOUZA, report, fresh_store, migrated_template
 
 PEOPLE = [MARSH, OTIENO, NORWAY_GOV, SOUZA, KARIUKI]
 PRECISIONS = ["day", "day", "week", "publication", "month"]
@@ -21,19 +20,10 @@ START = date(2024, 3, 1)
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    """A migrated empty SQLite file, copied for each store (migrating is the slow part)."""
-    path = tmp_path_factory.mktemp("order") / "template.db"
-    with Store(f"sqlite:///{path}") as store:
-        store.migrate()
-    return path
+    return migrated_template(tmp_path_factory.mktemp("order"))
 
 
-def _fresh(template, tmp_path, name: str) -> Store:
-    path = tmp_path / name
-    if path.exists():
-        path.unlink()
-    shutil.copy(template, path)
-    return Store(f"sqlite:///{path}")
+_fresh = fresh_store
 
 
 def fused(store: Store) -> list[dict]:

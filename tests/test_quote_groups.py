@@ -4,7 +4,6 @@ a quote can join two groups (SQLite; no spaCy)."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from communique.models import Actor, Extraction, Quote
 from communique.store import Store
 from communique.store.fusion import QUOTE_MIN_RATIO, same_words
 from communique.store.schema import quotes
-from fusion_fixtures import MARSH, OTIENO, article
+from fusion_fixtures import MARSH, OTIENO, article, fresh_store, migrated_template
 
 # v0 ~ v1 and v1 ~ v2 are the same words; v0 and v2 are not (checked below); v3 is other words
 WORDS = [
@@ -52,19 +51,10 @@ def quoted(i: int, speaker, words: int, day: int) -> Extraction:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    """A migrated empty SQLite file, copied for each store (migrating is the slow part)."""
-    path = tmp_path_factory.mktemp("quotes") / "template.db"
-    with Store(f"sqlite:///{path}") as store:
-        store.migrate()
-    return path
+    return migrated_template(tmp_path_factory.mktemp("quotes"))
 
 
-def _fresh(template, tmp_path, name: str) -> Store:
-    path = tmp_path / name
-    if path.exists():
-        path.unlink()
-    shutil.copy(template, path)
-    return Store(f"sqlite:///{path}")
+_fresh = fresh_store
 
 
 def groups(store: Store) -> dict[str, tuple[str, str]]:
