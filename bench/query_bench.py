@@ -29,7 +29,8 @@ from sqlalchemy import func, select  # noqa: E402
 
 from communique.config import db_url  # noqa: E402
 from communique.query.record import last_contact, timeline  # noqa: E402
-from communique.store.queries import event_id_query, list_events  # noqa: E402
+from communique.store.filters import event_id_query  # noqa: E402
+from communique.store.queries import list_events  # noqa: E402
 from communique.store import Store  # noqa: E402
 from communique.store.schema import event_dyads, events  # noqa: E402
 

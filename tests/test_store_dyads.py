@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from communique.models import Actor, Event, Extraction
-from communique.store.queries import dyad_countries, event_id_query, list_events
+from communique.store.filters import dyad_countries, event_id_query
+from communique.store.queries import list_events
 from store_fixtures import make_article
 
 pytest_plugins = ["store_db"]

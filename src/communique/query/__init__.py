@@ -28,6 +28,7 @@ from communique.query import search as _search
 from communique.query.records import Actor, Event, Quote, Results, SearchHit, to_dataframe
 from communique.store import Store
 from communique.store import queries as _queries
+from communique.store.filters import event_id_query
 
 LEVELS = ("any", "minister", "leader")
 
@@ -96,7 +97,7 @@ class Record:
     ) -> Iterator[Event]:
         """`events`, streamed in batches: memory stays flat on any store (the exports use it)."""
         with self._read() as conn:
-            query = _queries.event_id_query(
+            query = event_id_query(
                 conn, actor=actor, country=country, dyad=dyad, type=type, since=since, until=until
             )
             if offset:

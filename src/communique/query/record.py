@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from communique.store.fusion import LEVEL_LEADER, LEVEL_MINISTER, PRECISION_RANK
-from communique.store.queries import actors_named
+from communique.store.filters import actors_named
 from communique.store.schema import (
     actors,
     articles,

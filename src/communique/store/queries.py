@@ -4,19 +4,18 @@ dates as ISO strings, spans as [start, end] lists)."""
 from __future__ import annotations
 
 from collections import defaultdict
-import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, and_, distinct, exists, func, or_, select
+from sqlalchemy import Connection, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
+from communique.store.filters import actors_named, event_id_query
 from communique.store.schema import (
     actor_mentions,
     actors,
     article_actors,
     articles,
-    event_dyads,
     event_participants,
     event_reports,
     events,
@@ -26,7 +25,6 @@ from communique.store.schema import (
 )
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
-COUNTRY_CODE = re.compile(r"^[A-Za-z]{2,4}$")  # ISO 3166 alpha-3, or an organisation code such as EU
 
 
 def _iso(value) -> str | None:
@@ -47,32 +45,6 @@ def _chunks(ids: Sequence[str]) -> Iterable[list[str]]:
     ids = list(ids)
     for i in range(0, len(ids), CHUNK):
         yield ids[i : i + CHUNK]
-
-
-# ---------------------------------------------------------------- actor matching shared by the queries
-
-
-def actors_named(term: str):
-    """A subquery of the ids of actors whose name, or a name an article used for them, contains
-    `term` (case-insensitive), or whose id is `term`."""
-    term = term.strip()
-    used_name = select(article_actors.c.actor_id).where(
-        article_actors.c.name.icontains(term, autoescape=True)
-    )
-    return select(actors.c.id).where(
-        or_(actors.c.id == term, actors.c.name.icontains(term, autoescape=True), actors.c.id.in_(used_name))
-    )
-
-
-def _participant_matches(participant, term: str):
-    """A participant row (aliased event_participants) is `term`: an actor named so, an actor of
-    country `term`, or an unresolved participant whose name contains it."""
-    term = term.strip()
-    return or_(
-        participant.c.actor_id.in_(actors_named(term)),
-        participant.c.actor_id.in_(select(actors.c.id).where(actors.c.country == term.upper())),
-        participant.c.name.icontains(term, autoescape=True),
-    )
 
 
 def _actor_names(conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
@@ -376,86 +348,6 @@ def _quotes_by_id(conn: Connection, ids: list[str]) -> list[dict]:
     ordered = [rows[i] for i in ids if i in rows]
     names = _names_for_quotes(conn, ordered)
     return [{**_quote_dict(r, names), "article": articles_info[r.id]} for r in ordered]
-
-
-def dyad_countries(conn: Connection, dyad: tuple[str, str]) -> tuple[str, str] | None:
-    """The dyad as two different country codes when both sides are written as codes (any case) and
-    the store has actors of both countries; else None (a side is a name, or both are one country).
-
-    One country on both sides is left to the participant path: `event_dyads` pairs a country with
-    itself only when it is an event's sole country, while a dyad means two participants."""
-    a, b = (side.strip() for side in dyad)
-    if not (COUNTRY_CODE.match(a) and COUNTRY_CODE.match(b)) or a.upper() == b.upper():
-        return None
-    codes = (a.upper(), b.upper())
-    for code in codes:
-        if not conn.execute(select(exists().where(actors.c.country == code))).scalar():
-            return None
-    return codes
-
-
-def dyad_by_countries(a: str, b: str):
-    """SELECT the ids of the fused events with participants of countries `a` and `b` (either role):
-    one range of the `event_dyads` index."""
-    return select(event_dyads.c.event_id).where(event_dyads.c.country_a == a, event_dyads.c.country_b == b)
-
-
-def dyad_by_participants(a: str, b: str):
-    """SELECT the ids of the fused events with two different participants, one matching each side
-    (an actor by name or country, or an unresolved name; see `_participant_matches`)."""
-    first, second = aliased(event_participants), aliased(event_participants)
-    return (
-        select(first.c.event_id)
-        .join(second, and_(second.c.event_id == first.c.event_id, second.c.id != first.c.id))
-        .where(_participant_matches(first, a), _participant_matches(second, b))
-    )
-
-
-def event_id_query(
-    conn: Connection | None,
-    actor: str | None = None,
-    country: str | None = None,
-    dyad: tuple[str, str] | None = None,
-    type: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-):
-    """SELECT the ids of the fused events matching the filters, in date order (undated last): the
-    one definition of `communique events`' filters, shared by `Store.events`, `Record.events` and
-    the exports. `conn` lets a dyad of two country codes the store knows be read from `event_dyads`
-    (`dyad_countries`); without it every dyad goes through the participants."""
-    query = select(events.c.id)
-    if actor:
-        p = aliased(event_participants)
-        query = query.where(
-            events.c.id.in_(
-                select(p.c.event_id).where(
-                    or_(
-                        p.c.actor_id.in_(actors_named(actor)),
-                        p.c.name.icontains(actor.strip(), autoescape=True),
-                    )
-                )
-            )
-        )
-    if country:
-        p = aliased(event_participants)
-        query = query.where(
-            events.c.id.in_(
-                select(p.c.event_id).where(
-                    p.c.actor_id.in_(select(actors.c.id).where(actors.c.country == country.strip().upper()))
-                )
-            )
-        )
-    if dyad:
-        codes = dyad_countries(conn, dyad) if conn is not None else None
-        query = query.where(events.c.id.in_(dyad_by_countries(*codes) if codes else dyad_by_participants(*dyad)))
-    if type:
-        query = query.where(events.c.type == type.strip().upper())
-    if since:
-        query = query.where(events.c.date >= since)
-    if until:
-        query = query.where(events.c.date <= until)
-    return query.order_by(events.c.date.asc().nulls_last(), events.c.first_seen.asc().nulls_last(), events.c.id)
 
 
 def list_events(
