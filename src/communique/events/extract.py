@@ -33,7 +33,8 @@ from communique.events.dating import attach_dates, first_since
 from communique.events.details import choose_mode, find_location, provenance
 from communique.events.factuality import assess
 from communique.events.lexicon import Lexicon, load_lexicon
-from communique.events.roles import ArticleContext, resolve_anaphors
+from communique.events.anaphora import resolve_anaphors
+from communique.events.roles import ArticleContext
 from communique.events.statements import (
     labelled_in_statements,
     reporting_verb,
