@@ -160,8 +160,8 @@ def _is_court(ctx: ArticleContext, subject: Token) -> bool:
     words = ctx.lex.court_words
     if subject.lemma_.lower() in words or any(c.dep_ == "compound" and c.lemma_.lower() in words for c in subject.children):
         return True
-    return any(w.lower() in words for a in ctx.actors_of(subject) for w in (ctx.actors.get(a).name.split()
-                                                                            if ctx.actors.get(a) else ()))
+    actors = (ctx.actors.get(x) for x in ctx.actors_of(subject))
+    return any(w.lower() in words for actor in actors if actor is not None for w in actor.name.split())
 
 
 def rulings(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> list[Candidate]:
