@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from communique.models import Actor
@@ -46,6 +47,21 @@ class ActorTable:
         insort(self._mentions, (doc_start, doc_end, actor.id))
         insort(self._starts_by_id.setdefault(actor.id, []), doc_start)
         self._longest = max(self._longest, doc_end - doc_start)
+
+    @contextmanager
+    def trial(self) -> Iterator[None]:
+        """Look without touching: inside the block actors may be added, given mentions or a country,
+        and on leaving it the table is as it was before (a caller asks what an event's arguments would
+        be before deciding to make the event)."""
+        state = (list(self.actors), list(self._mentions), dict(self._by_id), self._longest,
+                 {k: list(v) for k, v in self._starts_by_id.items()})
+        fields = [(a, a.country, list(a.notes), list(a.mentions)) for a in self.actors]
+        try:
+            yield
+        finally:
+            self.actors, self._mentions, self._by_id, self._longest, self._starts_by_id = state
+            for actor, country, notes, mentions in fields:
+                actor.country, actor.notes, actor.mentions = country, notes, mentions
 
     def _from(self, doc_start: int) -> int:
         """The index of the first mention that can end after `doc_start`: none before it starts late enough."""

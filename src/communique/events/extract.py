@@ -21,10 +21,11 @@ For each sentence:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from communique.actors import ActorTable
 from communique.events import detect
@@ -74,8 +75,8 @@ def _retype(lex: Lexicon, cand: Candidate, plv_label: str) -> str:
 def classify_sentences(classifier, sents: list[Span]) -> list[dict[str, float]]:
     """Class scores per sentence from the classifier: any callable that maps a list of texts to a list
     of {label: score} dicts (the shipped ONNX model, a fold model under cross-validation), or a spaCy
-    textcat pipeline. All the sentences of an article go in one call."""
-    if classifier is None:
+    textcat pipeline."""
+    if classifier is None or not sents:
         return [{} for _ in sents]
     try:
         if not isinstance(classifier, Language) and callable(classifier):
@@ -84,6 +85,44 @@ def classify_sentences(classifier, sents: list[Span]) -> list[dict[str, float]]:
     except Exception:  # pragma: no cover - a broken model leaves the dictionary in charge
         log.exception("event classifier failed")
         return [{} for _ in sents]
+
+
+class SentenceScores:
+    """The classifier's scores of an article's sentences, computed only for the sentences whose events
+    depend on them. Most sentences of a news article hold no trigger and no actor-bearing main verb,
+    and the classifier (a transformer) costs more per sentence than all the rest of the pipeline.
+
+    The first sentence asked for is scored in one batch with every sentence `likely` says will be
+    asked for (those with a dictionary trigger); any other is scored alone when asked for. The
+    model scores a sentence the same alone or in a batch (`classifier.py`), so which sentences share
+    a batch never changes a score."""
+
+    def __init__(self, classifier, sents: list[Span], likely: Callable[[Span], bool]):
+        self.classifier, self.sents, self.likely = classifier, sents, likely
+        self._raw: dict[int, dict[str, float]] = {}
+        self._prefetched = False
+
+    def __bool__(self) -> bool:
+        return self.classifier is not None
+
+    def raw(self, i: int) -> dict[str, float]:
+        """All the classifier's scores of sentence i, NONE included ({} without a classifier)."""
+        if i not in self._raw:
+            wanted = [i]
+            if not self._prefetched:
+                self._prefetched = True
+                wanted += [j for j, s in enumerate(self.sents) if j != i and j not in self._raw and self.likely(s)]
+            for j, scores in zip(wanted, classify_sentences(self.classifier, [self.sents[j] for j in wanted])):
+                self._raw[j] = scores
+        return self._raw[i]
+
+    def types(self, i: int) -> dict[str, float]:
+        """The 15 type scores of sentence i, given that it holds an event (`detect.type_scores`)."""
+        return detect.type_scores(self.raw(i))
+
+    @property
+    def scored(self) -> int:
+        return len(self._raw)
 
 
 def find_candidates(
@@ -97,19 +136,18 @@ def find_candidates(
     model = load_classifier() if classifier is None else (classifier or None)
     ctx = ArticleContext(annotated, actors, quotes, lex)
     sents = list(ctx.doc.sents)
-    scores = classify_sentences(model, sents)
+    scores = SentenceScores(model, sents, lambda s: bool(find_triggers(s, lex)))
     out: list[Candidate] = []
     previous: Candidate | None = None
-    for sent, cats in zip(sents, scores):
-        # detection hook (events/detect.py): a sentence the classifier calls "no event" keeps only
-        # the events it cannot judge; all are typed by the 15 type scores alone
-        no_event = not detect.is_event(cats)
-        cats = detect.type_scores(cats)
+    for i, sent in enumerate(sents):
         try:
-            made = _sentence_events(ctx, sent, cats, previous)
-            if no_event:
-                kept_ids = {id(c) for c in detect.unjudged(made)}
-                made = [c for c in made if id(c) in kept_ids or _contact_between_countries(ctx, c)]
+            made = _sentence_events(ctx, sent, (lambda i=i: scores.types(i)) if scores else None, previous)
+            # detection hook (events/detect.py): a sentence the classifier calls "no event" keeps only
+            # the events it cannot judge
+            unjudged = {id(c) for c in detect.unjudged(made)}
+            judged = {id(c) for c in made if id(c) not in unjudged and not _contact_between_countries(ctx, c)}
+            if judged and scores and not detect.is_event(scores.raw(i)):
+                made = [c for c in made if id(c) not in judged]
         except Exception:  # malformed parses give fewer events, never a crash
             log.exception("event extraction failed on a sentence")
             continue
@@ -130,7 +168,11 @@ def _contact_between_countries(ctx: ArticleContext, cand: Candidate) -> bool:
     return len(countries) >= 2
 
 
-def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], previous: Candidate | None) -> list[Candidate]:
+def _sentence_events(
+    ctx: ArticleContext, sent: Span, type_scores: Callable[[], dict[str, float]] | None, previous: Candidate | None
+) -> list[Candidate]:
+    """The sentence's candidates; `type_scores` gives the classifier's type scores of the sentence
+    (None: no classifier) and is only called when the main event or a fallback event depends on them."""
     lex = ctx.lex
     cands = find_triggers(sent, lex)
     trigger_ids = {c.token.i for c in cands}
@@ -176,6 +218,9 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
 
     # the main event: the candidate the classifier and the parse agree on
     live = [c for c in cands if not c.folded and c.participants]
+    # the classifier may make an event of an acting root verb when no trigger is live
+    fallback = None if live or type_scores is None else _fallback_root(ctx, sent)
+    cats = type_scores() if type_scores is not None and (live or fallback is not None) else {}
     if cats:
         best_label = max(cats, key=cats.get)
         for c in live:
@@ -200,19 +245,17 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
             ):
                 main.type = _retype(lex, main, best_label)
             main.main = True
-        elif cats[best_label] >= FALLBACK_MIN_PROB:
-            root = sent.root
-            if (root.pos_ in ("VERB", "AUX") and root.lemma_.lower() not in lex.factuality.get("neutral_governors", ())
-                    and root.lemma_.lower() not in lex.life_events):
-                cand = Candidate(token=root, sent=sent, type="", source="classifier", depth=0)
-                cand.type = _retype(lex, cand, best_label)
-                ctx.fill_arguments(cand)
-                if cand.actors:
-                    fact = assess(root, lex)
-                    cand.status, cand.governor = fact.status, fact.governor
-                    cand.main = True
-                    cands.append(cand)
-                    live = [cand]
+        elif fallback is not None and cats[best_label] >= FALLBACK_MIN_PROB:
+            cand = Candidate(token=fallback, sent=sent, type="", source="classifier", depth=0)
+            cand.type = _retype(lex, cand, best_label)
+            # only now: finding the arguments may add ad-hoc actors ("the protesters") to the article
+            ctx.fill_arguments(cand)
+            if cand.actors:
+                fact = assess(fallback, lex)
+                cand.status, cand.governor = fact.status, fact.governor
+                cand.main = True
+                cands.append(cand)
+                live = [cand]
     elif live:
         min(live, key=lambda c: (c.depth, c.token.i)).main = True
 
@@ -240,6 +283,20 @@ def _sentence_events(ctx: ArticleContext, sent: Span, cats: dict[str, float], pr
         if cand.date is None:  # the text does not date it: say so, never pass off the publication date
             cand.date, cand.date_precision = None, "unknown"
     return cands
+
+
+def _fallback_root(ctx: ArticleContext, sent: Span) -> Token | None:
+    """The sentence's root when the classifier could make an event of it: an acting verb (not a verb
+    of saying, not a life event) with an actor. The actors are looked up in a trial, because finding
+    them may add ad-hoc actors ("the protesters") to the article, which only an event may do."""
+    lex, root = ctx.lex, sent.root
+    if (root.pos_ not in ("VERB", "AUX") or root.lemma_.lower() in lex.factuality.get("neutral_governors", ())
+            or root.lemma_.lower() in lex.life_events):
+        return None
+    with ctx.actors.trial():
+        probe = Candidate(token=root, sent=sent, type="", source="classifier", depth=0)
+        ctx.fill_arguments(probe)
+    return root if probe.actors else None
 
 
 # Types whose negation ("did not accept", "would not endorse") is itself an act: refusing (PLOVER REJECT)
