@@ -13,12 +13,13 @@ regrouped with each other and their neighbourhoods, linked into components by th
 Regrouping lets one report merge two events (a report naming both sides of a call that two
 one-sided reports gave) and lets a more specific report take over a group. The result depends on
 the set of reports only as long as regrouping one neighbourhood does not change what a report
-outside it would choose. When regrouping splits or merges stored events, the neighbours of their
-reports are brought in and the set regrouped again (a few rounds, a few hundred reports at most, to
-keep one insert bounded). Hypothesis tests (tests/test_fusion_order.py) shuffle sets of overlapping
-reports and find the same events; random runs of 600 examples still found one rare case (one
-actor's reports chained day - week - month - week - day over two events) where a joining report
-narrows a group without splitting it and a report outside the set would then choose differently.
+outside it would choose. When regrouping splits or merges stored events, or narrows one (new reports
+shorten its window or add participants), the neighbours of their reports are brought in and the set
+regrouped again (a few rounds, a few hundred reports at most, to keep one insert bounded).
+Hypothesis tests (tests/test_fusion_order.py) shuffle sets of overlapping reports and find the same
+events; the narrowing case was found by random runs (one actor's reports dated week - week - month -
+week - day, where a day report narrowed the event it joined and a report outside the set would then
+have chosen differently).
 
 What grouping compares of an actor (country, rank) is read when a report is placed; an actor a
 later article completes refreshes its events' participants and dyads (`records.refresh_events`),
@@ -303,8 +304,9 @@ def _touch(conn, frontier, members, links, loaded) -> None:
 
 
 def _disturbed(groups: list[Group], new_ids: set[str], members: dict[str, ReportView]) -> list[ReportView]:
-    """The stored reports of groups that are not an old event plus new reports: a split or a merge
-    changes what reports outside the regrouped set would choose, so their neighbours come in too."""
+    """The stored reports of groups that are not an old event plus new reports, or that new reports
+    narrowed (a shorter window, more participants): a split, a merge or a narrowing changes what
+    reports outside the regrouped set would choose, so their neighbours come in too."""
     old_members: dict[str, set[str]] = {}
     for r in members.values():
         if r.id not in new_ids:
@@ -315,7 +317,18 @@ def _disturbed(groups: list[Group], new_ids: set[str], members: dict[str, Report
         events_of = {m.event_id for m in stored}
         if len(events_of) > 1 or (stored and old_members[stored[0].event_id] != {m.id for m in stored}):
             out += stored
+        elif stored and len(stored) < len(group.members) and _narrowed(group, stored):
+            out += stored
     return out
+
+
+def _narrowed(group: Group, stored: list[ReportView]) -> bool:
+    """Whether the group's window or participants differ from those of its stored reports alone."""
+    if not group.participants:
+        return False
+    (before, *rest) = group_reports(stored)
+    return bool(rest) or before.window != group.window or (
+        {p.key for p in before.participants} != {p.key for p in group.participants})
 
 
 def place_reports(conn: Connection, report_ids: list[str]) -> dict[str, str]:
