@@ -7,7 +7,8 @@ event stage makes of them is in `communique.events.detect`. It runs with onnxrun
 only, no torch; it is trained by `communique train events FILE --negatives-from DIR --out DIR`
 (`communique.events.training`, which needs the `train` extra). Its labels are PLV's: CONCEDE and
 RETREAT are one label there (YIELD); the event stage splits YIELD back with the verb dictionary.
-All the sentences of an article go through it in one call, in batches of similar length.
+The event stage asks it only about the sentences whose events depend on it (`extract.SentenceScores`),
+in one call per article where it can, in batches of similar length.
 """
 
 from __future__ import annotations
@@ -31,14 +32,19 @@ META_FILE = "meta.json"
 # Word pieces kept per sentence when meta.json does not say (it does: the model's training length);
 # news sentences longer than this keep their first pieces, where the main verb usually is.
 MAX_TOKENS = 96
-# Sentences per onnxruntime call, sorted by length so little is padded. The model computes in float
-# (events/quantize.py), so a sentence scores exactly the same alone or in a batch (the int8-activation
-# export it replaced changed the top label of 31 of 1,212 PolNeAR dev sentences when batched); batches
-# of 8 were about 13 % faster than single calls on realnews-dev sentences, larger ones no faster.
+# Sentences per onnxruntime call, sorted by length so little is padded. onnxruntime fuses each of the
+# model's DequantizeLinear + MatMul pairs (events/quantize.py) into a MatMulNBits kernel which, at
+# ACCURACY_LEVEL 4, multiplies in int8 with each row's activations quantized on their own (blocks of
+# 32): a sentence scores exactly the same alone or in a batch (the older export quantized a whole
+# batch at one scale and changed the top label of 31 of 1,212 PolNeAR dev sentences when batched).
+# Batches of 8 were about 13 % faster than single calls on realnews-dev sentences, larger ones no faster.
 BATCH = 8
 # One onnxruntime thread: the pipeline gets its parallelism from worker processes (one per core). On
 # the shared 2-core machine, 1 thread scored 1,212 sentences in 4.1 s against 13.9 s with 2 threads.
 THREADS = 1
+# Pinned, as every figure in meta.json was measured with it: 4 is onnxruntime's default (1.32) and
+# about twice as fast here as float products (level 1), which move scores by up to 0.03.
+ACCURACY_LEVEL = "4"
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ class EventClassifier:
         options.intra_op_num_threads = THREADS
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        options.add_session_config_entry("session.qdq_matmulnbits_accuracy_level", ACCURACY_LEVEL)
         self.session = ort.InferenceSession(str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(int(self.meta.get("max_tokens", MAX_TOKENS)))

@@ -12,7 +12,8 @@ For each sentence:
    a speaker reports without naming its doer is that speaker's ACCUSE;
 4. the sentence classifier (`classify_sentences`, the one call into `classifier.py`) picks the main
    event among the candidates and may retype it; a sentence with no dictionary trigger gets one
-   classifier event when the classifier is confident and the root verb has an actor;
+   classifier event when the classifier is confident and the root verb has an actor; sentences with
+   neither a live trigger nor such a root verb are never given to the classifier (`SentenceScores`);
 5. dates come from the date expressions of the event's own clause (`dating.py`, resolved by
    `communique.dates`), else none ("unknown"); places, modes and `reported_by` from `details.py`;
    "the first X since DATE" also records the earlier X as an event of its own.

