@@ -121,10 +121,6 @@ class SentenceScores:
         """The 15 type scores of sentence i, given that it holds an event (`detect.type_scores`)."""
         return detect.type_scores(self.raw(i))
 
-    @property
-    def scored(self) -> int:
-        return len(self._raw)
-
 
 def find_candidates(
     annotated: AnnotatedDoc,
