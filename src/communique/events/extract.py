@@ -93,12 +93,12 @@ class SentenceScores:
     depend on them. Most sentences of a news article hold no trigger and no actor-bearing main verb,
     and the classifier (a transformer) costs more per sentence than all the rest of the pipeline.
 
-    The first sentence asked for is scored in one batch with every sentence `likely` says will be
-    asked for (those with a dictionary trigger); any other is scored alone when asked for. The
+    The first sentence asked for is scored in one batch with every sentence `likely` (given a
+    sentence's index) says will be asked for (those with a dictionary trigger); any other is scored alone when asked for. The
     model scores a sentence the same alone or in a batch (`classifier.py`), so which sentences share
     a batch never changes a score."""
 
-    def __init__(self, classifier, sents: list[Span], likely: Callable[[Span], bool]):
+    def __init__(self, classifier, sents: list[Span], likely: Callable[[int], bool]):
         self.classifier, self.sents, self.likely = classifier, sents, likely
         self._raw: dict[int, dict[str, float]] = {}
         self._prefetched = False
@@ -112,7 +112,7 @@ class SentenceScores:
             wanted = [i]
             if not self._prefetched:
                 self._prefetched = True
-                wanted += [j for j, s in enumerate(self.sents) if j != i and j not in self._raw and self.likely(s)]
+                wanted += [j for j in range(len(self.sents)) if j != i and j not in self._raw and self.likely(j)]
             for j, scores in zip(wanted, classify_sentences(self.classifier, [self.sents[j] for j in wanted])):
                 self._raw[j] = scores
         return self._raw[i]
@@ -133,12 +133,21 @@ def find_candidates(
     model = load_classifier() if classifier is None else (classifier or None)
     ctx = ArticleContext(annotated, actors, quotes, lex)
     sents = list(ctx.doc.sents)
-    scores = SentenceScores(model, sents, lambda s: bool(find_triggers(s, lex)))
+    found: dict[int, list[Candidate]] = {}
+
+    def triggers(i: int) -> list[Candidate]:
+        """The sentence's dictionary triggers, found once for the prefetch and the sentence's events."""
+        if i not in found:
+            found[i] = find_triggers(sents[i], lex)
+        return found[i]
+
+    scores = SentenceScores(model, sents, lambda i: bool(triggers(i)))
     out: list[Candidate] = []
     previous: Candidate | None = None
     for i, sent in enumerate(sents):
         try:
-            made = _sentence_events(ctx, sent, (lambda i=i: scores.types(i)) if scores else None, previous)
+            made = _sentence_events(ctx, sent, list(triggers(i)), (lambda i=i: scores.types(i)) if scores else None,
+                                    previous)
             # detection hook (events/detect.py): a sentence the classifier calls "no event" keeps only
             # the events it cannot judge
             unjudged = {id(c) for c in detect.unjudged(made)}
@@ -166,12 +175,13 @@ def _contact_between_countries(ctx: ArticleContext, cand: Candidate) -> bool:
 
 
 def _sentence_events(
-    ctx: ArticleContext, sent: Span, type_scores: Callable[[], dict[str, float]] | None, previous: Candidate | None
+    ctx: ArticleContext, sent: Span, cands: list[Candidate], type_scores: Callable[[], dict[str, float]] | None,
+    previous: Candidate | None,
 ) -> list[Candidate]:
-    """The sentence's candidates; `type_scores` gives the classifier's type scores of the sentence
-    (None: no classifier) and is only called when the main event or a fallback event depends on them."""
+    """The sentence's candidates, from its dictionary triggers `cands` (`find_triggers`); `type_scores`
+    gives the classifier's type scores of the sentence (None: no classifier) and is only called when
+    the main event or a fallback event depends on them."""
     lex = ctx.lex
-    cands = find_triggers(sent, lex)
     trigger_ids = {c.token.i for c in cands}
     for cand in cands:
         ctx.fill_arguments(cand)
