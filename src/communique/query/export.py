@@ -36,6 +36,7 @@ from sqlalchemy import Connection, Select, select
 from communique.query.plover import POLECAT_COLUMNS, plover_record, polecat_row
 from communique.query.record import event_records
 from communique.query.records import Actor, Event, Quote
+from communique.store.filters import type_and_dates
 from communique.store.schema import event_dyads, events
 
 FORMATS = ("csv", "jsonl", "parquet", "plover", "polecat")
@@ -157,13 +158,7 @@ def iter_events(
         query = query.where(
             events.c.id.in_(select(event_dyads.c.event_id).where(event_dyads.c.country_a == country.strip().upper()))
         )
-    if type:
-        query = query.where(events.c.type == type.strip().upper())
-    if since:
-        query = query.where(events.c.date >= since)
-    if until:
-        query = query.where(events.c.date <= until)
-    yield from iter_event_records(conn, query, batch)
+    yield from iter_event_records(conn, type_and_dates(query, type, since, until), batch)
 
 
 def _typed(record, kind: str):

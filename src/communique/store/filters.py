@@ -71,6 +71,17 @@ def dyad_by_participants(a: str, b: str):
     )
 
 
+def type_and_dates(query, type: str | None = None, since: date | None = None, until: date | None = None):
+    """`query` (a SELECT over `events`) narrowed to one PLOVER type and to event dates in [since, until]."""
+    if type:
+        query = query.where(events.c.type == type.strip().upper())
+    if since:
+        query = query.where(events.c.date >= since)
+    if until:
+        query = query.where(events.c.date <= until)
+    return query
+
+
 def event_id_query(
     conn: Connection | None,
     actor: str | None = None,
@@ -109,10 +120,5 @@ def event_id_query(
     if dyad:
         codes = dyad_countries(conn, dyad) if conn is not None else None
         query = query.where(events.c.id.in_(dyad_by_countries(*codes) if codes else dyad_by_participants(*dyad)))
-    if type:
-        query = query.where(events.c.type == type.strip().upper())
-    if since:
-        query = query.where(events.c.date >= since)
-    if until:
-        query = query.where(events.c.date <= until)
+    query = type_and_dates(query, type, since, until)
     return query.order_by(events.c.date.asc().nulls_last(), events.c.first_seen.asc().nulls_last(), events.c.id)
