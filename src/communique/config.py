@@ -6,6 +6,7 @@
 | COMMUNIQUE_MAX_BYTES | the largest input file read: bytes or a human size (20MiB, 20MB, 1.5G) |
 | COMMUNIQUE_SPACY_MODEL | the spaCy pipeline to load |
 | COMMUNIQUE_KB | extra knowledge-base folders, separated like PATH (os.pathsep) |
+| COMMUNIQUE_WATCH_* | `communique watch`'s politeness and state settings (`WatchSettings` below) |
 
 pydantic-settings reads and validates them; a value that cannot be used raises `ConfigError`, whose
 message is one line naming the variable and saying what would work. The default database lives in
@@ -98,14 +99,94 @@ class Settings(_Base):
         return [Path(p) for p in value or []]
 
 
-def _config_error(exc: ValidationError) -> ConfigError:
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s|m|h|d)?\s*$", re.IGNORECASE)
+_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str | float | int, name: str = "duration") -> float:
+    """Seconds from a human duration: 90, 1.5, 500ms, 30s, 15m, 2h, 1d. Raises ConfigError naming `name`."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ConfigError(f"{name}={value!r} is not a duration: write seconds or e.g. 500ms, 30s, 15m, 2h")
+        seconds = float(match.group(1)) * _SECONDS[(match.group(2) or "s").lower()]
+    if seconds < 0:
+        raise ConfigError(f"{name}={value!r} must not be negative")
+    return seconds
+
+
+class WatchSettings(_Base):
+    """`communique watch`: who we say we are, how gently we fetch, and how long a claim on a source lasts.
+
+    Every field is read from COMMUNIQUE_WATCH_<FIELD> (e.g. COMMUNIQUE_WATCH_CONTACT,
+    COMMUNIQUE_WATCH_HOST_INTERVAL=2s); durations take 500ms / 30s / 15m / 2h, sizes 5MiB.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX + "WATCH_", env_ignore_empty=True, extra="ignore", populate_by_name=True
+    )
+
+    # The user agent names the project and, when set, a URL where a site's operator can reach you.
+    contact: str | None = None
+    robots_token: str = "communique"  # the name robots.txt rules are matched against
+    every: float = 900.0  # between the starts of two rounds
+    host_interval: float = 1.0  # at least this long between two requests to one host (robots' Crawl-delay wins if longer)
+    host_concurrency: int = Field(2, ge=1, le=16)  # requests in flight to one host
+    fetch_threads: int = Field(8, ge=1, le=64)  # requests in flight in all
+    timeout: float = 20.0  # one request, from connecting to the last byte
+    max_page_bytes: int = 5 * 1024 * 1024  # a feed, sitemap or page larger than this is not read
+    max_redirects: int = Field(5, ge=0, le=20)
+    max_retry_after: float = 6 * 3600.0  # a longer Retry-After is cut to this
+    backoff_first: float = 60.0  # the pause after a first failure (doubled per failure in a row)
+    backoff_max: float = 6 * 3600.0
+    max_tries: int = Field(5, ge=1)  # an article page that fails this many times in a row is given up
+    items_per_source: int = Field(200, ge=1)  # new pages fetched from one source in one round (the rest wait)
+    max_sitemap_depth: int = Field(2, ge=0, le=5)  # sitemap index -> sitemap -> ...
+    recent_sitemap_days: float = 3.0  # sitemap entries with a lastmod older than this are not fetched
+    lease: float = 600.0  # how long a watcher's claim on a source or page lasts unless renewed
+    robots_ttl: float = 24 * 3600.0  # robots.txt is read again after this long
+
+    def __init__(self, **values: Any):
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise _config_error(exc, ENV_PREFIX + "WATCH_") from None
+
+    @field_validator(
+        "every", "host_interval", "timeout", "max_retry_after", "backoff_first", "backoff_max", "lease",
+        "robots_ttl", mode="before",
+    )
+    @classmethod
+    def _duration(cls, value: Any, info) -> float:
+        return parse_duration(value, f"{ENV_PREFIX}WATCH_{info.field_name.upper()}")
+
+    @field_validator("recent_sitemap_days", mode="before")
+    @classmethod
+    def _days(cls, value: Any) -> float:
+        return float(value)
+
+    @field_validator("max_page_bytes", mode="before")
+    @classmethod
+    def _page_size(cls, value: Any) -> int:
+        return parse_size(value, f"{ENV_PREFIX}WATCH_MAX_PAGE_BYTES")
+
+    def user_agent(self) -> str:
+        from communique import __version__
+
+        contact = f"; +{self.contact}" if self.contact else ""
+        return f"{self.robots_token}/{__version__} (news record{contact})"
+
+
+def _config_error(exc: ValidationError, prefix: str = ENV_PREFIX) -> ConfigError:
     """The first problem as one line: our own ConfigError's message, else the variable and pydantic's reason."""
     first = exc.errors()[0]
     cause = (first.get("ctx") or {}).get("error")
     if isinstance(cause, ConfigError):
         return cause
     field = str(first["loc"][0]) if first.get("loc") else "setting"
-    name = field if field.startswith(ENV_PREFIX) else ENV_PREFIX + field.upper()
+    name = field if field.startswith(ENV_PREFIX) else prefix + field.upper()
     return ConfigError(f"{name}={first.get('input')!r}: {first['msg']}")
 
 
