@@ -15,6 +15,11 @@ Identity rules the tables encode:
   orders), which answers dyad timelines and last-contact queries from one composite index;
 - quotes of the same words by the same speaker share a `group_id` (the smallest id among them).
 
+Revision 0005 adds the state of `communique watch` (`watch_sources`, `watch_items`,
+`watch_versions`): what each followed feed or sitemap last said, every article address seen with
+what became of it, and the versions of an article whose text changed. They hold no part of the
+record: a store that is never watched leaves them empty.
+
 Revision 0003 adds covering indexes for reading a page of the record (see its docstring).
 
 Revision 0002 also creates full-text search, which is not described here because it differs by
@@ -245,6 +250,72 @@ event_dyads = Table(
     Index(None, "country_a", "country_b", "type", "date", "event_id"),
     Index(None, "country_a", "country_b", "date", "event_id"),
     Index(None, "event_id"),
+)
+
+WATCH_URL_ID = String(32)  # communique.watch.urls.url_id: a hash of the canonical URL
+LEASE_OWNER = String(128)  # "<host>:<pid>:<random>", the watcher holding a claim
+
+# A feed, sitemap or home page followed by `communique watch`, with what it last said and who
+# holds it. A watcher takes a source by setting lease_owner / lease_until where the lease is free or
+# has run out (one conditional UPDATE), so two watchers on one store never work a source together.
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("id", WATCH_URL_ID, primary_key=True),  # url_id(url)
+    Column("url", Text, nullable=False),
+    Column("kind", String(16)),  # feed | sitemap | page (a home page whose feeds are followed); null until read
+    Column("parent_id", WATCH_URL_ID),  # the home page or sitemap index it was found on
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("next_fetch_at", DateTime(timezone=True)),  # not before (backoff, Retry-After)
+    Column("last_fetch_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_error_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("failures", Integer, nullable=False, server_default="0"),  # in a row
+    Column("items_seen", Integer, nullable=False, server_default="0"),
+    Column("lease_owner", LEASE_OWNER),
+    Column("lease_until", DateTime(timezone=True)),
+)
+
+# Every article address a watched source listed, by canonical URL, and what became of it. Pages are
+# claimed with a lease like sources; an address listed by two sources is one row.
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("id", WATCH_URL_ID, primary_key=True),  # url_id(canonical url)
+    Column("url", Text, nullable=False),  # canonical
+    Column("fetch_url", Text, nullable=False),  # as listed, less tracking parameters
+    Column("source_id", WATCH_URL_ID, nullable=False),  # the source that listed it first
+    # pending | stored | rejected | failed | duplicate (the page's canonical link names another item)
+    Column("status", String(16), nullable=False),
+    Column("listed_at", DateTime(timezone=True), nullable=False),
+    Column("listed_date", Date),  # the date the listing gave (feed entry or sitemap), used when the page has none
+    Column("listed_modified", Text),  # the listing's updated / lastmod: a change fetches the page again
+    Column("article_id", ID),  # the current version's article
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("fetched_at", DateTime(timezone=True)),
+    Column("tries", Integer, nullable=False, server_default="0"),  # failures in a row
+    Column("next_try_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("lease_owner", LEASE_OWNER),
+    Column("lease_until", DateTime(timezone=True)),
+    Index(None, "status", "next_try_at"),
+    Index(None, "source_id", "status"),
+)
+
+# The versions of a watched article: a page fetched again whose text changed is stored as a new
+# article (ids are content hashes) and listed here; the earlier article stays in the store.
+watch_versions = Table(
+    "watch_versions",
+    metadata,
+    Column("item_id", WATCH_URL_ID, primary_key=True),
+    Column("version", Integer, primary_key=True),  # 1, 2, ... in the order they were seen
+    Column("article_id", ID, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Index(None, "article_id"),
 )
 
 SEARCH_TABLE = "search_fts"  # SQLite FTS5 table (and its shadow tables), created by revision 0002
