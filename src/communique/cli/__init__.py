@@ -2,6 +2,7 @@
 
 from communique.cli.app import app
 from communique.cli import actors, attribution, core, doctor, events, lists, realnews, record, serve  # noqa: F401  (they register commands)
+from communique.cli import watch  # noqa: F401  (registers `communique watch`)
 
 
 def main() -> None:

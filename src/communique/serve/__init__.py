@@ -42,6 +42,7 @@ def create_app(
     from communique.serve import api, pages
     from communique.serve.ingest import Ingester
     from communique.serve.queries import RecordReader
+    from communique.watch import metrics as watch_metrics
 
     app = FastAPI(
         title="communique",
@@ -65,6 +66,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(watch_metrics.router)  # GET /metrics: the state of `communique watch`
     app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
     return app
 
