@@ -53,6 +53,7 @@ class Fetched:
     error: str | None = None
     retry_at: float | None = None  # time.time() before which this host should not be asked again
     refused_by_robots: bool = False
+    deferred: bool = False  # not sent: the host's Retry-After has not passed
     seconds: float = 0.0  # wall time of the request(s)
 
     @property
@@ -230,7 +231,8 @@ class Fetcher:
                 return Fetched(url, error="disallowed by robots.txt", refused_by_robots=True)
             gate = self.gate(host)
             if gate.closed_until > time.time():
-                return Fetched(url, error="deferred: the host asked us to wait (Retry-After)", retry_at=gate.closed_until)
+                return Fetched(url, error="deferred: the host asked us to wait (Retry-After)",
+                               retry_at=gate.closed_until, deferred=True)
             result = self._request(url, gate, host, etag, last_modified)
             if result.status in REDIRECTS and result.error is None:
                 continue_to = result.content.decode("utf-8", "replace")

@@ -143,7 +143,7 @@ class Watcher:
 
     def _read_source(self, source: Source, fetched: Fetched, report: RoundReport) -> None:
         state, watch = self.state, self.watch
-        if fetched.status == 0 and fetched.retry_at and not fetched.refused_by_robots:
+        if fetched.deferred:
             report.deferred += 1
             state.defer_source(source, _when(fetched.retry_at))
             return
@@ -247,7 +247,7 @@ class Watcher:
                 for i in items]
         for job, fetched in fetch_all(self.fetcher, jobs):
             item: Item = job.key
-            if fetched.status == 0 and fetched.retry_at and not fetched.refused_by_robots:
+            if fetched.deferred:
                 report.deferred += 1
                 state.defer_item(item, _when(fetched.retry_at))
                 continue

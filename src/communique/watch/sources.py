@@ -125,7 +125,9 @@ def _read_feed(content: bytes, url: str) -> Listing:
     for entry in parsed.entries:
         link = _entry_link(entry, url)
         if link:
-            items.append(Listed(link, _entry_date(entry), entry.get("updated") or None))
+            # `in keys()`: asking for "updated" directly gives "published" when there is none
+            updated = entry["updated"] if "updated" in entry.keys() else None
+            items.append(Listed(link, _entry_date(entry), updated or None))
     return Listing(FEED, items)
 
 
