@@ -136,12 +136,20 @@ def test_the_rate_limit_per_host_is_held_and_other_hosts_are_not_held_up(site):
         elapsed = time.monotonic() - started
     assert all(f.ok for _, f in results) and len(results) == 16
     for host in (site, other):
-        starts = sorted(h.at for h in host.hits if h.path.startswith("/news/"))
-        gaps = [b - a for a, b in zip(starts, starts[1:])]
-        assert min(gaps) >= interval - 0.01, gaps  # measured between the server's arrivals
+        _assert_paced(sorted(h.at for h in host.hits if h.path.startswith("/news/")), interval)
         assert host.most_in_flight <= 2
     # two hosts side by side: about one host's time (robots.txt + 8 paced requests), not two
     assert elapsed < 2 * 8 * interval, elapsed
+
+
+def _assert_paced(arrivals: list[float], interval: float, window: int = 5) -> None:
+    """The requests reached the server at the pace: any `window` + 1 arrivals in a row span at least
+    `window` intervals, less one interval for the scheduling jitter of a loaded machine, which can
+    delay one arrival towards the next; no two arrive closer than half an interval."""
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    spans = [arrivals[i + window] - arrivals[i] for i in range(len(arrivals) - window)]
+    assert min(gaps) >= interval / 2, sorted(gaps)[:5]
+    assert not spans or min(spans) >= (window - 1) * interval, sorted(spans)[:5]
 
 
 def test_conditional_requests_get_304s(site):
@@ -451,3 +459,86 @@ def test_two_watchers_on_one_postgresql_store_share_the_sources(site, pg_databas
     with Store.open(url) as store:
         assert store.count()["articles"] == feeds * 2
         assert _count(store, watch_sources, watch_sources.c.lease_owner.is_not(None)) == 0  # leases given back
+
+
+# ---------------------------------------------------------------- an hour unattended
+
+
+@pytest.mark.slow
+def test_an_hour_unattended(tmp_path):
+    """`communique watch --every 1m --for 1h` (COMMUNIQUE_WATCH_SOAK shortens it) against a site that
+    publishes a story every 20 s across ten feeds and a news sitemap, repeats stories with tracking
+    parameters, lists a page robots.txt forbids and answers one request in five to its busy pages
+    with 429 and a Retry-After. At the end: every story stored once, nothing fetched that robots.txt
+    forbids, and the pace per host held, measured at the server."""
+    import threading
+
+    from communique.config import parse_duration
+
+    duration = parse_duration(os.environ.get("COMMUNIQUE_WATCH_SOAK", "1h"))
+    every, step, interval = min(60.0, duration / 4), 20.0, 0.2
+    quiet_before_end = 2.5 * every  # stop publishing so that the last rounds can take it all in
+    with Site() as site:
+        site.put("/robots.txt", b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        feeds: dict[int, list] = {f: [] for f in range(10)}
+        busy_calls = {"n": 0}
+        published: list[int] = []
+
+        def busy(s, path, headers):
+            busy_calls["n"] += 1
+            if busy_calls["n"] % 5 == 0:
+                return Page(b"later", "text/plain", 429, headers={"Retry-After": "30"})
+            return Page(article_page(int(path.rsplit("/", 1)[1])))
+
+        def publish(n: int) -> None:
+            path = f"/busy/{n}" if n % 7 == 0 else f"/news/{n}"
+            if n % 7 == 0:
+                site.handlers[path] = busy
+            else:
+                site.put(path, article_page(n))
+            entry = (site.url + path + f"?utm_source=feed{n % 10}", f"S{n}", recent())
+            feeds[n % 10] = ([entry] + feeds[n % 10])[:20]
+            if n % 4 == 0:  # the same story in a second feed, with other tracking parameters
+                feeds[(n + 1) % 10] = ([(site.url + path + "?utm_campaign=x&fbclid=y", f"S{n}", recent())]
+                                       + feeds[(n + 1) % 10])[:20]
+            if n % 11 == 0:
+                feeds[n % 10].insert(0, (site.url + f"/private/{n}", "hidden", recent()))
+            for f, items in feeds.items():
+                site.put(f"/feed{f}.xml", rss(items), content_type="application/rss+xml")
+            published.append(n)
+
+        for n in range(10):
+            publish(n)
+        stop = threading.Event()
+
+        def publisher() -> None:
+            n = 10
+            deadline = time.monotonic() + duration - quiet_before_end
+            while not stop.wait(step) and time.monotonic() < deadline:
+                publish(n)
+                n += 1
+
+        thread = threading.Thread(target=publisher, daemon=True)
+        thread.start()
+        listing = tmp_path / "sources.txt"
+        listing.write_text("".join(f"{site.url}/feed{f}.xml\n" for f in range(10)))
+        db = str(tmp_path / "soak.db")
+        env = _env(COMMUNIQUE_WATCH_HOST_INTERVAL=str(interval), COMMUNIQUE_WATCH_BACKOFF_FIRST="20s")
+        try:
+            run = subprocess.run(
+                ["communique", "watch", str(listing), "--every", f"{every:g}s", "--for", f"{duration:g}s", "--db", db],
+                env=env, capture_output=True, text=True, timeout=duration + 600,
+            )
+        finally:
+            stop.set()
+            thread.join(step + 5)
+        assert run.returncode == 0, run.stderr[-2000:]
+        rounds = [line for line in run.stderr.splitlines() if line.startswith("round ")]
+        assert len(rounds) >= int(duration // every) - 1, rounds
+        with Store.open(db) as store:
+            assert store.count()["articles"] == len(published), (len(published), rounds[-3:])
+            assert _count(store, watch_items, watch_items.c.status == "stored") == len(published)
+        assert not [h for h in site.hits if h.path.startswith("/private/")]
+        _assert_paced(sorted(h.at for h in site.hits), interval)
+        fetched = [p.split("?")[0] for p in site.article_paths_fetched("/news/")]
+        assert len(fetched) == len(set(fetched))  # no page fetched twice

@@ -85,11 +85,15 @@ class HostGate:
     @contextmanager
     def turn(self):
         with self._slots:
-            with self._lock:
-                start = max(time.monotonic(), self._next_start)
-                self._next_start = start + self.interval
-            pause = start - time.monotonic()
-            if pause > 0:
+            # The start is taken when it happens, not booked ahead: a thread that wakes late (a busy
+            # process) must not let the next request follow it closer than the interval.
+            while True:
+                with self._lock:
+                    now = time.monotonic()
+                    if now >= self._next_start:
+                        self._next_start = now + self.interval
+                        break
+                    pause = self._next_start - now
                 time.sleep(pause)
             yield
 

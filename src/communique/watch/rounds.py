@@ -162,7 +162,7 @@ class Watcher:
         if listing.kind == PAGE and not found:
             # a home page without feed links: the sitemaps its robots.txt names
             found = [u for u in self.fetcher.robots(host_of(fetched.url)).sitemaps if u != source.url]
-        if listing.kind == SITEMAP and found and self._depth(source) >= watch.max_sitemap_depth:
+        if listing.kind == SITEMAP and found and state.depth(source) >= watch.max_sitemap_depth:
             found = []
         if listing.error and not listing.items and not found:
             report.error(f"{source.url}: {listing.error}")
@@ -174,18 +174,6 @@ class Watcher:
         report.sources += 1
         report.new += new
         state.source_read(source, listing.kind, fetched.etag, fetched.last_modified, new)
-
-    def _depth(self, source: Source) -> int:
-        depth, parent = 0, source.parent_id
-        while parent is not None and depth < 10:
-            depth += 1
-            from sqlalchemy import select
-
-            from communique.store.schema import watch_sources
-
-            with self.store.engine.connect() as conn:
-                parent = conn.execute(select(watch_sources.c.parent_id).where(watch_sources.c.id == parent)).scalar()
-        return depth
 
     # ------------------------------------------------------------ pages
 

@@ -117,8 +117,10 @@ def _read_feed(content: bytes, url: str) -> Listing:
     import feedparser
 
     # a stream, never a string: feedparser would take a string for a URL or a file name
-    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": url})
-    if parsed.get("bozo") and not parsed.entries:
+    parsed = feedparser.parse(
+        io.BytesIO(content), response_headers={"content-location": url, "content-type": "application/xml"}
+    )
+    if parsed.get("bozo") and not parsed.entries and not parsed.get("version"):  # an empty feed is no error
         reason = type(parsed.get("bozo_exception")).__name__
         return Listing(FEED, error=f"not a readable feed ({reason})")
     items = []

@@ -156,6 +156,15 @@ class WatchState:
                 .values(lease_owner=None, lease_until=None)
             )
 
+    def depth(self, source: Source) -> int:
+        """How many sources lie above this one (a sitemap index's sitemap is at depth 1)."""
+        depth, parent = 0, source.parent_id
+        with self.store.engine.connect() as conn:
+            while parent is not None and depth < 10:
+                depth += 1
+                parent = conn.execute(select(watch_sources.c.parent_id).where(watch_sources.c.id == parent)).scalar()
+        return depth
+
     def source_read(self, source: Source, kind: str | None, etag: str | None, last_modified: str | None,
                     new_items: int) -> None:
         """A listing was read (or was not modified): save its validators at once."""
