@@ -309,22 +309,28 @@ def test_a_busy_host_and_a_broken_source_are_retried_later_and_reported(site, st
     assert rows[site.url + "/feed"]["stored"] == 1 and rows[site.url + "/feed"]["backlog"] == 0
 
 
-def test_sitemaps_and_robots_sitemaps_of_a_page_without_feeds(site, store, pipeline):
+def test_a_page_without_feeds_is_followed_through_the_sitemaps_robots_txt_names(site, store, pipeline):
     today = date.today()
     site.put("/news/21", article_page(21))
     site.put("/news/22", article_page(22))
     site.put("/news-sitemap.xml", sitemap([(site.url + "/news/21", today), (site.url + "/news/22", today),
                                           (site.url + "/news/old", today - timedelta(days=300))], news=True),
              content_type="application/xml")
-    site.put("/robots.txt", f"User-agent: *\nDisallow: /private/\nSitemap: {site.url}/news-sitemap.xml\n".encode(),
+    site.put("/sitemap-index.xml", (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{site.url}/news-sitemap.xml</loc><lastmod>{today.isoformat()}</lastmod></sitemap>"
+        f"<sitemap><loc>{site.url}/2019.xml</loc><lastmod>2019-01-01</lastmod></sitemap></sitemapindex>").encode(),
+        content_type="application/xml")
+    site.put("/robots.txt", f"User-agent: *\nDisallow: /private/\nSitemap: {site.url}/sitemap-index.xml\n".encode(),
              content_type="text/plain")
     site.put("/", b"<!doctype html><html><head><title>No feeds here</title></head><body>Home</body></html>")
     with _watcher(store, pipeline) as watcher:
         watcher.add([site.url + "/"])
         report = watcher.run_round()
-    assert report.stored == 2 and site.requests_for("/news/old") == []
+    assert report.stored == 2 and site.requests_for("/news/old") == [] and site.requests_for("/2019.xml") == []
     kinds = {r["url"]: r["kind"] for r in WatchState(store).status()}
-    assert kinds == {site.url + "/": "page", site.url + "/news-sitemap.xml": "sitemap"}
+    assert kinds == {site.url + "/": "page", site.url + "/sitemap-index.xml": "sitemap",
+                     site.url + "/news-sitemap.xml": "sitemap"}
 
 
 def test_metrics_show_the_watch_state(site, store, pipeline):

@@ -20,13 +20,19 @@ def render(store) -> str:
     """The exposition text: totals, then one series per source."""
     from communique.watch.state import STATUSES, WatchState
 
+    from sqlalchemy import func, select
+
+    from communique.store.schema import articles
+
     state = WatchState(store)
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(articles)).scalar_one()
     totals = state.totals()
     rows = state.status()
     lines = [
         "# HELP communique_articles Articles in the store.",
         "# TYPE communique_articles gauge",
-        f"communique_articles {store.count()['articles']}",
+        f"communique_articles {stored}",
         "# HELP communique_watch_sources Feeds, sitemaps and pages followed.",
         "# TYPE communique_watch_sources gauge",
         f"communique_watch_sources {totals['sources']}",
