@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -33,10 +34,14 @@ from communique.store import Store  # noqa: E402
 from communique.watch import Watcher  # noqa: E402
 
 
+FIRST_DAY = date(2026, 11, 2)
+
+
 def build_site(site: Site, articles: int, feeds: int) -> list[str]:
     per_feed: dict[int, list] = {f: [] for f in range(feeds)}
     for n in range(articles):
-        site.put(f"/news/{n}", article_page(n))
+        # a day's news is 20 stories: events of one pair on one day fuse, as they would in real news
+        site.put(f"/news/{n}", article_page(n, published=FIRST_DAY - timedelta(days=n // 20)))
         per_feed[n % feeds].append((site.url + f"/news/{n}?utm_source=feed", f"story {n}", recent(n % 600)))
     urls = []
     for f, items in per_feed.items():

@@ -29,6 +29,12 @@ MINISTERS = [
     ("Mexico", "Mexican", "Mexico City", "Lucia Herrera"),
     ("Norway", "Norwegian", "Oslo", "Erik Solberg"),
 ]
+# Ministers' names are made up per story from these (400 people): a record where ten people said
+# everything would make every quote's grouping compare it with a tenth of all quotes.
+FIRST_NAMES = ["Claire", "Annika", "Kenji", "Rafael", "Priya", "Daniel", "Megan", "Sari", "Lucia", "Erik",
+               "Tomas", "Amara", "Yusuf", "Ingrid", "Mateo", "Leila", "Oskar", "Nadia", "Hiro", "Beatriz"]
+LAST_NAMES = ["Delmont", "Vogt", "Arakawa", "Monteiro", "Raman", "Otieno", "Fraser", "Wibowo", "Herrera", "Solberg",
+              "Kowalski", "Mensah", "Demir", "Lindqvist", "Castillo", "Haddad", "Berg", "Petrova", "Tanaka", "Sousa"]
 TOPICS = ["fishing rights", "grain exports", "a border crossing", "climate finance", "port fees",
           "student visas", "a rail link", "vaccine supplies", "river water", "tariffs on steel"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -41,6 +47,8 @@ def story(n: int, revision: int = 0) -> tuple[str, list[str]]:
     b = MINISTERS[(n // len(MINISTERS) + n + 1) % len(MINISTERS)]
     if b == a:
         b = MINISTERS[(n + 3) % len(MINISTERS)]
+    a = (*a[:3], f"{FIRST_NAMES[(n // 7) % 20]} {LAST_NAMES[(n // 140 + n) % 20]}")
+    b = (*b[:3], f"{FIRST_NAMES[(n // 3 + 11) % 20]} {LAST_NAMES[(n // 60 + 7) % 20]}")
     topic, other = TOPICS[n % len(TOPICS)], TOPICS[(n * 7 + 3) % len(TOPICS)]
     month = MONTHS[n % 12]
     years = 2 + n % 17
@@ -151,6 +159,7 @@ class Site:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.block_on_close = False  # a client that keeps its connection open must not hold up close()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()

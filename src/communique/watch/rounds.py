@@ -188,12 +188,18 @@ class Watcher:
                 last_renewal[0] = time.monotonic()
 
         def on_item(result, outcome: str) -> None:
-            from communique.store.ingest import ADDED, UNCHANGED, stored_article_id
-
             source = result.article.source if isinstance(result, Extraction) else result.source
             if source not in waiting:
                 return
-            item, fetched, alias = waiting.pop(source)
+            clock.enter("state")
+            try:
+                settle(result, outcome, *waiting.pop(source))
+            finally:
+                clock.leave()
+
+        def settle(result, outcome: str, item: Item, fetched: Fetched, alias: str | None) -> None:
+            from communique.store.ingest import ADDED, UNCHANGED, stored_article_id
+
             if outcome in (ADDED, UNCHANGED):
                 article_id = stored_article_id(result)
                 if self.state.add_version(item, article_id):
