@@ -333,6 +333,27 @@ def test_a_page_without_feeds_is_followed_through_the_sitemaps_robots_txt_names(
                      site.url + "/news-sitemap.xml": "sitemap"}
 
 
+def test_a_round_that_stops_on_an_error_is_reported_and_the_watch_goes_on(store, monkeypatch):
+    watcher = Watcher(store, Settings(), fast(every=0))
+    real = watcher.state.claim_sources
+    failures = iter([True, False, True, True, True])
+
+    def flaky(*args, **kwargs):
+        if next(failures):
+            raise OSError("disk went away for a moment")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(watcher.state, "claim_sources", flaky)
+    try:
+        first, second = watcher.run(rounds=2)
+        assert first.errors == 1 and "the round stopped: OSError: disk went away" in first.error_lines[0]
+        assert second.errors == 0
+        with pytest.raises(OSError):  # three in a row: the watch stops, with the error
+            watcher.run(rounds=5)
+    finally:
+        watcher.close()
+
+
 def test_metrics_show_the_watch_state(site, store, pipeline):
     from fastapi.testclient import TestClient
 

@@ -26,6 +26,7 @@ from communique.watch.urls import canonical_link, canonical_url, host_of, url_id
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")  # "" : no Content-Type, the content decides
+MAX_FAILED_ROUNDS = 3  # rounds in a row that stop on an error before the watch gives up
 SOURCES_AT_ONCE = 8  # sources claimed together: their listings and pages are fetched side by side
 
 
@@ -287,9 +288,18 @@ class Watcher:
         `duration` says stop; `on_round` gets each round's report as it ends."""
         started = time.monotonic()
         reports = []
+        failed_in_a_row = 0
         while True:
             round_started = time.monotonic()
-            report = self.run_round()
+            try:
+                report = self.run_round()
+                failed_in_a_row = 0
+            except Exception as exc:  # a database or pipeline failure: one line, and the next round tries again
+                failed_in_a_row += 1
+                if once or failed_in_a_row >= MAX_FAILED_ROUNDS:
+                    raise
+                report = RoundReport(self.rounds)
+                report.error(f"the round stopped: {type(exc).__name__}: {_short(str(exc))}")
             reports.append(report)
             if on_round is not None:
                 on_round(report)
