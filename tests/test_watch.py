@@ -142,14 +142,15 @@ def test_the_rate_limit_per_host_is_held_and_other_hosts_are_not_held_up(site):
     assert elapsed < 2 * 8 * interval, elapsed
 
 
-def _assert_paced(arrivals: list[float], interval: float, window: int = 5) -> None:
+def _assert_paced(arrivals: list[float], interval: float, window: int = 5) -> tuple[float, float]:
     """The requests reached the server at the pace: any `window` + 1 arrivals in a row span at least
-    `window` intervals, less one interval for the scheduling jitter of a loaded machine, which can
-    delay one arrival towards the next; no two arrive closer than half an interval."""
+    `window` - 1 intervals. (Not every single gap: on a loaded machine one request can reach the
+    server late, e.g. while a new connection is accepted, and so arrive close to the next one; a
+    window holds the rate whatever one arrival does.) Returns the smallest gap and window span."""
     gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
     spans = [arrivals[i + window] - arrivals[i] for i in range(len(arrivals) - window)]
-    assert min(gaps) >= interval / 2, sorted(gaps)[:5]
     assert not spans or min(spans) >= (window - 1) * interval, sorted(spans)[:5]
+    return (min(gaps) if gaps else 0.0), (min(spans) if spans else 0.0)
 
 
 def test_conditional_requests_get_304s(site):
@@ -566,6 +567,10 @@ def test_an_hour_unattended(tmp_path):
             assert store.count()["articles"] == len(published), (len(published), rounds[-3:])
             assert _count(store, watch_items, watch_items.c.status == "stored") == len(published)
         assert not [h for h in site.hits if h.path.startswith("/private/")]
-        _assert_paced(sorted(h.at for h in site.hits), interval)
+        smallest_gap, smallest_span = _assert_paced(sorted(h.at for h in site.hits), interval)
         fetched = [p.split("?")[0] for p in site.article_paths_fetched("/news/")]
         assert len(fetched) == len(set(fetched))  # no page fetched twice
+        print(f"\nsoak: {duration:g}s, {len(rounds)} rounds, {len(published)} stories published and stored once, "
+              f"{len(site.hits)} requests, {busy_calls['n']} to busy pages; smallest gap between two arrivals "
+              f"{smallest_gap:.3f}s, smallest span of 6 arrivals {smallest_span:.3f}s (pace {interval}s); "
+              f"last round: {rounds[-1]}")
