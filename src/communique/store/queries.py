@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from communique.store.filters import actors_named, event_id_query
 from communique.store.schema import (
+    WATCH_TABLES,
     actor_mentions,
     actors,
     article_actors,
@@ -67,9 +68,11 @@ def _refs(refs: list, names: dict[str, dict]) -> list[dict]:
 
 
 def count(conn: Connection) -> dict[str, int]:
+    """Rows per table of the record (the state of `communique watch` is not part of it)."""
     return {
         name: conn.execute(select(func.count()).select_from(table)).scalar_one()
         for name, table in metadata.tables.items()
+        if name not in WATCH_TABLES
     }
 
 

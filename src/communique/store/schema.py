@@ -318,6 +318,8 @@ watch_versions = Table(
     Index(None, "article_id"),
 )
 
+WATCH_TABLES = (watch_sources.name, watch_items.name, watch_versions.name)  # state, not part of the record
+
 SEARCH_TABLE = "search_fts"  # SQLite FTS5 table (and its shadow tables), created by revision 0002
 SEARCH_INDEXES = ("ix_quotes_text_search", "ix_event_reports_evidence_search")  # PostgreSQL GIN
 
