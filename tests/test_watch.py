@@ -477,11 +477,13 @@ def test_two_watchers_on_one_postgresql_store_share_the_sources(site, pg_databas
     ]
     outputs = [w.communicate(timeout=240) for w in watchers]
     assert [w.returncode for w in watchers] == [0, 0], outputs
-    sources_read = 0
+    per_watcher = []
     for _, err in outputs:
         line = next(line for line in err.splitlines() if line.startswith("round 1:"))
-        sources_read += int(line.split(": ")[1].split(" sources")[0])
-    assert sources_read == feeds  # every feed read by one watcher only
+        per_watcher.append(int(line.split(": ")[1].split(" sources")[0]))
+    print(f"\nsources read per watcher: {per_watcher}")
+    assert sum(per_watcher) == feeds  # every feed read by one watcher only
+    assert min(per_watcher) >= 1  # and both had work
     fetched = site.article_paths_fetched()
     assert sorted(fetched) == sorted(f"/news/{f}-{k}" for f in range(feeds) for k in range(2))  # each page once
     with Store.open(url) as store:

@@ -108,8 +108,8 @@ class WatchState:
         return ids
 
     def claim_sources(self, limit: int, read_before: datetime) -> list[Source]:
-        """Up to `limit` due sources (in random order, so that watchers spread out) that no other
-        watcher holds, each now leased to this watcher. Due: not read since `read_before` (a round
+        """Up to `limit` due sources, and no more than half of them (in random order, so that
+        watchers spread out), that no other watcher holds, each now leased to this watcher. Due: not read since `read_before` (a round
         reads each source once), and not waiting out a backoff or a Retry-After."""
         at = now()
         with self.store.engine.connect() as conn:
@@ -117,6 +117,8 @@ class WatchState:
                 select(watch_sources.c.id).where(_due(at, read_before), _free(watch_sources, self.owner, at))
             ).scalars())
         random.shuffle(candidates)
+        # at most half of what is due (rounded up): another watcher on the store finds work too
+        limit = min(limit, (len(candidates) + 1) // 2) if len(candidates) > 1 else limit
         claimed = []
         for source_id in candidates:
             if len(claimed) >= limit:
