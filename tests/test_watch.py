@@ -413,7 +413,7 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
 
 
 def test_kill_9_and_restart_loses_nothing_and_stores_nothing_twice(tmp_path, site):
-    total = 10
+    total = 16
     for n in range(total):
         site.put(f"/news/{n}", article_page(40 + n), delay=0.3)
     site.put("/feed", rss([(site.url + f"/news/{n}?utm_source=feed", f"S{n}", recent(n)) for n in range(total)]),

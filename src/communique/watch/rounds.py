@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")  # "" : no Content-Type, the content decides
 MAX_FAILED_ROUNDS = 3  # rounds in a row that stop on an error before the watch gives up
-SOURCES_AT_ONCE = 8  # sources claimed together: their listings and pages are fetched side by side
+SOURCES_AT_ONCE = 8
+STORE_BATCH = 8  # articles read per `Store.ingest` batch (each is still its own transaction)  # sources claimed together: their listings and pages are fetched side by side
 
 
 @dataclass
@@ -224,8 +225,10 @@ class Watcher:
         analysed = clock.wrap(self.analyser(clock.wrap(pages, "fetch")), "analysis")
         clock.enter("store")
         try:
-            write = self.store.bulk_ingest if self.bulk else self.store.ingest
-            stored = write(analysed, on_item=on_item)
+            if self.bulk:
+                stored = self.store.bulk_ingest(analysed, on_item=on_item)
+            else:  # small batches: what was analysed is committed soon, and a kill loses little
+                stored = self.store.ingest(analysed, batch_size=STORE_BATCH, on_item=on_item)
         finally:
             clock.leave()
         for line in stored.errors:
