@@ -120,15 +120,27 @@ class Watcher:
                 clock.enter("state")
                 self.state.release_sources([s.id for s in sources])
                 clock.leave()
+        self._backlog(report, clock)
         report.seconds = dict(clock.seconds)
         return report
 
+    def _backlog(self, report: RoundReport, clock: StageClock) -> None:
+        """Pages listed earlier and not fetched yet (a watcher killed part way, a cap per source,
+        a Retry-After that has passed), whether or not their source is due this round."""
+        settled: set[str] = set()
+        while True:
+            clock.enter("state")
+            items = [i for i in self.state.claim_items(None, self.watch.items_per_source) if i.id not in settled]
+            clock.leave()
+            if not items:
+                return
+            settled.update(i.id for i in items)
+            self._store_pages(items, [], report, clock)
+
     def _read_before(self) -> datetime:
-        """Sources read before this time are due. A watcher's first round (and `--once`) reads
-        every source not read since it started; later rounds, those not read in the last half
-        period, so that a second watcher started a few minutes later does not read them again."""
-        if self.rounds <= 1:
-            return self._round_started
+        """Sources read before this time are due: those not read this round, nor in the last half
+        period (so that a watcher started a few minutes after another, or `--once` run again at
+        once, does not read them again; their pages not fetched yet are fetched all the same)."""
         return min(self._round_started, now() - timedelta(seconds=self.watch.every / 2))
 
     def _work(self, sources: list[Source], report: RoundReport, clock: StageClock) -> None:
@@ -249,7 +261,9 @@ class Watcher:
                 report.deferred += 1
                 state.defer_item(item, _when(fetched.retry_at))
                 continue
-            if fetched.not_modified:
+            if fetched.not_modified and not item.article_id:
+                fetched.error = "304 Not Modified to a request without validators"
+            if fetched.not_modified and item.article_id:
                 report.not_modified += 1
                 state.item_not_modified(item)
                 continue

@@ -229,21 +229,27 @@ class WatchState:
                     )
         return new
 
-    def claim_items(self, source_ids: list[str], per_source: int) -> list[Item]:
-        """The pending addresses of these sources that are due, up to `per_source` each, oldest
-        first, leased to this watcher."""
+    def claim_items(self, source_ids: list[str] | None, per_source: int) -> list[Item]:
+        """The pending addresses that are due, oldest first, leased to this watcher: up to
+        `per_source` of each of these sources, or with None up to `per_source` of any."""
         at = now()
         claimed: list[Item] = []
+        due = [
+            watch_items.c.status == PENDING,
+            or_(watch_items.c.next_try_at.is_(None), watch_items.c.next_try_at <= at),
+            _free(watch_items, self.owner, at),
+        ]
+        order = (watch_items.c.listed_at, watch_items.c.id)
         with self.store.engine.connect() as conn:
-            rows = []
-            for source_id in source_ids:
-                rows += conn.execute(
-                    select(watch_items).where(
-                        watch_items.c.source_id == source_id, watch_items.c.status == PENDING,
-                        or_(watch_items.c.next_try_at.is_(None), watch_items.c.next_try_at <= at),
-                        _free(watch_items, self.owner, at),
-                    ).order_by(watch_items.c.listed_at, watch_items.c.id).limit(per_source)
-                ).mappings().all()
+            if source_ids is None:
+                rows = conn.execute(select(watch_items).where(*due).order_by(*order).limit(per_source)).mappings().all()
+            else:
+                rows = []
+                for source_id in source_ids:
+                    rows += conn.execute(
+                        select(watch_items).where(watch_items.c.source_id == source_id, *due)
+                        .order_by(*order).limit(per_source)
+                    ).mappings().all()
         for r in rows:
             if self._lease(watch_items, r["id"], at):
                 claimed.append(Item(r["id"], r["url"], r["fetch_url"], r["source_id"], r["status"], r["listed_date"],
