@@ -9,16 +9,17 @@ from contextlib import contextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from communique.cli.app import DbOption, JsonOption, MaxBytesOption, app, console, fail, notice, stdout
-from communique.config import Settings
-from communique.models import Article, Extraction, Rejection
+
+if TYPE_CHECKING:  # imported where used: `communique --help` and `--version` load none of them
+    from communique.config import Settings
+    from communique.models import Article, Extraction, Rejection
 
 # Inputs that hold many articles: `extract` prints JSONL for these even when given alone.
 _CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.gz", ".parquet", ".parq")
@@ -43,6 +44,8 @@ def open_store(db: Optional[str]):
 @contextmanager
 def progress_bar(label: str):
     """A progress display on stderr; Rich keeps quiet when stderr is not a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -75,6 +78,7 @@ def run_pipeline(
 
     An article that cannot be analysed becomes a Rejection like any unreadable input, and the rest
     of the batch goes on."""
+    from communique.models import Rejection
     from communique.nlp import ModelNotInstalled
     from communique.parallel import analyse_in_order
     from communique.parallel.pool import WorkersFailing
@@ -146,6 +150,8 @@ def extract(
     With --json a single text or HTML file gives one JSON document; several inputs, a directory,
     a JSONL, Parquet or WARC file give JSONL, one line per article.
     """
+    from communique.models import Rejection
+
     settings = _settings(max_bytes)
     day = parse_date(published)
     single = _single_document(paths)
@@ -219,6 +225,7 @@ def ingest(
 
 def _ingest_on_ray(paths, db, published, settings, address, workers, out):
     """The Ray job; its IngestReport, or None when it wrote shards."""
+    from communique.models import Rejection
     from communique.parallel.ray_job import RayMissing, connect, dataset, results, write_shards
 
     try:
@@ -290,6 +297,8 @@ def print_report(report, prefix: str = "") -> None:
 
 def _settings(max_bytes: Optional[int]) -> Settings:
     """Settings from the environment, with --max-bytes over COMMUNIQUE_MAX_BYTES."""
+    from communique.config import Settings
+
     return Settings(max_bytes=max_bytes) if max_bytes is not None else Settings()
 
 
@@ -337,6 +346,8 @@ def show(
     if as_json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, default=str, indent=2) + "\n")
         return
+    from communique.models import Extraction
+
     _summary(Extraction.model_validate(found))
 
 
@@ -348,7 +359,7 @@ def demo_corpus() -> Path:
 def demo(db: Optional[str] = DbOption) -> None:
     """Ingest the bundled demo articles (written by the communique team) and print what was found."""
     corpus = demo_corpus()
-    store, report = ingest_paths([str(corpus)], db, None, Settings())
+    store, report = ingest_paths([str(corpus)], db, None, _settings(None))
     print_report(report, prefix=f"demo corpus {corpus}: ")
     from communique.cli.lists import actors, events, quotes
 

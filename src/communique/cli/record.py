@@ -13,8 +13,7 @@ from rich.text import Text
 
 from communique.cli.app import DbOption, JsonOption, app, console, fail, print_items, print_json, stdout
 from communique.cli.core import open_store, parse_date
-from communique.query.record import PAGE
-from communique.query.records import QUAD_CODES
+from communique.vocabulary import PAGE, QUAD_CODES
 
 
 def _record(db: Optional[str]):

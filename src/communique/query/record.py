@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from communique.vocabulary import PAGE  # the command's default --limit (re-exported)
 from communique.store.fusion import LEVEL_LEADER, LEVEL_MINISTER, PRECISION_RANK
 from communique.store.filters import actors_named
 from communique.store.schema import (
@@ -150,9 +151,6 @@ def dyad_query(
     if before:
         query = query.where(date_column < before)
     return query
-
-
-PAGE = 100  # events in a timeline page (the command's default --limit)
 
 
 def timeline(
