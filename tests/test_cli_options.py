@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import communique
 from communique import __version__
 from communique.cli import app
 from communique.config import ConfigError, Settings, db_value, default_db_path
@@ -27,6 +28,7 @@ def test_verbosity_sets_the_log_level_through_rich(tmp_path):
     from rich.logging import RichHandler
 
     db = str(tmp_path / "v.db")
+    communique.open(db, create=True).close()
     root = logging.getLogger("communique")
     for flags, level in (([], logging.WARNING), (["-v"], logging.INFO), (["-vv"], logging.DEBUG), (["-q"], logging.ERROR)):
         assert invoke(*flags, "articles", "--db", db).exit_code == 0
@@ -44,6 +46,7 @@ def test_train_commands_need_out(tmp_path):
 
 def test_choices_are_checked_before_anything_runs(tmp_path):
     db = str(tmp_path / "c.db")
+    communique.open(db, create=True).close()
     bad = invoke("export", "--format", "xlsx", "--db", db)
     assert bad.exit_code == 2 and "'xlsx' is not one of" in bad.stderr
     assert invoke("export", "--format", "JSONL", "--db", db).exit_code == 0

@@ -40,6 +40,26 @@ console = _plain_console(stderr=True)  # progress, messages and errors
 stdout = _plain_console(width=None if sys.stdout.isatty() else 160)  # tables of data; wide when piped
 
 
+def data_table(title: str, columns: list[str], count: int | None = None, wide: tuple[str, ...] = ()):
+    """A table of records on stdout: a title with the count, a header row, and cells that wrap at
+    word boundaries instead of being cut (`wide` columns take the room that is left, the others
+    keep their words whole)."""
+    from rich.table import Table
+
+    table = Table(title=f"{title} ({count})" if count is not None else title, title_justify="left")
+    for column in columns:
+        if column == "id":
+            table.add_column(column, no_wrap=True)  # copied into the next command: kept whole
+        elif column in wide:
+            table.add_column(column, ratio=1, min_width=24)
+        else:
+            table.add_column(column, max_width=NARROW_COLUMN)
+    return table
+
+
+NARROW_COLUMN = 32  # a name, a list of participants or a date wraps past this width
+
+
 def error(message: str) -> None:
     """Print `error: message` as one line on stderr."""
     console.print(Text.assemble(("error:", "bold red"), " ", str(message)), soft_wrap=True)
@@ -48,6 +68,13 @@ def error(message: str) -> None:
 def notice(label: str, message: str, style: str = "yellow") -> None:
     """Print one line on stderr: a styled label, then the message exactly as given."""
     console.print(Text.assemble((label, style), " ", str(message)), soft_wrap=True)
+
+
+def left_out(count: int, what: str, why: str) -> None:
+    """`note: N WHAT left out: WHY` on stderr, when an answer leaves stored records out (nothing
+    when `count` is 0): no command drops part of the record from its answer without saying so."""
+    if count:
+        notice("note:", f"{count} {what}{'' if count == 1 else 's'} left out: {why}")
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -323,7 +323,10 @@ class SearchHit(_Record):
     group_id: str | None = None  # quotes: the group of the same words by the same speaker
     speaker: str | None = None
     speaker_text: str | None = None
+    speaker_name: str | None = None  # quotes: the speaker's name (the actor's, else as the text gives it)
     event_id: str | None = None  # evidence: the fused event and its type and date as reported
+    actor_names: list[str] = field(default_factory=list)  # evidence: who acted, by name
+    recipient_names: list[str] = field(default_factory=list)  # ... and towards whom
     type: str | None = None
     date: str | None = None
 
