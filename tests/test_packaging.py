@@ -75,3 +75,24 @@ def test_readme_quickstart_commands_are_marked_for_ci():
         assert f"readme_command {marker}" in ci
     assert "communique demo" in re.search(r"<!-- demo-command -->\n```\n(.+?)\n```", readme, re.S).group(1)
     assert "--upgrade pip" not in ci.split("readme_command()")[1].split("ruff")[0]
+
+
+def test_tests_write_into_a_home_of_their_own(tmp_path):
+    """tests/conftest.py points HOME (and the XDG folders) into the run's temporary folder: the
+    default database a command makes lands there, never in the user's home."""
+    import os
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+    from communique.config import default_db_path
+    from conftest import run_home
+
+    home = run_home()
+    assert Path(os.environ["HOME"]) == home and str(home).startswith(tempfile.gettempdir())
+    assert default_db_path().is_relative_to(home)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "h1", "text": "Kenya and Ethiopia signed a trade agreement in Nairobi on Monday."}\n', encoding="utf-8")
+    assert CliRunner().invoke(app, ["ingest", str(feed), "--workers", "1"]).exit_code == 0
+    assert default_db_path().exists()
