@@ -493,3 +493,19 @@ def test_any_name_is_printed_exactly_in_lines_and_tables(name):
         print_rows([{"headline": name}], ["headline"], as_json=False, title=name)
     table = captured.get()
     assert name.strip() in table.splitlines()[0]  # the title line holds the text as it is
+
+
+def test_a_full_page_says_that_more_follow(tmp_path):
+    """A table that shows one page of a longer answer says so, and how to see the next page."""
+    from fusion_fixtures import call_reports
+
+    db = str(tmp_path / "pages.db")
+    with Store.open(db) as store:
+        store.ingest(call_reports())
+    page = invoke("quotes", "--limit", "1", "--db", db)
+    assert page.exit_code == 0
+    assert "note: 1 quotes shown, a page; the next page: --offset 1" in page.stderr
+    everything = invoke("quotes", "--db", db)
+    assert "note:" not in everything.stderr
+    hits = invoke("search", "fishing", "--limit", "1", "--db", db)
+    assert hits.exit_code == 0 and "the best 1 hits shown" in hits.stderr

@@ -346,6 +346,8 @@ def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: s
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     stdout.print(table)
+    if next is not None:  # a full page: say that more follow, and how to see them
+        notice("note:", f"{len(rows)} {title} shown, a page; the next page: --offset {next}")
 
 
 @app.command()

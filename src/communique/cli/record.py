@@ -229,7 +229,7 @@ def check_claims(
 @app.command()
 def search(
     query: str = typer.Argument(..., help="Words that must all occur (stemmed on both backends)."),
-    limit: int = typer.Option(50, "--limit", min=0),
+    limit: int = typer.Option(50, "--limit", min=1, help="The best N hits."),
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -248,6 +248,8 @@ def search(
             who = ", ".join(hit.actor_names) + (f" -> {recipients}" if recipients else "")
         table.add_row(hit.kind, who, str(hit.published or ""), hit.publisher or "", hit.text, hit.id)
     stdout.print(table)
+    if limit and len(found) == limit:
+        notice("note:", f"the best {limit} hits shown; more with a larger --limit, e.g. --limit {limit * 2}")
 
 
 @app.command()
