@@ -179,6 +179,9 @@ def test_the_pages_and_the_api_show_undated_events(store, extractions):
         assert client.get("/api/timeline/NOR/KEN").json()["undated_left_out"] == 0
         page = client.get("/timeline/NOR/KEN", params={"before": "2030-01-01"}).text
         assert 'id="undated-left-out"' in page
+        listed = client.get("/api/events", params={"since": "2000-01-01"}).json()
+        assert len(listed["items"]) == 1 and listed["undated_left_out"] == 1
+        assert client.get("/api/events").json()["undated_left_out"] == 0
         contact = client.get("/api/last-contact/NOR/KEN").json()
         assert contact["last_contact"]["date"] == "2024-03-05" and contact["undated_contacts"] == 1
 

@@ -142,7 +142,12 @@ class RecordReader:
             until=until,
             limit=offset + limit + 1,
         )
-        return page(rows[offset:], limit, offset)
+        found = page(rows[offset:], limit, offset)
+        # a date range keeps dated events only: how many undated ones it left out
+        found["undated_left_out"] = self.record.undated_count(
+            actor=actor or None, country=country.upper() if country else None, dyad=dyad, type=type.upper() if type else None
+        ) if (since or until) else 0  # fmt: skip
+        return found
 
     def timeline(
         self,
