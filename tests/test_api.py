@@ -92,7 +92,25 @@ def test_pipeline_extract_cleans_and_checks_the_language_too(pipeline):
                                             "et les deux pays veulent poursuivre les discussions.", source="<fr>")]))
 
 
+def test_open_refuses_to_create_a_database_unless_asked(tmp_path):
+    """`communique.open("news.db")` on a name that holds nothing is an error, and nothing is made
+    (it used to create an empty database silently, so a typo answered "no events")."""
+    from communique.store import StoreOpenError
+
+    missing = tmp_path / "no" / "such" / "news.db"
+    with pytest.raises(StoreOpenError, match="does not exist"):
+        communique.open(str(missing))
+    assert not (tmp_path / "no").exists()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")  # a file, but no record in it
+    with pytest.raises(StoreOpenError, match="holds no communique record"):
+        communique.open(str(empty))
+    with communique.open(str(missing), create=True) as record:
+        assert record.events() == []
+    assert missing.exists()
+
+
 def test_open_gives_a_record(tmp_path):
-    with communique.open(str(tmp_path / "api.db")) as record:
+    with communique.open(str(tmp_path / "api.db"), create=True) as record:
         assert isinstance(record, communique.Record)
         assert record.events() == [] and record.actors().to_dicts() == []

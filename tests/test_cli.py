@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import communique
 from typer.testing import CliRunner
 
 from communique.cli import app
@@ -126,6 +128,7 @@ def test_ingest_is_idempotent_and_records_rejections(call_file, tmp_path, db):
 
 
 def test_show_unknown_id_fails_cleanly(db):
+    communique.open(db, create=True).close()
     result = invoke("show", "ffffffff", "--db", db)
     assert result.exit_code == 1
     assert "no stored article" in result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import communique
 from communique import __version__
 from communique.cli import app
 from communique.config import ConfigError, Settings, db_value, default_db_path
@@ -27,6 +28,7 @@ def test_verbosity_sets_the_log_level_through_rich(tmp_path):
     from rich.logging import RichHandler
 
     db = str(tmp_path / "v.db")
+    communique.open(db, create=True).close()
     root = logging.getLogger("communique")
     for flags, level in (([], logging.WARNING), (["-v"], logging.INFO), (["-vv"], logging.DEBUG), (["-q"], logging.ERROR)):
         assert invoke(*flags, "articles", "--db", db).exit_code == 0
@@ -44,6 +46,7 @@ def test_train_commands_need_out(tmp_path):
 
 def test_choices_are_checked_before_anything_runs(tmp_path):
     db = str(tmp_path / "c.db")
+    communique.open(db, create=True).close()
     bad = invoke("export", "--format", "xlsx", "--db", db)
     assert bad.exit_code == 2 and "'xlsx' is not one of" in bad.stderr
     assert invoke("export", "--format", "JSONL", "--db", db).exit_code == 0
@@ -88,3 +91,49 @@ def test_the_default_database_is_in_the_platform_data_folder(monkeypatch, tmp_pa
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert default_db_path() == Path(tmp_path / "data" / "communique" / "communique.db")
     assert db_value() == str(default_db_path())
+
+
+def _help_pages() -> dict[str, str]:
+    """`--help` of the group and of every command and sub-command, as a user sees them."""
+    from typer.main import get_command
+
+    root = get_command(app)
+    pages = {"communique": invoke("--help").stdout}
+
+    def walk(group, path):
+        for name, command in getattr(group, "commands", {}).items():
+            words = [*path, name]
+            pages[" ".join(words)] = invoke(*words, "--help").stdout
+            walk(command, words)
+
+    walk(root, [])
+    return pages
+
+
+def test_help_shows_no_type_placeholders_beside_flags_or_values():
+    """`<bool>` beside --debug invited `--debug true`, `<int>` beside -v invited `-v 2` (issue 20)."""
+    pages = _help_pages()
+    assert len(pages) > 20
+    for name, text in pages.items():
+        assert "Usage:" in text, name
+        for placeholder in ("<bool>", "<int>", "<str>", "<list[", "<int range>"):
+            assert placeholder not in text, f"{name} --help shows {placeholder}"
+    assert "DATE" in pages["events"] and "URL|PATH" in pages["events"]
+    assert "--db" in pages["timeline"] and "DATE|ID" in pages["timeline"]
+
+
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (["-v", "2", "articles"], "-v takes no value"),
+        (["--verbose", "1", "articles"], "--verbose takes no value"),
+        (["--debug", "true", "articles"], "--debug takes no value"),
+        (["--debug", "--no-such-option"], "No such option"),
+    ],
+)
+def test_flags_given_a_value_are_one_usage_line(argv, said):
+    result = invoke(*argv)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and said in lines[0], result.output
+    assert "Traceback" not in result.output

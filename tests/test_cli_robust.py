@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from communique.cli import app
 from communique.config import ConfigError, parse_size
+from communique.store import Store
 
 pytest_plugins = ["store_db"]
 
@@ -95,7 +96,7 @@ def test_markup_in_file_names_and_stored_text_is_printed_literally(hostile_batch
 
     extracted = invoke("extract", "batch")
     assert extracted.exit_code == 0, extracted.output
-    assert HEADLINE in extracted.stderr and "Traceback" not in extracted.output
+    assert HEADLINE in extracted.stdout and "Traceback" not in extracted.output
 
     # item 9: events without --dyad, alone and with other filters
     events = invoke("events", "--db", db, "--json")
@@ -133,15 +134,42 @@ def test_db_in_an_unwritable_place(tmp_path):
     result = invoke("ingest", str(tmp_path), "--db", str(blocker / "sub" / "store.db"))
     assert result.exit_code == 1
     assert "cannot be created" in one_error_line(result)
-    result = invoke("articles", "--db", "/proc/communique-nowhere/store.db")
+    result = invoke("ingest", str(tmp_path), "--db", "/proc/communique-nowhere/store.db")
     assert result.exit_code == 1
     assert "choose a writable place" in one_error_line(result)
+    result = invoke("articles", "--db", "/proc/communique-nowhere/store.db")  # reading creates nothing
+    assert result.exit_code == 1
+    assert "does not exist" in one_error_line(result)
+
+
+READ_COMMANDS = [
+    ["articles"], ["actors"], ["quotes"], ["events"], ["timeline", "CHN", "UKR"], ["last-contact", "CHN", "UKR"],
+    ["event", "e1"], ["show", "a1"], ["check-claims"], ["search", "talks"], ["export", "--format", "jsonl"],
+]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: c[0])
+def test_read_commands_never_create_a_database_or_its_folder(tmp_path, monkeypatch, command):
+    """Issue 20 / 27: `articles --db /nonexistent/x.db` answered "articles (0)" and made the file."""
+    target = tmp_path / "missing" / "x.db"
+    result = invoke(*command, "--db", str(target))
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "does not exist" in line and str(target) in line and "communique ingest" in line
+    assert not (tmp_path / "missing").exists()
+    # the default database too (an empty user data folder)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("COMMUNIQUE_DB", raising=False)
+    result = invoke(*command)
+    assert result.exit_code == 1 and "the default database" in one_error_line(result)
+    assert not (tmp_path / "data").exists()
 
 
 def test_db_with_a_schema_newer_than_the_code(tmp_path):
     import sqlite3
 
     db = tmp_path / "future.db"
+    Store.open(str(db)).close()
     assert invoke("articles", "--db", str(db)).exit_code == 0
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'ffff9999'")
@@ -182,8 +210,9 @@ def test_unexpected_failure_is_one_line_and_debug_shows_the_traceback(tmp_path, 
     def broken(self, *args, **kwargs):
         raise RuntimeError("the disk controller said no")
 
-    monkeypatch.setattr(Store, "articles", broken)
     db = str(tmp_path / "x.db")
+    Store.open(db).close()
+    monkeypatch.setattr(Store, "articles", broken)
     result = invoke("articles", "--db", db)
     assert result.exit_code == 1
     assert "RuntimeError: the disk controller said no" in one_error_line(result)
@@ -395,7 +424,8 @@ def test_export_safety_on_each_backend(store, tmp_path):
 
 
 def test_doctor_on_a_healthy_store(store_url):
-    assert invoke("articles", "--db", store_url).exit_code == 0  # creates the schema
+    Store.open(store_url).close()  # creates the schema
+    assert invoke("articles", "--db", store_url).exit_code == 0
     result = invoke("doctor", "--db", store_url)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -463,3 +493,19 @@ def test_any_name_is_printed_exactly_in_lines_and_tables(name):
         print_rows([{"headline": name}], ["headline"], as_json=False, title=name)
     table = captured.get()
     assert name.strip() in table.splitlines()[0]  # the title line holds the text as it is
+
+
+def test_a_full_page_says_that_more_follow(tmp_path):
+    """A table that shows one page of a longer answer says so, and how to see the next page."""
+    from fusion_fixtures import call_reports
+
+    db = str(tmp_path / "pages.db")
+    with Store.open(db) as store:
+        store.ingest(call_reports())
+    page = invoke("quotes", "--limit", "1", "--db", db)
+    assert page.exit_code == 0
+    assert "note: 1 quotes shown, a page; the next page: --offset 1" in page.stderr
+    everything = invoke("quotes", "--db", db)
+    assert "note:" not in everything.stderr
+    hits = invoke("search", "fishing", "--limit", "1", "--db", db)
+    assert hits.exit_code == 0 and "the best 1 hits shown" in hits.stderr

@@ -67,3 +67,13 @@ def test_a_plain_postgresql_url_uses_psycopg_3():
     engine = make_engine("postgresql://someone@127.0.0.1:1/nowhere")  # nothing connects yet
     assert engine.dialect.driver == "psycopg"
     engine.dispose()
+
+
+def test_the_schema_head_constant_is_the_newest_migration(tmp_path):
+    """`Store.open` skips Alembic when a database is at SCHEMA_HEAD: it must be the real head."""
+    from alembic.script import ScriptDirectory
+
+    from communique.store.core import SCHEMA_HEAD
+
+    with Store(f"sqlite:///{tmp_path / 'h.db'}") as store:
+        assert ScriptDirectory.from_config(store._alembic_config()).get_current_head() == SCHEMA_HEAD

@@ -54,7 +54,8 @@ def extract(
     `published` (a date or YYYY-MM-DD) is used when the page's own metadata has no date; `url` is
     kept on the article (and helps HTML extraction name the outlet). Raises `NotAnalysed` (a
     ValueError) with a one-line `reason` for an input the command line would reject: empty, not
-    English, an HTML page with no article text."""
+    English, an HTML page with no article text. Events are dated as the record dates them: an event
+    the text does not date takes the publication date at precision "publication"."""
     from communique.readers import read_document
 
     day = _published(published)
@@ -63,15 +64,18 @@ def extract(
     article = read_document(data, source, url=url)
     if not hasattr(article, "text"):  # a Rejection
         raise NotAnalysed(article.source, article.reason)
-    return next(pipeline(settings).extract([article], published=day))
+    return next(pipeline(settings).extract([article], published=day)).with_record_dates()
 
 
-def open(db: str | None = None):  # noqa: A001  (communique.open, like sqlite3.connect: the package's verb)
+def open(db: str | None = None, create: bool = False):  # noqa: A001  (communique.open, like sqlite3.connect: the package's verb)
     """A `Record` over a store: a SQLite path, a postgresql:// URL, or None for COMMUNIQUE_DB / the
-    default file. Use it as a context manager, or call `close()`."""
+    default file. Use it as a context manager, or call `close()`.
+
+    A database that does not exist, or holds no communique record, raises `StoreOpenError` (a
+    RuntimeError naming it) and nothing is created, unless `create=True` (an empty record)."""
     from communique.query import Record
 
-    return Record(db)
+    return Record(db, create=create)
 
 
 __all__ = ["NotAnalysed", "extract", "open", "pipeline"]

@@ -195,10 +195,11 @@ def db_value(value: str | None = None) -> str:
     return value or StoreSettings().db or str(default_db_path())
 
 
-def db_url(value: str | None = None) -> str:
+def db_url(value: str | None = None, create: bool = True) -> str:
     """A SQLAlchemy URL from `--db`, COMMUNIQUE_DB or the default SQLite file.
 
-    A bare path means a SQLite file (its folder is created); `postgresql://...` is passed to psycopg 3.
+    A bare path means a SQLite file (with `create`, its folder is created); `postgresql://...` is
+    passed to psycopg 3.
     """
     value = db_value(value)
     if value.startswith(("postgresql://", "postgres://")):
@@ -206,5 +207,6 @@ def db_url(value: str | None = None) -> str:
     if "://" in value:
         return value
     path = Path(value).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"

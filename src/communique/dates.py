@@ -260,3 +260,32 @@ _DATE_HINT = re.compile(
 def find_date_expressions(text: str) -> list[tuple[int, int, str]]:
     """Date expressions in a text as (start, end, expression), by pattern; complements NER DATEs."""
     return [(m.start(), m.end(), m.group(0)) for m in _DATE_HINT.finditer(text)]
+
+
+def record_date(value: str | None, precision: str | None, published: date | str | None) -> tuple[str | None, Precision]:
+    """The date the record gives an event (or a report of one): its own when the text dates it;
+    else the article's publication date at precision "publication" (the day it was reported: it
+    happened then or before, never stated as the day it happened); else none, "unknown".
+
+    The extractor leaves an event the text does not date undated; the store fuses it by the
+    publication date (`store.fusion`). `communique extract`, `show`, `event` and the web pages
+    show it through this one rule, so one event has one date wherever it is read."""
+    if value:
+        return value, precision or "unknown"
+    if published:
+        return (published.isoformat() if isinstance(published, date) else str(published)[:10]), "publication"
+    return None, "unknown"
+
+
+def date_label(value: str | date | None, precision: str | None) -> str:
+    """A date at its precision, for tables: "2022-04-04", "week of 2022-04-04", "2022-04", "2022",
+    "reported 2022-04-05" (a publication date, not the day it happened), or "undated"."""
+    if not value:
+        return "undated"
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return {
+        "week": f"week of {text[:10]}",
+        "month": text[:7],
+        "year": text[:4],
+        "publication": f"reported {text[:10]}",
+    }.get(precision or "day", text[:10])

@@ -210,3 +210,18 @@ class Extraction(_Record):
 
     def to_json_dict(self) -> dict:
         return self.model_dump(mode="json")
+
+    def with_record_dates(self) -> Extraction:
+        """This extraction with each event dated as the record dates it (`dates.record_date`): an
+        event the text does not date takes the publication date at precision "publication". What
+        `communique extract` and `communique.extract` give, so that `extract` and the stored record
+        show one date for one event; the pipeline's own output (and its evaluation) is unchanged."""
+        from communique.dates import record_date
+
+        published = self.article.published
+        events = []
+        for event in self.events:
+            value, precision = record_date(event.date, event.date_precision, published)
+            same = (value, precision) == (event.date, event.date_precision)
+            events.append(event if same else event.model_copy(update={"date": value, "date_precision": precision}))
+        return self.model_copy(update={"events": events})

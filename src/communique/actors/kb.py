@@ -21,6 +21,8 @@ from typing import Any
 import pycountry
 import yaml
 
+from communique.datafile import load_yaml
+
 log = logging.getLogger(__name__)
 
 ISO_ALPHA3 = frozenset(c.alpha_3 for c in pycountry.countries) | {"XKX"}
@@ -263,7 +265,7 @@ class KnowledgeBase:
             self._matchers.clear()
             return
         try:
-            self.add_data(yaml.safe_load(text) or {})
+            self.add_data(load_yaml(text) or {})
         except yaml.YAMLError as exc:
             log.warning("knowledge base file %s is not valid YAML: %s", path, exc)
 
@@ -430,7 +432,7 @@ def _load(extra: tuple[str, ...]) -> KnowledgeBase:
             for row in csv.DictReader(text.splitlines()):
                 kb._add_country(row)
         else:
-            kb.add_data(yaml.safe_load(text) or {})
+            kb.add_data(load_yaml(text) or {})
     kb._add_pycountry()
     for path in extra:
         p = Path(path)

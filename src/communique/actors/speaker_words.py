@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from communique.datafile import load_yaml
+
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "attribution" / "speakers.yaml"
 
@@ -31,7 +32,7 @@ class SpeakerWords:
 
 @lru_cache(maxsize=1)
 def load_speaker_words() -> SpeakerWords:
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(DATA.read_text(encoding="utf-8")) or {}
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in raw.get(key) or [])

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
+from communique.datafile import load_yaml
+
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "attribution"
 
@@ -50,7 +51,7 @@ class Lexicon:
 
 def _load_yaml(name: str) -> dict:
     path = DATA_DIR / name
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 @lru_cache(maxsize=1)

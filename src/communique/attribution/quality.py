@@ -15,9 +15,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
 from spacy.tokens import Doc
 
+from communique.datafile import load_yaml
 from communique.attribution.lexicon import DATA_DIR, Lexicon
 from communique.attribution.rules import Found
 from communique.models import Quote
@@ -37,7 +37,7 @@ class StatementWords:
 
 @lru_cache(maxsize=1)
 def load_statement_words() -> StatementWords:
-    raw = yaml.safe_load((DATA_DIR / "statements.yaml").read_text(encoding="utf-8")) or {}
+    raw = load_yaml((DATA_DIR / "statements.yaml").read_text(encoding="utf-8")) or {}
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in raw.get(key) or [])

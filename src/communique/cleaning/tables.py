@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from communique.datafile import load_yaml
 
 
 def _load(name: str) -> dict:
     text = resources.files("communique").joinpath("data").joinpath("cleaning").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    return load_yaml(text) or {}
 
 
 def fold(text: str) -> str:

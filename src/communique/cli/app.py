@@ -40,6 +40,26 @@ console = _plain_console(stderr=True)  # progress, messages and errors
 stdout = _plain_console(width=None if sys.stdout.isatty() else 160)  # tables of data; wide when piped
 
 
+def data_table(title: str, columns: list[str], count: int | None = None, wide: tuple[str, ...] = ()):
+    """A table of records on stdout: a title with the count, a header row, and cells that wrap at
+    word boundaries instead of being cut (`wide` columns take the room that is left, the others
+    keep their words whole)."""
+    from rich.table import Table
+
+    table = Table(title=f"{title} ({count})" if count is not None else title, title_justify="left")
+    for column in columns:
+        if column == "id":
+            table.add_column(column, no_wrap=True)  # copied into the next command: kept whole
+        elif column in wide:
+            table.add_column(column, ratio=1, min_width=24)
+        else:
+            table.add_column(column, max_width=NARROW_COLUMN)
+    return table
+
+
+NARROW_COLUMN = 32  # a name, a list of participants or a date wraps past this width
+
+
 def error(message: str) -> None:
     """Print `error: message` as one line on stderr."""
     console.print(Text.assemble(("error:", "bold red"), " ", str(message)), soft_wrap=True)
@@ -48,6 +68,13 @@ def error(message: str) -> None:
 def notice(label: str, message: str, style: str = "yellow") -> None:
     """Print one line on stderr: a styled label, then the message exactly as given."""
     console.print(Text.assemble((label, style), " ", str(message)), soft_wrap=True)
+
+
+def left_out(count: int, what: str, why: str) -> None:
+    """`note: N WHAT left out: WHY` on stderr, when an answer leaves stored records out (nothing
+    when `count` is 0): no command drops part of the record from its answer without saying so."""
+    if count:
+        notice("note:", f"{count} {what}{'' if count == 1 else 's'} left out: {why}")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -103,11 +130,101 @@ def report(exc: BaseException, args: list[str]) -> int:
     return 1
 
 
+# Placeholders shown in --help beside options that take a value. Flags (`--json`, `--debug`) and the
+# counted `-v` get none: a `<bool>` or `<int>` there invites `--debug true` or `-v 2`, which fail.
+_OPTION_METAVARS = {
+    "--db": "URL|PATH", "--before": "DATE|ID", "--out": "FILE", "--published": "DATE", "--since": "DATE",
+    "--until": "DATE", "--type": "TYPE", "--dyad": "SIDE SIDE", "--host": "HOST", "--port": "PORT", "--country": "CODE",
+}  # fmt: skip
+_ARGUMENT_METAVARS = {"paths": "PATH", "first": "SIDE", "second": "SIDE"}
+
+
+def _choices(param) -> list | None:
+    descriptor = getattr(param, "type_descriptor", None)  # typer 0.2x
+    if descriptor is not None and getattr(descriptor, "choices", None):
+        return [getattr(c, "value", c) for c in descriptor.choices]
+    return list(getattr(getattr(param, "type", None), "choices", None) or []) or None
+
+
+def _is_int(param) -> bool:
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is not None:
+        return getattr(descriptor, "annotation", None) is int
+    return getattr(getattr(param, "type", None), "name", "").startswith("integer")
+
+
+def plain_metavars(command) -> None:
+    """Give the options of `command` and of its sub-commands plain placeholders in --help: none for
+    flags and counts, DATE, URL|PATH, N, TEXT or the few choices otherwise; an explicit metavar wins."""
+    for param in getattr(command, "params", []):
+        if getattr(param, "metavar", None) is not None:
+            continue
+        if param.param_type_name == "argument":
+            param.metavar = _ARGUMENT_METAVARS.get(param.name, param.name.upper())
+            param.display_type_rich = lambda ctx: None  # the name says it: no `<list[str]>` beside it
+            continue
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+            param.show_default = False
+            continue
+        name = max(param.opts, key=len)
+        choices = _choices(param)
+        if name in _OPTION_METAVARS:
+            param.metavar = _OPTION_METAVARS[name]
+        elif choices and len(choices) <= 6:
+            param.metavar = "|".join(str(c) for c in choices)
+        else:
+            param.metavar = "N" if _is_int(param) else "TEXT"
+    if not getattr(command, "_plain_help_option", False):
+        make_help_option = command.get_help_option
+
+        def get_help_option(ctx, make=make_help_option):
+            option = make(ctx)
+            if option is not None:
+                option.metavar = ""
+            return option
+
+        command.get_help_option = get_help_option
+        command._plain_help_option = True
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub)
+
+
+_FLAG_HINTS = {
+    "-v": "-v takes no value: -v shows info lines, -vv debug lines",
+    "--verbose": "--verbose takes no value: give it twice (or -vv) for debug lines",
+    "-q": "-q takes no value", "--quiet": "--quiet takes no value",
+    "--debug": "--debug takes no value: give it alone, before the command",
+}  # fmt: skip
+_FLAG_VALUES = {"0", "1", "2", "3", "true", "false", "yes", "no", "on", "off"}
+
+
+def _flag_given_a_value(argv: list[str]) -> str | None:
+    """The usage error for `-v 2` or `--debug true` before the command (a flag followed by what
+    looks like its value), which would otherwise be read as a command named `2` or `true`."""
+    for i, word in enumerate(argv[:-1]):
+        if not word.startswith("-"):
+            return None  # the command: what follows is its own
+        if word in _FLAG_HINTS and argv[i + 1].lower() in _FLAG_VALUES:
+            return f"{_FLAG_HINTS[word]} (not `{word} {argv[i + 1]}`; see communique --help)"
+    return None
+
+
 class CommuniqueGroup(TyperGroup):
     """The top-level group: runs the command, then turns any exception into one line and an exit code."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_metavars(self)
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        given = _flag_given_a_value(argv)
+        if given is not None:
+            error(given)
+            if standalone_mode:
+                sys.exit(2)
+            return 2
         _state["debug"] = "--debug" in argv[:1] or os.environ.get("COMMUNIQUE_DEBUG", "") not in ("", "0")
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
@@ -120,8 +237,8 @@ class CommuniqueGroup(TyperGroup):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so that Python's exit flush is quiet)
             code = 1
         except Exception as exc:  # the one place every failure becomes a line
-            if _state["debug"]:
-                raise
+            if _state["debug"] and not isinstance(exc, click_exceptions.ClickException):
+                raise  # a usage error is one line even with --debug: its traceback says nothing
             code = report(exc, argv)
         else:
             # typer returns the code of a raised typer.Exit, else the command's own return value

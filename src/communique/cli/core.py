@@ -9,16 +9,16 @@ from contextlib import contextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from communique.cli.app import DbOption, JsonOption, MaxBytesOption, app, console, fail, notice, stdout
-from communique.config import Settings
-from communique.models import Article, Extraction, Rejection
+
+if TYPE_CHECKING:  # imported where used: `communique --help` and `--version` load none of them
+    from communique.config import Settings
+    from communique.models import Article, Extraction, Rejection
 
 # Inputs that hold many articles: `extract` prints JSONL for these even when given alone.
 _CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.gz", ".parquet", ".parq")
@@ -33,16 +33,20 @@ def parse_date(value: Optional[str], option: str = "--published") -> Optional[da
         raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
 
 
-def open_store(db: Optional[str]):
-    """The store, migrated; a StoreOpenError (one line, exit 1 or 2) when it cannot be opened."""
+def open_store(db: Optional[str], create: bool = False):
+    """The store, migrated; a StoreOpenError (one line, exit 1 or 2) when it cannot be opened. Only
+    the commands that store (`ingest`, `load`, `demo`) pass `create`: the others never make a
+    database or its folder, and a missing one is one line and exit 1."""
     from communique.store import Store
 
-    return Store.open(db)
+    return Store.open(db, create=create)
 
 
 @contextmanager
 def progress_bar(label: str):
     """A progress display on stderr; Rich keeps quiet when stderr is not a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -75,6 +79,7 @@ def run_pipeline(
 
     An article that cannot be analysed becomes a Rejection like any unreadable input, and the rest
     of the batch goes on."""
+    from communique.models import Rejection
     from communique.nlp import ModelNotInstalled
     from communique.parallel import analyse_in_order
     from communique.parallel.pool import WorkersFailing
@@ -118,19 +123,35 @@ def _single_document(paths: list[str]) -> bool:
 
 
 def _summary(extraction: Extraction) -> None:
+    """One article's actors, quotes and events as tables on stdout (the data; progress and notes
+    go to stderr). Dates are shown as the record shows them (`dates.date_label`)."""
+    from communique.cli.app import data_table
+    from communique.dates import date_label
+
     art = extraction.article
-    console.print(Text.assemble((art.headline or "(no headline)", "bold"), f"  {art.publisher or ''}  {art.published or ''}"))
-    console.print(f"  id {art.id}  {len(art.body)} body chars, {len(art.captions)} captions")
-    for title, rows, cols in (
-        ("actors", extraction.actors, lambda a: [a.name, a.country or "", a.sector or "", a.role or "", str(len(a.mentions))]),
-        ("quotes", extraction.quotes, lambda q: [q.speaker_text or "", q.kind, q.cue or "", q.text[:80]]),
-        ("events", extraction.events, lambda e: [e.type, e.mode or "", e.date or "", e.evidence[:80]]),
-    ):
+    stdout.print(Text.assemble((art.headline or "(no headline)", "bold"), f"  {art.publisher or ''}  {art.published or 'no publication date'}"))
+    stdout.print(f"  id {art.id}  {len(art.body)} body chars, {len(art.captions)} captions")
+    names = {a.id: a.name for a in extraction.actors}
+
+    def who(refs) -> str:
+        return ", ".join(names.get(r, r) for r in refs)
+
+    def speaker(q) -> str:
+        return names.get(q.speaker or "", "") or q.speaker_text or q.speaker or ""
+
+    for title, columns, wide, rows, cells in (
+        ("actors", ["name", "country", "sector", "role", "mentions"], ("role",), extraction.actors,
+         lambda a: [a.name, a.country or "", a.sector or "", a.role or "", str(len(a.mentions))]),
+        ("quotes", ["speaker", "kind", "cue", "via", "text"], ("text",), extraction.quotes,
+         lambda q: [speaker(q), q.kind, q.cue or "", who(q.via), q.text]),
+        ("events", ["date", "type", "mode", "actors", "recipients", "evidence"], ("evidence",), extraction.events,
+         lambda e: [date_label(e.date, e.date_precision), e.type, e.mode or "", who(e.actors), who(e.recipients), e.evidence]),
+    ):  # fmt: skip
         if rows:
-            table = Table(title=f"{title} ({len(rows)})", show_header=False, title_justify="left")
+            table = data_table(title, columns, len(rows), wide)
             for row in rows:
-                table.add_row(*cols(row))
-            console.print(table)
+                table.add_row(*cells(row))
+            stdout.print(table)
 
 
 @app.command()
@@ -146,6 +167,8 @@ def extract(
     With --json a single text or HTML file gives one JSON document; several inputs, a directory,
     a JSONL, Parquet or WARC file give JSONL, one line per article.
     """
+    from communique.models import Rejection
+
     settings = _settings(max_bytes)
     day = parse_date(published)
     single = _single_document(paths)
@@ -155,6 +178,7 @@ def extract(
         for item in run_pipeline(paths, settings, day, tick, _workers(workers)):
             if isinstance(item, Rejection):
                 continue
+            item = item.with_record_dates()  # one date for one event, here and in the record
             read += 1
             if not as_json:
                 _summary(item)
@@ -177,7 +201,7 @@ def ingest_paths(
 ):
     """Analyse on `workers` processes; this process is the one writer (a batch per transaction with
     `bulk`, else one transaction per article)."""
-    store = open_store(db)
+    store = open_store(db, create=True)
     with progress_bar("ingesting") as tick:
         results = run_pipeline(paths, settings, published, tick, workers)
         report = store.bulk_ingest(results) if bulk else store.ingest(results)
@@ -219,6 +243,7 @@ def ingest(
 
 def _ingest_on_ray(paths, db, published, settings, address, workers, out):
     """The Ray job; its IngestReport, or None when it wrote shards."""
+    from communique.models import Rejection
     from communique.parallel.ray_job import RayMissing, connect, dataset, results, write_shards
 
     try:
@@ -234,7 +259,7 @@ def _ingest_on_ray(paths, db, published, settings, address, workers, out):
         write_shards(ds, early, out)
         console.print(f"wrote Parquet shards to {out}; store them with: communique load {out} --db URL", soft_wrap=True)
         return None
-    store = open_store(db)
+    store = open_store(db, create=True)
 
     def everything():
         yield from early
@@ -258,7 +283,7 @@ def load(
 
     if not Path(directory).is_dir() or not any(Path(directory).rglob("*.parquet")):
         fail(f"{directory}: not a folder of Parquet shards (no .parquet file in it)", code=1)
-    store = open_store(db)
+    store = open_store(db, create=True)
     try:
         with progress_bar("loading") as tick:
             report = store.bulk_ingest(read_shards(directory), on_item=lambda item, outcome: tick())
@@ -279,10 +304,13 @@ def _finish_ingest(report) -> None:
 
 def print_report(report, prefix: str = "") -> None:
     """The store's per-item errors, one line each, then the counts."""
+    for line in report.dated:
+        notice("dated", line, "green")
     for line in report.errors:
         notice("not stored", line, "red")
+    dated = f" ({len(report.dated)} of them given the date they lacked)" if report.dated else ""
     console.print(
-        f"{prefix}{report.added} added, {report.unchanged} already stored, {report.rejected} rejected, "
+        f"{prefix}{report.added} added, {report.unchanged} already stored{dated}, {report.rejected} rejected, "
         f"{len(report.errors)} not stored",
         soft_wrap=True,
     )
@@ -290,23 +318,36 @@ def print_report(report, prefix: str = "") -> None:
 
 def _settings(max_bytes: Optional[int]) -> Settings:
     """Settings from the environment, with --max-bytes over COMMUNIQUE_MAX_BYTES."""
+    from communique.config import Settings
+
     return Settings(max_bytes=max_bytes) if max_bytes is not None else Settings()
 
 
+# header names for the record's field names, where the field name reads badly in a table
+HEADERS = {
+    "mention_count": "mentions", "article_count": "articles", "report_count": "reports",
+    "speaker_name": "speaker", "speaker_country": "country", "via_text": "via", "date_label": "date",
+}  # fmt: skip
+WIDE = ("headline", "text", "participants", "source", "evidence")  # the columns that wrap to fill the table
+
+
 def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: str, next: str | None = None) -> None:
-    """A table of rows, or with --json the listing shape `{"items": [...], "next": ...}`."""
+    """A table of rows (a header row; long cells wrap, none is cut), or with --json the listing
+    shape `{"items": [...], "next": ...}`."""
+    from communique.cli.app import data_table
+
     rows = list(rows)
     if as_json:
         from communique.cli.app import print_items
 
         print_items(rows, next)
         return
-    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
-    for column in columns:
-        table.add_column(column)
+    table = data_table(title, [HEADERS.get(c, c) for c in columns], len(rows), wide=WIDE)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c))[:90] for c in columns))
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     stdout.print(table)
+    if next is not None:  # a full page: say that more follow, and how to see them
+        notice("note:", f"{len(rows)} {title} shown, a page; the next page: --offset {next}")
 
 
 @app.command()
@@ -337,6 +378,8 @@ def show(
     if as_json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, default=str, indent=2) + "\n")
         return
+    from communique.models import Extraction
+
     _summary(Extraction.model_validate(found))
 
 
@@ -348,7 +391,7 @@ def demo_corpus() -> Path:
 def demo(db: Optional[str] = DbOption) -> None:
     """Ingest the bundled demo articles (written by the communique team) and print what was found."""
     corpus = demo_corpus()
-    store, report = ingest_paths([str(corpus)], db, None, Settings())
+    store, report = ingest_paths([str(corpus)], db, None, _settings(None))
     print_report(report, prefix=f"demo corpus {corpus}: ")
     from communique.cli.lists import actors, events, quotes
 

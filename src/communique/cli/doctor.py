@@ -95,14 +95,14 @@ def check_store(db: str | None) -> Iterator[Check]:
 
 
 def _check_schema(store) -> Check:
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
     current, head = store.revision(), store.head()
     if current == head:
         return Check(OK, "schema", f"at the newest revision ({head})")
     if current is None:
-        return Check(WARN, "schema", "none yet: the first command that stores or lists creates it")
+        return Check(WARN, "schema", "none yet: the first command that stores creates it")
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         known = ScriptDirectory.from_config(store._alembic_config()).get_revision(current) is not None
     except CommandError:

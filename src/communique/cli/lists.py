@@ -7,9 +7,10 @@ from typing import Optional
 
 import typer
 
-from communique.cli.app import DbOption, JsonOption, app
+from communique.cli.app import DbOption, JsonOption, app, left_out
 from communique.cli.core import open_store, parse_date, print_rows
 from communique.cli.record import PloverType, type_value
+from communique.dates import date_label
 
 
 def _record(db: Optional[str]):
@@ -93,6 +94,13 @@ def events(
             limit=limit,
             offset=offset,
         )
-    rows = _rows(found, as_json, lambda e: {"participants": _participants(e)})
-    columns = ["date", "date_precision", "type", "mode", "status", "participants", "report_count"]
+        undated = 0
+        if since or until:
+            undated = record.undated_count(
+                actor=actor, country=country.upper() if country else None,
+                dyad=dyad if dyad and all(dyad) else None, type=type_value(event_type),
+            )  # fmt: skip
+    left_out(undated, "undated event", "--since and --until keep dated events only (without them undated events come last)")
+    rows = _rows(found, as_json, lambda e: {"participants": _participants(e), "date_label": date_label(e.date, e.date_precision)})
+    columns = ["date_label", "type", "mode", "status", "participants", "report_count", "id"]
     print_rows(rows, columns, as_json, "events", found.next)

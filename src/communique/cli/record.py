@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from datetime import date
 from enum import Enum
 from typing import Optional
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from communique.cli.app import DbOption, JsonOption, app, console, fail, print_items, print_json, stdout
+from communique.cli.app import (
+    DbOption,
+    JsonOption,
+    app,
+    console,
+    data_table,
+    fail,
+    left_out,
+    notice,
+    print_items,
+    print_json,
+    stdout,
+)
+from communique.dates import date_label
 from communique.cli.core import open_store, parse_date
-from communique.query.record import PAGE
-from communique.query.records import QUAD_CODES
+from communique.vocabulary import PAGE, QUAD_CODES
 
 
 def _record(db: Optional[str]):
@@ -56,12 +68,10 @@ def _who(event, side: str) -> str:
 
 
 def _events_table(title: str, found) -> None:
-    table = Table(title=f"{title} ({len(found)})", title_justify="left")
-    for column in ("date", "type", "mode", "actors", "recipients", "reports", "id"):
-        table.add_column(column)
+    table = data_table(title, ["date", "type", "mode", "actors", "recipients", "reports", "id"], len(found), wide=("actors",))
     for e in found:
         table.add_row(
-            f"{e.date or ''} ({e.date_precision})",
+            date_label(e.date, e.date_precision),
             e.type,
             e.mode or "",
             _who(e, "actor"),
@@ -99,6 +109,7 @@ def timeline(
 ) -> None:
     """The fused events between two countries or actors (or of one), in date order, a page at a time
     (the latest --limit; older pages with --before the first event's id, or --offset)."""
+    cursor = _cursor(before)
     with _record(db) as record:
         found = record.timeline(
             first,
@@ -108,8 +119,13 @@ def timeline(
             until=parse_date(until, "--until"),
             limit=limit or None,
             offset=offset,
-            before=_cursor(before),
+            before=cursor,
         )
+        if since or until or isinstance(cursor, date):
+            left_out(
+                record.undated_count(first, second, type=type_value(type)), "undated event",
+                "--since, --until and --before DATE keep dated events only (without them the timeline ends with the undated ones)",
+            )  # fmt: skip
     older = found.next  # the first event's id when the page is full: there may be an older page
     if as_json:
         print_items(found, older)
@@ -133,6 +149,15 @@ def last_contact(
     Exit status 1 when the record holds no such contact (with --json too, which then prints null)."""
     with _record(db) as record:
         found = record.last_contact(first, second, before=parse_date(before, "--before"), level=level.value)
+        undated = record.undated_count(first, second, type="CONSULT", level=level.value) if found is not None else 0
+    if found is not None and found.date is not None and undated:
+        notice("note:", f"{undated} undated contact{'s' if undated > 1 else ''} between {first} and {second} cannot be "
+               f"placed in time (no publication date): the last contact was not before {found.date}")
+    elif found is not None and found.date is None:
+        others = f" (one of {undated})" if undated > 1 else ""
+        notice("note:", f"no dated contact between {first} and {second}"
+               + (f" before {before}" if before else "") + f"; this one is undated{others}: its article has no "
+               "publication date and its text gives none, so when it happened is not known")
     if as_json:
         print_json(found)
     elif found is not None:
@@ -159,7 +184,7 @@ def event(
     stdout.print(
         Text.assemble(
             (found.type, "bold"),
-            f" {found.mode or ''}  {found.date or 'undated'} ({found.date_precision})"
+            f" {found.mode or ''}  {date_label(found.date, found.date_precision)}"
             f"  {found.report_count} report(s)  id {found.id}",
         )
     )
@@ -169,10 +194,10 @@ def event(
         stdout.print(Text.assemble("  ", ("conflict", "yellow"), f" {conflict['field']}: {values}; kept {conflict['kept']}"))
     for r in found.reports:
         stdout.print(
-            f"\n  {r.publisher or '?'} {r.published or ''}  article {r.article_id}  "
-            f"date {r.date or '-'} ({r.date_precision})"
+            f"\n  {r.publisher or '?'} {r.published or 'no publication date'}  article {r.article_id}  "
+            f"date {date_label(r.date, r.date_precision)}"
         )
-        stdout.print(f"    {r.evidence[:200]}")
+        stdout.print(f"    {r.evidence}")
         stdout.print(f"    why: {r.merge_reason}")
 
 
@@ -188,16 +213,14 @@ def check_claims(
     if as_json:
         print_items(found)
         return
-    table = Table(title=f"claims ({len(found)})", title_justify="left")
-    for column in ("verdict", "countries", "claimed", "reference", "claim", "basis"):
-        table.add_column(column)
+    table = data_table("claims", ["verdict", "countries", "claimed", "reference", "claim", "basis"], len(found), wide=("claim", "basis"))
     for c in found:
         table.add_row(
             c["verdict"],
             "-".join(c["countries"]),
             c["claimed_date"] or "",
             c["reference_date"] or "",
-            c["claim"][:100],
+            c["claim"],
             c["basis"],
         )
     stdout.print(table)
@@ -206,7 +229,7 @@ def check_claims(
 @app.command()
 def search(
     query: str = typer.Argument(..., help="Words that must all occur (stemmed on both backends)."),
-    limit: int = typer.Option(50, "--limit", min=0),
+    limit: int = typer.Option(50, "--limit", min=1, help="The best N hits."),
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -216,12 +239,17 @@ def search(
     if as_json:
         print_items(found)
         return
-    table = Table(title=f"search {query!r} ({len(found)})", title_justify="left")
-    for column in ("kind", "published", "publisher", "text", "id"):
-        table.add_column(column)
+    table = data_table(f"search {query!r}", ["kind", "who", "published", "publisher", "text", "id"], len(found), wide=("text",))
     for hit in found:
-        table.add_row(hit.kind, str(hit.published or ""), hit.publisher or "", hit.text[:120], hit.id)
+        if hit.kind == "quote":
+            who = hit.speaker_name or ""
+        else:
+            recipients = ", ".join(hit.recipient_names)
+            who = ", ".join(hit.actor_names) + (f" -> {recipients}" if recipients else "")
+        table.add_row(hit.kind, who, str(hit.published or ""), hit.publisher or "", hit.text, hit.id)
     stdout.print(table)
+    if limit and len(found) == limit:
+        notice("note:", f"the best {limit} hits shown; more with a larger --limit, e.g. --limit {limit * 2}")
 
 
 @app.command()
@@ -257,13 +285,20 @@ def export(
         filters.update(type=type_value(type), since=parse_date(since, "--since"), until=parse_date(until, "--until"))
     elif type or since or until:
         raise typer.BadParameter(f"--type, --since and --until filter events, not {what}", param_hint="--kind")
+    skipped: Counter = Counter()
     with _record(db) as record:
         rows = record.rows(what, **filters)
         if out:
             try:
-                n = write_file(rows, fmt, out, force=force, protect=store_files(record.store), kind=what)
+                n = write_file(rows, fmt, out, force=force, protect=store_files(record.store), kind=what, left_out=skipped)
             except ExportError as exc:
                 fail(f"--out {exc}", code=exc.exit_code)
         else:
-            n = record.export(fmt, sys.stdout, kind=what, **filters)
+            n = record.export(fmt, sys.stdout, kind=what, left_out=skipped, **filters)
+        undated_by_dates = (
+            record.undated_count(country=filters["country"], type=filters["type"])
+            if what == "events" and (filters.get("since") or filters.get("until")) else 0
+        )  # fmt: skip
     console.print(f"{n} {what} written" + (f" to {out}" if out else ""), soft_wrap=True)
+    left_out(skipped["undated"], "undated event", f"{fmt} requires a date (csv, jsonl and parquet keep them, date empty)")
+    left_out(undated_by_dates, "undated event", "--since and --until keep dated events only")

@@ -111,7 +111,7 @@ def watch(
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes analysing articles (kept between rounds)."),
     bulk: bool = typer.Option(False, "--bulk", help="Store each round's articles in batches (COPY on PostgreSQL)."),
     name: Optional[str] = typer.Option(
-        None, "--name", help="This watcher's name in the store's leases (default: host:pid:random). "
+        None, "--name", metavar="NAME", help="This watcher's name in the store's leases (default: host:pid:random). "
                              "Restarting with the same name takes its leases back at once.",
     ),
     max_bytes: Optional[int] = MaxBytesOption,

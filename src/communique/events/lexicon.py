@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from spacy.tokens import Token
+
+from communique.datafile import load_yaml
 
 DATA_PACKAGE = "communique"
 DATA_DIR = ("data", "events")
@@ -18,7 +19,7 @@ DATA_DIR = ("data", "events")
 
 def _read_yaml(name: str) -> dict:
     path = resources.files(DATA_PACKAGE).joinpath(*DATA_DIR, name)
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from communique.datafile import load_yaml
+
 
 NONE_LABEL = "NONE"
 RULES_FILE = "negatives.yaml"
@@ -56,7 +57,7 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
-    raw = yaml.safe_load(_data_path(RULES_FILE).read_text(encoding="utf-8"))
+    raw = load_yaml(_data_path(RULES_FILE).read_text(encoding="utf-8"))
     blocked = {w.lower() for key in ("event_words", "reporting_words", "conflict_words") for w in raw[key]}
     return Rules(
         min_words=int(raw["min_words"]),

@@ -17,6 +17,7 @@ whose `to_dicts()` gives the JSON the command line prints.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from typing import IO, Self
@@ -28,7 +29,7 @@ from communique.query import search as _search
 from communique.query.records import Actor, Event, Quote, Results, SearchHit, to_dataframe
 from communique.store import Store
 from communique.store import queries as _queries
-from communique.store.filters import event_id_query
+from communique.store.filters import event_id_query, undated_left_out
 
 LEVELS = ("any", "minister", "leader")
 
@@ -36,9 +37,12 @@ LEVELS = ("any", "minister", "leader")
 class Record:
     """Queries over a communique store (a `Store`, or a database URL / path that opens one)."""
 
-    def __init__(self, store: Store | str | None = None):
+    def __init__(self, store: Store | str | None = None, create: bool = False):
+        """`store`: an open Store, or what names one (a SQLite path, a postgresql:// URL, or None
+        for COMMUNIQUE_DB / the default file). A database that does not exist (or holds no record)
+        is a StoreOpenError unless `create=True`, which makes an empty one."""
         self._owned = not isinstance(store, Store)
-        self.store = store if isinstance(store, Store) else Store.open(store)
+        self.store = store if isinstance(store, Store) else Store.open(store, create=create)
 
     def close(self) -> None:
         if self._owned:
@@ -155,13 +159,32 @@ class Record:
     def last_contact(
         self, a: str, b: str, before: date | None = None, level: str = "any", type: str = "CONSULT"
     ) -> Event | None:
-        """The last CONSULT (or `type`) between two sides strictly before `before`; `level` is any,
-        minister or leader (a participant of that rank)."""
+        """The last dated CONSULT (or `type`) between two sides strictly before `before`; `level` is
+        any, minister or leader (a participant of that rank). With no dated one, the undated contact
+        seen last (its `date` None): `undated_count(a, b, "CONSULT")` says how many cannot be placed."""
         if (level or "any").lower() not in LEVELS:
             raise ValueError(f"level={level!r}: choose one of {', '.join(LEVELS)}")
         with self._read() as conn:
             found = _record.last_contact(conn, a, b, before=before, level=level, type=type)
         return Event.from_dict(found) if found else None
+
+    def undated_count(
+        self,
+        a: str | None = None,
+        b: str | None = None,
+        type: str | None = None,
+        level: str = "any",
+        actor: str | None = None,
+        country: str | None = None,
+        dyad: tuple[str, str] | None = None,
+    ) -> int:
+        """How many undated fused events (their articles had no date, nor did the text) a date
+        filter leaves out: between sides `a` and `b` (or of `a`), as `timeline` and `last_contact`
+        read them; else matching `actor` / `country` / `dyad` / `type`, as `events` reads them."""
+        with self._read() as conn:
+            if a:
+                return _record.undated_count(conn, a, b, type=type, level=level)
+            return int(conn.execute(undated_left_out(conn, actor=actor, country=country, dyad=dyad, type=type)).scalar() or 0)
 
     def event(self, ident: str) -> Event | None:
         """One fused event with its reports, their merge reasons and the conflicts between them."""
@@ -195,12 +218,14 @@ class Record:
         fmt: str,
         out: IO | str,
         kind: str = "events",
+        left_out: Counter | None = None,
         **filters,
     ) -> int:
         """Write events, quotes or actors (`kind`) in `fmt` (see `communique.query.export.FORMATS`)
         to a text stream or, for parquet, a path; `filters` are those of the method named `kind`.
-        Returns the count written."""
-        return _export.write(self.rows(kind, **filters), fmt, out, kind=kind)
+        Returns the count written; `left_out["undated"]` counts the undated events PLOVER and
+        POLECAT cannot hold (they require a date)."""
+        return _export.write(self.rows(kind, **filters), fmt, out, kind=kind, left_out=left_out)
 
     def rows(self, kind: str = "events", **filters) -> Iterator:
         """The records an export of `kind` writes: events streamed, quotes (all, unless a limit is

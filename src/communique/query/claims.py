@@ -24,6 +24,7 @@ from importlib import resources
 import yaml
 from sqlalchemy import Connection, select
 
+from communique.datafile import load_yaml
 from communique.query.record import event_records
 from communique.store import identity
 from communique.store.fusion import participants_for, report_window
@@ -33,7 +34,7 @@ from communique.store.schema import articles, event_dyads, event_reports, events
 @lru_cache(maxsize=1)
 def _patterns() -> dict:
     try:
-        raw = yaml.safe_load((resources.files("communique") / "data" / "record" / "claims.yaml").read_text("utf-8"))
+        raw = load_yaml((resources.files("communique") / "data" / "record" / "claims.yaml").read_text("utf-8"))
     except (OSError, yaml.YAMLError):
         raw = {}
     raw = raw or {}

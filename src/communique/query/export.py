@@ -25,6 +25,7 @@ import io
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from datetime import date
@@ -104,8 +105,10 @@ def write_file(
     force: bool = False,
     protect: Iterable[Path] = (),
     kind: str = "events",
+    left_out: Counter | None = None,
 ) -> int:
-    """Write records in `fmt` to the file `path` safely (see the module's docstring); the count written."""
+    """Write records in `fmt` to the file `path` safely (see the module's docstring); the count
+    written. `left_out` counts what the format cannot hold (see `write`)."""
     target = check_target(path, force, protect)
     folder = target.parent
     try:
@@ -115,10 +118,10 @@ def write_file(
     try:
         if fmt == "parquet":
             os.close(handle_fd)
-            n = write(records, fmt, tmp, kind=kind)
+            n = write(records, fmt, tmp, kind=kind, left_out=left_out)
         else:
             with os.fdopen(handle_fd, "w", encoding="utf-8", newline="") as handle:
-                n = write(records, fmt, handle, kind=kind)
+                n = write(records, fmt, handle, kind=kind, left_out=left_out)
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; an export is an ordinary file
@@ -184,10 +187,10 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def write(records: Iterable, fmt: str, out: IO | str, kind: str = "events") -> int:
+def write(records: Iterable, fmt: str, out: IO | str, kind: str = "events", left_out: Counter | None = None) -> int:
     """Write records of `kind` (events, quotes, actors; typed or as dicts) in `fmt` to a text stream
     (a path for parquet); the count written. PLOVER and POLECAT leave undated events out (both
-    require a date)."""
+    require a date): each is counted in `left_out["undated"]` when a Counter is given."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if kind not in KINDS:
@@ -206,6 +209,8 @@ def write(records: Iterable, fmt: str, out: IO | str, kind: str = "events") -> i
             if row is not None:
                 writer.writerow({k: "" if v is None else v for k, v in row.items()})
                 n += 1
+            elif left_out is not None:
+                left_out["undated"] += 1
         return n
     if fmt == "plover":
         for event in typed:
@@ -213,6 +218,8 @@ def write(records: Iterable, fmt: str, out: IO | str, kind: str = "events") -> i
             if row is not None:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 n += 1
+            elif left_out is not None:
+                left_out["undated"] += 1
         return n
     columns = list(KINDS[kind].FLAT_TYPES)
     if fmt == "csv":

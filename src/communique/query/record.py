@@ -25,6 +25,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     exists,
+    func,
     literal,
     or_,
     select,
@@ -32,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from communique.dates import record_date
+from communique.vocabulary import PAGE  # the command's default --limit (re-exported)
 from communique.store.fusion import LEVEL_LEADER, LEVEL_MINISTER, PRECISION_RANK
 from communique.store.filters import actors_named
 from communique.store.schema import (
@@ -114,13 +117,17 @@ def dyad_query(
     until: date | None = None,
     before: date | None = None,
     level: int = 0,
+    undated: bool = False,
 ) -> Select:
-    """SELECT event_id, date of the fused events between the two sides (or involving `a`)."""
+    """SELECT event_id, date of the dated fused events between the two sides (or involving `a`);
+    with `undated`, of the undated ones instead (no date filter can hold for those)."""
     type = type.strip().upper() if type else None
     if a.is_country or (b is not None and b.is_country):
         country_side, other = (a, b) if a.is_country else (b, a)
         d = event_dyads
-        query = select(d.c.event_id, d.c.date).where(d.c.country_a == country_side.country, d.c.date.is_not(None))
+        query = select(d.c.event_id, d.c.date).where(
+            d.c.country_a == country_side.country, d.c.date.is_(None) if undated else d.c.date.is_not(None)
+        )
         if other is not None and other.is_country:
             query = query.where(d.c.country_b == other.country)
         elif other is not None:
@@ -134,7 +141,7 @@ def dyad_query(
             query = query.distinct()
     else:
         query = select(events.c.id.label("event_id"), events.c.date).where(
-            events.c.id.in_(_actor_events(a.term)), events.c.date.is_not(None)
+            events.c.id.in_(_actor_events(a.term)), events.c.date.is_(None) if undated else events.c.date.is_not(None)
         )
         if b is not None:
             query = query.where(events.c.id.in_(_actor_events(b.term)))
@@ -143,6 +150,8 @@ def dyad_query(
         if level:
             query = query.where(events.c.id.in_(select(event_dyads.c.event_id).where(event_dyads.c.level.op("&")(level) != 0)))
         date_column = events.c.date
+    if undated:
+        return query
     if since:
         query = query.where(date_column >= since)
     if until:
@@ -152,7 +161,12 @@ def dyad_query(
     return query
 
 
-PAGE = 100  # events in a timeline page (the command's default --limit)
+def undated_count(conn: Connection, a: str, b: str | None = None, type: str | None = None, level: str = "any") -> int:
+    """How many undated fused events there are between the two sides (or of `a`): what a date filter
+    (`--since`, `--until`, `--before` a date) or a date-ordered answer (last contact) cannot place."""
+    sa, sb = side(conn, a), (side(conn, b) if b else None)
+    query = dyad_query(conn, sa, sb, type=type, level=LEVELS.get((level or "any").lower(), 0), undated=True).subquery()
+    return int(conn.execute(select(func.count()).select_from(query)).scalar() or 0)
 
 
 def timeline(
@@ -166,39 +180,67 @@ def timeline(
     offset: int = 0,
     before: date | str | None = None,
 ) -> list[dict]:
-    """The dated fused events between two sides (or of one), in date order. With `limit`, the
-    latest `limit` of them (still in date order). Pages go back in time: `offset` skips that many of
-    the latest events; `before` keeps the events strictly before a date or, given an event id (the
-    first event of the page just read), strictly before that event in timeline order. An unknown
-    or undated event id gives no events."""
+    """The fused events between two sides (or of one), in date order, the undated ones last (their
+    `date` is null, their `date_precision` "unknown"). With `limit`, the latest `limit` of them
+    (still in date order; the undated ones count as the latest). Pages go back in time: `offset`
+    skips that many of the latest events; `before` keeps the events strictly before a date or, given
+    an event id (the first event of the page just read), strictly before that event in timeline
+    order. A date filter (`since`, `until`, `before` a date) keeps dated events only
+    (`undated_count` says how many it left out). An unknown event id gives no events."""
     sa, sb = side(conn, a), (side(conn, b) if b else None)
-    cursor = None
     ident = before.strip() if isinstance(before, str) else ""
+    cursor, cursor_undated = None, False
     if ident:
-        cursor = conn.execute(select(events.c.date).where(events.c.id == ident)).scalar()
-        if cursor is None:
+        found = conn.execute(select(events.c.id, events.c.date).where(events.c.id == ident)).first()
+        if found is None:
             return []
-    query = dyad_query(
-        conn, sa, sb, type=type, since=since, until=until, before=before if isinstance(before, date) else None
-    ).subquery()
-    ordered = select(query.c.event_id, query.c.date).order_by(query.c.date.desc(), query.c.event_id.desc())
-    if cursor is not None:
-        # (date, id) < (cursor date, cursor id); the plain `<=` lets the index start at the cursor
-        ordered = ordered.where(
-            query.c.date <= cursor,
-            or_(query.c.date < cursor, query.c.event_id < ident),
-        )
-    if limit is not None:
-        ordered = ordered.limit(max(0, limit))
-    if offset and offset > 0:
-        ordered = ordered.offset(offset)
-    page = ordered.subquery()
-    rows = conn.execute(
-        select(*_EVENT_COLUMNS).join_from(page, events, events.c.id == page.c.event_id).order_by(
-            page.c.date, page.c.event_id
-        )
-    ).all()
-    return _records(conn, rows)
+        cursor, cursor_undated = found.date, found.date is None
+    date_filtered = bool(since or until or isinstance(before, date))
+
+    # the undated events first (they end the timeline), newest id first, after the cursor if undated
+    undated_ids: list[str] = []
+    undated_exhausted = True
+    if not date_filtered and (not ident or cursor_undated):
+        query = dyad_query(conn, sa, sb, type=type, undated=True).subquery()
+        ordered = select(query.c.event_id).order_by(query.c.event_id.desc())
+        if cursor_undated:
+            ordered = ordered.where(query.c.event_id < ident)
+        if limit is not None:
+            ordered = ordered.limit(max(0, limit) + max(0, offset))
+        undated_ids = list(conn.execute(ordered).scalars())
+        undated_exhausted = limit is None or len(undated_ids) < max(0, limit) + max(0, offset)
+    skip = max(0, offset or 0)
+    page_undated = undated_ids[skip:] if limit is None else undated_ids[skip : skip + max(0, limit)]
+
+    dated_rows: list = []
+    room = None if limit is None else max(0, limit) - len(page_undated)
+    if undated_exhausted and (room is None or room > 0):
+        query = dyad_query(
+            conn, sa, sb, type=type, since=since, until=until, before=before if isinstance(before, date) else None
+        ).subquery()
+        ordered = select(query.c.event_id, query.c.date).order_by(query.c.date.desc(), query.c.event_id.desc())
+        if cursor is not None:
+            # (date, id) < (cursor date, cursor id); the plain `<=` lets the index start at the cursor
+            ordered = ordered.where(
+                query.c.date <= cursor,
+                or_(query.c.date < cursor, query.c.event_id < ident),
+            )
+        if room is not None:
+            ordered = ordered.limit(room)
+        dated_skip = max(0, skip - len(undated_ids))
+        if dated_skip:
+            ordered = ordered.offset(dated_skip)
+        page = ordered.subquery()
+        dated_rows = conn.execute(
+            select(*_EVENT_COLUMNS).join_from(page, events, events.c.id == page.c.event_id).order_by(
+                page.c.date, page.c.event_id
+            )
+        ).all()
+    undated_rows = []
+    if page_undated:
+        by_id = {r[0]: r for r in conn.execute(_sql(conn).events, {"ids": sorted(page_undated)}).all()}
+        undated_rows = [by_id[i] for i in sorted(page_undated) if i in by_id]
+    return _records(conn, [*dated_rows, *undated_rows])
 
 
 def last_contact(
@@ -209,14 +251,24 @@ def last_contact(
     level: str = "any",
     type: str = "CONSULT",
 ) -> dict | None:
-    """The latest fused CONSULT (or `type`) event between two sides strictly before `before`;
-    `level` "minister" or "leader" keeps events with a participant of that rank."""
+    """The latest dated fused CONSULT (or `type`) event between two sides strictly before `before`;
+    `level` "minister" or "leader" keeps events with a participant of that rank. Undated contacts
+    cannot be placed before or after a date: when there is no dated one, the undated contact seen
+    last is the answer (its date null); `undated_count` says how many there are."""
     bits = LEVELS.get((level or "any").lower(), 0)
     sa, sb = side(conn, a), side(conn, b)
     query = dyad_query(conn, sa, sb, type=type, before=before, level=bits).subquery()
     row = conn.execute(
         select(query.c.event_id).order_by(query.c.date.desc(), query.c.event_id.desc()).limit(1)
     ).first()
+    if row is None:
+        undated = dyad_query(conn, sa, sb, type=type, level=bits, undated=True).subquery()
+        row = conn.execute(
+            select(undated.c.event_id)
+            .join(events, events.c.id == undated.c.event_id)
+            .order_by(events.c.first_seen.desc().nulls_last(), undated.c.event_id.desc())
+            .limit(1)
+        ).first()
     if row is None:
         return None
     return event_records(conn, [row.event_id])[0]
@@ -447,8 +499,7 @@ def _report_dict(r: tuple, names: dict[str, dict], detail: bool) -> dict:
         "evidence_span": _span(r[4], r[5]),
         "reported_by": list(refs),
         "reported_by_names": [(names.get(ref) or {"name": ref})["name"] for ref in refs],
-        "date": r[7],
-        "date_precision": r[8],
+        **dict(zip(("date", "date_precision"), record_date(r[7], r[8], _iso(r[13])))),
         "mode": r[9],
         "refers_to_past": bool(r[10]),
         "merge_reason": r[11],
@@ -489,4 +540,5 @@ __all__ = [
     "last_contact",
     "side",
     "timeline",
+    "undated_count",
 ]

@@ -15,16 +15,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
-# PLOVER's quad categories (the manual's "Quad categories in PLOVER" table, with its numeric codes).
-# The manual's summary table lists SANCTION under material conflict; its numeric table, which
-# defines `quad_code`, puts it under verbal conflict: the numeric table is followed here.
-QUAD_CODES = {
-    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
-    "COOPERATE": 2, "AID": 2, "RETREAT": 2,
-    "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "SANCTION": 3, "THREATEN": 3,
-    "PROTEST": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
-}  # fmt: skip
-QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+from communique.vocabulary import QUAD_CLASSES, QUAD_CODES  # noqa: F401  (re-exported)
 
 
 def quad_code(event_type: str | None) -> int | None:
@@ -332,7 +323,10 @@ class SearchHit(_Record):
     group_id: str | None = None  # quotes: the group of the same words by the same speaker
     speaker: str | None = None
     speaker_text: str | None = None
+    speaker_name: str | None = None  # quotes: the speaker's name (the actor's, else as the text gives it)
     event_id: str | None = None  # evidence: the fused event and its type and date as reported
+    actor_names: list[str] = field(default_factory=list)  # evidence: who acted, by name
+    recipient_names: list[str] = field(default_factory=list)  # ... and towards whom
     type: str | None = None
     date: str | None = None
 

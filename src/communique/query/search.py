@@ -11,7 +11,7 @@ import re
 
 from sqlalchemy import Connection, and_, func, inspect, literal, select, text, union_all
 
-from communique.store.schema import SEARCH_TABLE, articles, event_reports, quotes
+from communique.store.schema import SEARCH_TABLE, actors, articles, event_reports, quotes
 
 TS_CONFIG = "english"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -116,9 +116,31 @@ def _describe(conn: Connection, hits: list[tuple[str, str, float]]) -> list[dict
                 "type": r.type,
                 "date": r.date,
                 "span": [r.evidence_start, r.evidence_end] if r.evidence_start is not None else None,
+                "actors": list(r.actors or []),
+                "recipients": list(r.recipients or []),
             }
+    _add_names(conn, found.values())
     out = []
     for kind, ref, score in hits:
         if (kind, ref) in found:
             out.append({**found[(kind, ref)], "score": round(score, 4)})
     return out
+
+
+def _add_names(conn: Connection, hits) -> None:
+    """Who said a quote (`speaker_name`) and who took part in a reported event (`actor_names`,
+    `recipient_names`), by name: a hit is read without opening the article."""
+    hits = list(hits)
+    ids = {h["speaker"] for h in hits if h.get("speaker")}
+    for h in hits:
+        ids.update(ref for ref in (*h.get("actors", ()), *h.get("recipients", ())) if isinstance(ref, str))
+    names: dict[str, str] = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        names.update(conn.execute(select(actors.c.id, actors.c.name).where(actors.c.id.in_(ordered[i : i + 500]))).all())
+    for h in hits:
+        if h["kind"] == "quote":
+            h["speaker_name"] = names.get(h.get("speaker") or "") or h.get("speaker_text")
+        else:
+            h["actor_names"] = [names.get(a, a) for a in h.pop("actors", ()) if isinstance(a, str)]
+            h["recipient_names"] = [names.get(r, r) for r in h.pop("recipients", ()) if isinstance(r, str)]

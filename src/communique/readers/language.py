@@ -3,7 +3,8 @@
 langdetect (with a fixed seed, so the answer is reproducible) labels short English sentences full of
 foreign names as other languages ("Erdogan and Putin met in Sochi." comes out German). So a text is
 called non-English only when langdetect says so *and* few of its words are English function words;
-very short texts are taken to be English.
+very short texts are taken to be English. The function words are counted first, so langdetect only
+runs on text that may not be English.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def detect_language(text: str) -> str | None:
         return None
     if len(sample.strip()) < t.english_min_chars:
         return "en"
+    # English function words decide alone when there are enough of them (langdetect's answer could
+    # not change the result): most English news never loads langdetect's 55 profiles (~0.3 s)
+    if english_share(sample) >= t.english_min_share:
+        return "en"
     try:
         from langdetect import DetectorFactory, detect_langs
         from langdetect.lang_detect_exception import LangDetectException
@@ -55,7 +60,5 @@ def detect_language(text: str) -> str | None:
         return "en"
     top = guesses[0].lang
     if top == "en":
-        return "en"
-    if english_share(sample) >= t.english_min_share:
         return "en"
     return top.split("-")[0]

@@ -135,7 +135,11 @@ def get_last_contact(
     before: Annotated[date | None, Query(description="Only contacts strictly before this date.")] = None,
     level: Literal["any", "minister", "leader"] = "any",
 ) -> dict:
-    return {"last_contact": reader(request).last_contact(a, b, before=before, level=level)}
+    found = reader(request).last_contact(a, b, before=before, level=level)
+    # undated contacts cannot be placed before or after a date: how many there are, so that a dated
+    # answer reads "not before" its date, and an undated one (`date` null) as a contact of unknown date
+    undated = reader(request).undated_contacts(a, b, level=level) if found is not None else 0
+    return {"last_contact": found, "undated_contacts": undated}
 
 
 @router.get("/events/{event_id}", summary="One fused event: its reports and why they were merged")

@@ -9,6 +9,8 @@ from importlib import resources
 
 import yaml
 
+from communique.datafile import load_yaml
+
 # PLOVER event types, said the way a reader would say them
 EVENT_TYPES = {
     "AGREE": "Agreement",
@@ -100,7 +102,7 @@ def _kb_countries() -> dict[str, str]:
 def _organisations() -> dict[str, str]:
     """Organisation codes (EU, NATO, G20) -> the organisation's name, from the knowledge base."""
     try:
-        raw = yaml.safe_load((resources.files("communique") / "data" / "kb" / "organisations.yaml").read_text("utf-8"))
+        raw = load_yaml((resources.files("communique") / "data" / "kb" / "organisations.yaml").read_text("utf-8"))
     except (OSError, yaml.YAMLError):
         return {}
     out: dict[str, str] = {}

@@ -77,6 +77,8 @@ def timeline(
     cursor = _date(before) or (before.strip() or None)
     found = reader(request).timeline(a, b, type=type or None, limit=limit, before=cursor)
     events = found["events"]
+    # undated events are listed, not drawn; a date in `before` leaves them out: the page says how many
+    undated_left_out = reader(request).record.undated_count(a, b, type=type or None) if isinstance(cursor, date) else 0
     return render(
         request,
         "timeline.html",
@@ -87,6 +89,8 @@ def timeline(
         chart=charts.timeline_chart(events),
         asked=True,
         older=found["next_before"],
+        undated_listed=sum(1 for e in events if not e.get("date")),
+        undated_left_out=undated_left_out,
     )
 
 

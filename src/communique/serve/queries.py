@@ -142,7 +142,12 @@ class RecordReader:
             until=until,
             limit=offset + limit + 1,
         )
-        return page(rows[offset:], limit, offset)
+        found = page(rows[offset:], limit, offset)
+        # a date range keeps dated events only: how many undated ones it left out
+        found["undated_left_out"] = self.record.undated_count(
+            actor=actor or None, country=country.upper() if country else None, dyad=dyad, type=type.upper() if type else None
+        ) if (since or until) else 0  # fmt: skip
+        return found
 
     def timeline(
         self,
@@ -154,14 +159,21 @@ class RecordReader:
         limit: int = 100,
         before: date | str | None = None,
     ) -> dict:
-        """A page of a dyad's fused events in date order: the latest `limit` (before `before`, a date
-        or the first event id of the page read last); `next_before` names the next (older) page."""
+        """A page of a dyad's fused events in date order, the undated ones last: the latest `limit`
+        (before `before`, a date or the first event id of the page read last); `next_before` names
+        the next (older) page; `undated_left_out` counts the undated events a date filter left out."""
         found = jsonable(self.record.timeline(a, b, type=type or None, since=since, until=until, limit=limit, before=before))
         older = found[0]["id"] if limit and len(found) == limit else None
-        return {"events": found, "limit": limit, "next_before": older}
+        dated_only = bool(since or until or isinstance(before, date))
+        left_out = self.record.undated_count(a, b, type=type or None) if dated_only else 0
+        return {"events": found, "limit": limit, "next_before": older, "undated_left_out": left_out}
 
     def last_contact(self, a: str, b: str, before: date | None = None, level: str = "any") -> dict | None:
         return jsonable(self.record.last_contact(a, b, before=before, level=level))
+
+    def undated_contacts(self, a: str, b: str, level: str = "any") -> int:
+        """Contacts between the two sides that cannot be placed in time (see `last_contact`)."""
+        return self.record.undated_count(a, b, type="CONSULT", level=level)
 
     def event(self, ident: str) -> dict | None:
         return jsonable(self.record.event(ident))

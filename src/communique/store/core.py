@@ -11,11 +11,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Self
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -25,6 +21,7 @@ from communique.store.engine import WRITE, is_sqlite_busy, make_engine
 from communique.store.errors import StoreOpenError, check_backend, check_sqlite_path, describe, display_name
 from communique.store.ingest import (
     ADDED,
+    DATED,
     ERROR,
     REJECTED,
     UNCHANGED,
@@ -36,10 +33,12 @@ from communique.store.ingest import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SCHEMA_HEAD = "0005"  # the newest migration's revision: add a migration, raise this (a test compares them)
 ITEM_ATTEMPTS = 8  # tries of one item that keeps meeting deadlocks, serialization failures or a busy file
 RETRY_FIRST_PAUSE_S = 0.05  # doubled after each failed try, up to RETRY_MAX_PAUSE_S, and jittered
 RETRY_MAX_PAUSE_S = 2.0
 PG_MIGRATION_LOCK = 0x636F6D6D  # pg_advisory_xact_lock key: one migrating process at a time
+_FIRST_RECORD = "`communique ingest FILES` or `communique demo` makes one (nothing was created)"
 
 
 @dataclass
@@ -51,6 +50,7 @@ class IngestReport:
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
     added_ids: list[str] = field(default_factory=list)  # ids of the articles this call stored
+    dated: list[str] = field(default_factory=list)  # one line per stored article whose missing date this call filled in
     retries: int = 0  # items written again after a deadlock, serialization failure or busy SQLite file
     bulk_fallbacks: int = 0  # bulk batches that failed and were written item by item
 
@@ -94,9 +94,13 @@ class Store:
         self.engine = make_engine(url)
 
     @classmethod
-    def open(cls, value: str | None = None, migrate: bool = True) -> Store:
+    def open(cls, value: str | None = None, migrate: bool = True, create: bool = True) -> Store:
         """A Store for `--db` / COMMUNIQUE_DB / the default SQLite file, migrated to the current schema
         (or, with `migrate=False`, only checked to be reachable).
+
+        With `create=False` (what the reading commands and `communique.open` use) nothing is
+        created: a SQLite file that does not exist, or a database without a communique record, is
+        a StoreOpenError, and no file or folder is made.
 
         Raises StoreOpenError, whose message names the database and says what to do, when the name
         is not a database, the database cannot be reached or created, or its schema is unknown.
@@ -106,20 +110,29 @@ class Store:
         target = display_name(db_value(value))
         store, backend = None, None
         try:
-            raw = db_url(value)
+            raw = db_url(value, create=create)
             url = make_url(raw)
             backend = url.get_backend_name()
             check_backend(target, backend)
-            if backend == "sqlite" and url.database not in (None, "", ":memory:"):
-                check_sqlite_path(target, Path(url.database).expanduser())
+            in_memory = backend == "sqlite" and url.database in (None, "", ":memory:")
+            if backend == "sqlite" and not in_memory:
+                path = Path(url.database).expanduser()
+                check_sqlite_path(target, path)
+                if not create and not path.exists():
+                    raise StoreOpenError(target, f"does not exist: {_FIRST_RECORD}")
             store = cls(raw)
-            if migrate:
+            current = store.revision()
+            if not create and not in_memory and current is None:
+                raise StoreOpenError(target, f"holds no communique record: {_FIRST_RECORD}")
+            if migrate and current != SCHEMA_HEAD:  # at the head: nothing to do, Alembic not even imported
                 store.migrate()
             else:
                 with store.engine.connect() as conn:
                     conn.execute(text("SELECT 1"))
             return store
         except StoreOpenError:
+            if store is not None:
+                store.close()
             raise
         except Exception as exc:  # every failure to open is told as one StoreOpenError
             if store is not None:
@@ -140,7 +153,9 @@ class Store:
 
     # ------------------------------------------------------------ schema
 
-    def _alembic_config(self) -> Config:
+    def _alembic_config(self):
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         # ConfigParser interpolates '%': a URL-encoded password must be escaped
@@ -151,6 +166,8 @@ class Store:
 
     def migrate(self) -> None:
         """Upgrade the database to the newest schema; does nothing when it is already there."""
+        from alembic import command
+
         config = self._alembic_config()
         with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
             if conn.dialect.name == "postgresql":
@@ -159,12 +176,17 @@ class Store:
             command.upgrade(config, "head")
 
     def revision(self) -> str | None:
-        """The schema revision the database is at (None before the first migration)."""
+        """The schema revision the database is at (None before the first migration): Alembic's
+        version table, read with one query (importing Alembic costs more than the whole check)."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def head(self) -> str | None:
-        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        """The newest schema revision this version knows (SCHEMA_HEAD, checked against the migrations
+        folder by tests/test_store_migrations.py)."""
+        return SCHEMA_HEAD
 
     # ------------------------------------------------------------ writing
 
@@ -215,8 +237,9 @@ class Store:
         from communique.store.bulk import BulkBatch
 
         with self.engine.connect() as conn:
-            stored = known_article_ids(conn, batch)
-        outcomes: list[tuple[str, str | None]] = []
+            stored, to_date = known_article_ids(conn, batch)
+        outcomes: list[tuple[str | None, str | None]] = []
+        later: list = []  # filled in one by one once the batch is committed (`store.redate`)
         with self.engine.connect().execution_options(**WRITE) as conn:
             resolver = ActorResolver(conn)
             try:
@@ -231,7 +254,10 @@ class Store:
                         if not isinstance(item, Extraction):
                             raise TypeError(f"not an Extraction or Rejection: {type(item).__name__}")
                         article_id = stored_article_id(item)
-                        if article_id in stored or rows.add(item) is None:
+                        if article_id in to_date:
+                            later.append(item)  # a stored article whose missing date this one brings
+                            outcomes.append((None, article_id))
+                        elif article_id in stored or rows.add(item) is None:
                             outcomes.append((UNCHANGED, article_id))
                         else:
                             outcomes.append((ADDED, article_id))
@@ -242,7 +268,15 @@ class Store:
                 report.bulk_fallbacks += 1
                 self._ingest_batch(batch, report, on_item)
                 return
+        late: list[tuple[str, str | None]] = []
+        if later:  # each in its own transaction, as `ingest` writes it
+            with self.engine.connect().execution_options(**WRITE) as conn:
+                resolver = ActorResolver(conn)
+                late = [self._write_item(conn, item, resolver, report) for item in later]
+        results = iter(late)
         for item, (outcome, detail) in zip(batch, outcomes):
+            if outcome is None:
+                outcome, detail = next(results)
             self._count(report, outcome, detail)
             if on_item is not None:
                 on_item(item, outcome)
@@ -254,6 +288,9 @@ class Store:
             report.added_ids.append(detail)
         elif outcome == UNCHANGED:
             report.unchanged += 1
+        elif outcome == DATED:
+            report.unchanged += 1  # already stored: it was not added, its date was filled in
+            report.dated.append(detail)
         elif outcome == REJECTED:
             report.rejected += 1
         else:
@@ -261,7 +298,7 @@ class Store:
 
     def _ingest_batch(self, batch: list, report: IngestReport, on_item: OnItem | None) -> None:
         with self.engine.connect() as conn:
-            stored = known_article_ids(conn, batch)
+            stored, _ = known_article_ids(conn, batch)
         with self.engine.connect().execution_options(**WRITE) as conn:
             resolver = ActorResolver(conn)
             for item in batch:

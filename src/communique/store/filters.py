@@ -82,6 +82,21 @@ def type_and_dates(query, type: str | None = None, since: date | None = None, un
     return query
 
 
+def undated_left_out(
+    conn: Connection | None,
+    actor: str | None = None,
+    country: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    type: str | None = None,
+):
+    """SELECT count of the undated fused events matching the filters other than dates: what a
+    `since` / `until` leaves out of `event_id_query` (an undated event cannot be inside a range)."""
+    from sqlalchemy import func
+
+    ids = event_id_query(conn, actor=actor, country=country, dyad=dyad, type=type).order_by(None)
+    return select(func.count()).select_from(ids.where(events.c.date.is_(None)).subquery())
+
+
 def event_id_query(
     conn: Connection | None,
     actor: str | None = None,

@@ -31,6 +31,7 @@ from communique.store.schema import (
 )
 
 ADDED, UNCHANGED, REJECTED, ERROR = "added", "unchanged", "rejected", "error"
+DATED = "dated"  # stored before without a publication date, which this ingest filled in (`store.redate`)
 
 
 _IGNORING_INSERTS: dict[tuple, TextClause] = {}
@@ -242,13 +243,20 @@ def stored_article_id(extraction: Extraction) -> str | None:
         return None
 
 
-def known_article_ids(conn: Connection, items: list) -> set[str]:
-    """Which of these items' articles are already stored (one query for a batch)."""
+def known_article_ids(conn: Connection, items: list) -> tuple[set[str], set[str]]:
+    """Which of these items' articles are already stored (one query for a batch): (stored, and to
+    be dated). The second set holds those stored without a publication date that the item now
+    brings: they go the whole way to `write_extraction`, which fills the date in (`store.redate`)."""
+    dated = {stored_article_id(item) for item in items if isinstance(item, Extraction) and _published(item.article.published)}
     ids = sorted({stored_article_id(item) for item in items if isinstance(item, Extraction)} - {None})
     known: set[str] = set()
+    to_date: set[str] = set()
     for i in range(0, len(ids), 500):
-        known.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(ids[i : i + 500]))).scalars())
-    return known
+        for article_id, published in conn.execute(
+            select(articles.c.id, articles.c.published).where(articles.c.id.in_(ids[i : i + 500]))
+        ):
+            (to_date if published is None and article_id in dated else known).add(article_id)
+    return known, to_date
 
 
 def _event_type(event) -> str:
@@ -305,6 +313,12 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
     item_locks = locks.ItemLocks(conn, expected=len(identity_names) + len(extraction.quotes) + len(extraction.events))
     item_locks.take(locks.IDENTITY, identity_names)
     if not _insert_ignore(conn, articles, article_row(extraction, article_id)):
+        if published is not None:
+            from communique.store.redate import fill_date
+
+            change = fill_date(conn, extraction, article_id, published, item_locks)
+            if change is not None:
+                return DATED, f"{art.source or article_id}: {change}"
         return UNCHANGED, article_id
 
     local_to_global, links, mentions, completed = actor_rows(extraction, article_id, resolver)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Connection, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
+from communique.dates import record_date
 from communique.store.filters import actors_named, event_id_query
 from communique.store.schema import (
     WATCH_TABLES,
@@ -148,7 +149,7 @@ def get_article(conn: Connection, ident: str) -> dict | None:
         "article": article,
         "actors": _article_actors(conn, article_id),
         "quotes": _article_quotes(conn, article_id),
-        "events": _article_events(conn, article_id),
+        "events": _article_events(conn, article_id, row.published),
     }
 
 
@@ -222,7 +223,9 @@ def _article_quotes(conn: Connection, article_id: str) -> list[dict]:
     return [_quote_dict(r, names) for r in rows]
 
 
-def _article_events(conn: Connection, article_id: str) -> list[dict]:
+def _article_events(conn: Connection, article_id: str, published=None) -> list[dict]:
+    """The article's event reports in the extract contract's shape, dated as the record dates them
+    (`dates.record_date`: what the text does not date, the publication date at "publication")."""
     rows = conn.execute(
         select(event_reports)
         .where(event_reports.c.article_id == article_id)
@@ -238,8 +241,7 @@ def _article_events(conn: Connection, article_id: str) -> list[dict]:
             "status": r.status,
             "actors": list(r.actors or []),
             "recipients": list(r.recipients or []),
-            "date": r.date,
-            "date_precision": r.date_precision,
+            **dict(zip(("date", "date_precision"), record_date(r.date, r.date_precision, published))),
             "location": r.location,
             "location_span": _span(r.location_start, r.location_end),
             "evidence": r.evidence,
@@ -414,8 +416,7 @@ def _event_dicts(conn: Connection, rows) -> list[dict]:
                 "url": r.url,
                 "status": r.status,
                 "mode": r.mode,
-                "date": r.date,
-                "date_precision": r.date_precision,
+                **dict(zip(("date", "date_precision"), record_date(r.date, r.date_precision, r.published))),
                 "evidence": r.evidence,
                 "evidence_span": _span(r.evidence_start, r.evidence_end),
                 "reported_by": list(r.reported_by or []),

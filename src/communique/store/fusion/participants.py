@@ -13,6 +13,7 @@ from importlib import resources
 import yaml
 from sqlalchemy import Connection, select
 
+from communique.datafile import load_yaml
 from communique.store import identity
 from communique.store.schema import actors
 
@@ -43,7 +44,7 @@ def country_names() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _levels() -> dict[str, list[re.Pattern]]:
     try:
-        raw = yaml.safe_load((resources.files("communique") / "data" / "record" / "levels.yaml").read_text("utf-8"))
+        raw = load_yaml((resources.files("communique") / "data" / "record" / "levels.yaml").read_text("utf-8"))
     except (OSError, yaml.YAMLError):
         raw = {}
     return {
