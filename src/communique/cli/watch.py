@@ -132,7 +132,7 @@ def watch(
     every_s = _duration(every, "--every")
     duration = _duration(run_for, "--for")
     watch_settings = WatchSettings(**({"every": every_s} if every_s is not None else {}))
-    store = open_store(db)
+    store = open_store(db, create=not status)  # watching stores articles; --status only reads
     if status:
         _print_status(WatchState(store), as_json)
         return
