@@ -219,7 +219,15 @@ class WatchState:
                 }
                 if _insert_ignore(conn, watch_items, row):
                     new += 1
-                elif entry.modified:
+                    continue
+                # an address given up at one link (a 404 at its AMP or slash variant) gets another chance
+                conn.execute(
+                    update(watch_items)
+                    .where(watch_items.c.id == item_id, watch_items.c.status == FAILED,
+                           watch_items.c.fetch_url != row["fetch_url"], watch_items.c.last_error.like("HTTP 4%"))
+                    .values(fetch_url=row["fetch_url"], status=PENDING, tries=0, next_try_at=None)
+                )
+                if entry.modified:
                     conn.execute(
                         update(watch_items)
                         .where(watch_items.c.id == item_id, watch_items.c.status == STORED,
