@@ -145,10 +145,12 @@ class ActorTable:
         return actor
 
 
-def resolve_actors(annotated: AnnotatedDoc, kb=None) -> ActorTable:
+def resolve_actors(annotated: AnnotatedDoc, kb=None, country_model=None) -> ActorTable:
     """Every actor of an article with all its mentions (names, titles, short forms, descriptions,
-    pronoun subjects), resolved against the knowledge base on the article's publication date."""
+    pronoun subjects), resolved against the knowledge base on the article's publication date.
+    `country_model`: None = the shipped actor country model, False = the rules' countries alone, or
+    a ChoiceModel (cross-validation passes its fold's)."""
     from communique.actors.resolve import resolve
 
     table = ActorTable(annotated, kb=kb)
-    return resolve(table, kb)
+    return resolve(table, kb, country_model)

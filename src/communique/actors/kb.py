@@ -179,6 +179,11 @@ def _shipped_dir():
 # ---------------------------------------------------------------- the knowledge base
 
 
+def _is_code(form: str) -> bool:
+    """A short all-capitals alias such as "UK", "PRC" or "AS": a code, matched only as written."""
+    return len(form) <= 4 and form.isalpha() and form.isupper()
+
+
 class KnowledgeBase:
     """All KB entries plus the lookup tables built from them."""
 
@@ -300,10 +305,15 @@ class KnowledgeBase:
         for org in self.organisations.values():
             for form in [org.name, *org.aliases]:
                 self._hit(form, Hit("org", org.id))
+        self.country_codes: dict[str, str] = {}  # short capitalised codes ("UK", "PRC"), matched case-sensitively
         for country in self.countries.values():
             for form in [country.name, *country.aliases]:
                 self._hit(form, Hit("country", country.code))
-                self.country_names[fold(form)] = country.code
+                if _is_code(form):
+                    # "AS" (American Samoa), "CAR", "PR": as words ("As", "car") they are no country
+                    self.country_codes[form] = country.code
+                else:
+                    self.country_names[fold(form)] = country.code
             for form in country.capitals:
                 self._hit(form, Hit("capital", country.code))
             for form in country.demonyms:
@@ -334,7 +344,7 @@ class KnowledgeBase:
         form = " ".join(form.split())
         if not form:
             return
-        variants = {form, form[0].upper() + form[1:]}
+        variants = {form} if _is_code(form) else {form, form[0].upper() + form[1:]}
         if form.lower().startswith("the "):
             variants.add("The " + form[4:])
         for variant in variants:
@@ -369,6 +379,9 @@ class KnowledgeBase:
         """The code a country name, alias, demonym (also plural: "Israelis") or organisation name
         stands for."""
         self.build()
+        code = self.country_codes.get(text.strip())
+        if code:
+            return code
         key = fold(text)
         code = self.country_names.get(key) or self.demonyms.get(key)
         if code is None and key.endswith("s") and len(key) > 4:

@@ -25,6 +25,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
 from communique.actors.context import fill_countries
+from communique.actors.country_choice import choose_countries
 from communique.actors.descriptions import DescriptionsMixin
 from communique.actors.filters import is_non_actor
 from communique.actors.kb import Hit, KnowledgeBase, Person, fold, is_org_code, load_kb
@@ -47,6 +48,7 @@ class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
     def __init__(self, table, kb: KnowledgeBase):
         self.table = table
         self.kb = kb
+        self.country_model = None  # the actor country model: None = the shipped one, False = none
         self.doc: Doc = table.annotated.doc
         self.day: date | None = table.annotated.article.published
         self.lex = kb.lexicon
@@ -334,6 +336,9 @@ class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
                               and (e.end - e.start) > (span.end - span.start)), None)
             if container is not None and place and container.label_ in _CONTAINER_LABELS:
                 continue  # "the Beijing Olympics", "Chad Smith"
+            if (container is not None and place and container.label_ == "GPE"
+                    and self.kb.place_country(container.text) and not self.kb.country_of(container.text)):
+                continue  # "New Jersey", "New South Wales": the state, not the country "Jersey" or "Wales"
             if container is not None and container.label_ == "PERSON" and self._other_person(hits, container):
                 continue  # "spokesman Ivan Lavrov" is not Sergei Lavrov
             last = bisect_right(numeric_starts, span.start) - 1
@@ -482,15 +487,20 @@ class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
 
     def countries(self) -> None:
         """Countries for the actors the text names without one, from the words around them or the
-        article's own country (see context.py)."""
+        article's own country (see context.py); then the learned country model weighs every
+        proposal for every actor (country_choice.py)."""
         fill_countries(self.table, self.doc, self.kb)
+        if self.country_model is not False:
+            choose_countries(self.table, self.doc, self.kb, self.country_model)
 
-def resolve(table, kb: KnowledgeBase | None = None):
-    """Fill an ActorTable for its article; never raises on odd input."""
+def resolve(table, kb: KnowledgeBase | None = None, country_model=None):
+    """Fill an ActorTable for its article; never raises on odd input. `country_model`: see
+    `communique.actors.resolve_actors`."""
     kb = kb if isinstance(kb, KnowledgeBase) else load_kb()
     kb.build()
     table.kb = kb
     resolver = Resolver(table, kb)
+    resolver.country_model = country_model
     for step in (resolver.names, resolver.short_forms_pass, resolver.descriptions, resolver.countries,
                  resolver.pronouns):
         try:

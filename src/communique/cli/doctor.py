@@ -37,27 +37,21 @@ def check_spacy_model() -> Check:
 
 
 def check_event_model() -> Check:
-    from communique.events.classifier import (
-        META_FILE,
-        MODEL_FILE,
-        TOKENIZER_FILE,
-        EventClassifier,
-        default_model_path,
-    )
+    from communique.events.detector import META_FILE, MODEL_FILE, TOKENIZER_FILE, SentenceDetector, default_model_path
 
     folder = default_model_path()
-    fix = "reinstall communique, or retrain it with `communique train events FILE`"
+    fix = "reinstall communique, or retrain it with `communique train events GOLD --out DIR`"
     missing = [f for f in (MODEL_FILE, TOKENIZER_FILE, META_FILE) if not (folder / f).is_file()]
     if missing:
         return Check(FAIL, "event model", f"{', '.join(missing)} missing in {folder}: {fix}")
     try:
-        classifier = EventClassifier(folder)
-        [scores] = classifier(["The two ministers spoke by phone on Monday."])
+        detector = SentenceDetector(folder)
+        [scores] = detector([("The two ministers spoke by phone on Monday.", "")])
     except Exception as exc:  # noqa: BLE001  (a damaged file, a missing onnxruntime or tokenizers)
         return Check(FAIL, "event model", f"{folder} cannot be run ({_line(exc)}): {fix}")
-    if set(scores) != set(classifier.labels):
+    if set(scores) != set(detector.labels):
         return Check(FAIL, "event model", f"{folder} gives labels that do not match meta.json: {fix}")
-    return Check(OK, "event model", f"{len(classifier.labels)} labels, runs ({folder})")
+    return Check(OK, "event model", f"{len(detector.labels)} labels, runs ({folder})")
 
 
 def _sqlite_path(value: str) -> Path | None:

@@ -1,5 +1,6 @@
-"""`communique` commands for the events stage (registered on communique.cli.app):
-`communique train events FILE --out DIR` and `communique eval plover FILE [--json] [--cv K]`."""
+"""`communique` commands for the PLV sentence classifier (registered on communique.cli.app):
+`communique train plv-classifier FILE --out DIR` and `communique eval plover FILE [--json] [--cv K]`.
+The event detector learned from whole articles is trained by `communique train events` (learned.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ class Retype(str, Enum):
 _NEEDS_TRAIN = "training needs torch and the base model: pip install 'communique[train]'"
 
 
-@train_app.command("events")
-def train_events(
+@train_app.command("plv-classifier")
+def train_plv_classifier(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV with columns text,label[,source,target] (PLV layout)."),
     out: Path = typer.Option(..., "--out", file_okay=False, help="Model directory to write (required: the installed model is replaced only when named)."),
     negatives_from: Optional[Path] = typer.Option(
@@ -38,7 +39,7 @@ def train_events(
     keep_fp32: bool = typer.Option(False, "--keep-fp32", help="Also keep model.fp32.onnx (to compare with the int8 model)."),
     checkpoint: Optional[Path] = typer.Option(None, "--checkpoint", dir_okay=False, help="Also save the torch weights here (re-export without retraining)."),
 ) -> None:
-    """Fine-tune the PLOVER event detector and typer (MiniLM, 15 PLV labels + NONE) and export it to int8 ONNX."""
+    """Fine-tune the PLV sentence classifier (MiniLM, 15 PLV labels + NONE) and export it to int8 ONNX."""
     try:
         from communique.events import training
     except ImportError:  # pragma: no cover

@@ -18,6 +18,14 @@ def eval_realnews(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     pred: Optional[Path] = typer.Option(None, "--pred", exists=True, dir_okay=False, help="Score a saved `communique extract --json` output instead of running the pipeline."),
     misses: int = typer.Option(10, "--misses", min=0, help="How many of the worst misses to list."),
+    cv: int = typer.Option(0, "--cv", min=0, help="Cross-validate the learned models on GOLD by article folds "
+                           "(train on K-1 folds, score the held-out one) instead of scoring the shipped models."),
+    workdir: Path = typer.Option(Path("train-events-work"), "--workdir", file_okay=False, help="Under --cv: where fold models are kept and reused."),
+    fraction: float = typer.Option(1.0, "--fraction", min=0.05, max=1.0, help="Under --cv: share of each fold's training articles used (a learning curve)."),
+    epochs: int = typer.Option(5, "--epochs", min=1, max=100, help="Under --cv: detector training epochs."),
+    freeze: int = typer.Option(0, "--freeze", min=0, max=6, help="Under --cv: lowest encoder layers kept frozen."),
+    negatives: float = typer.Option(1.0, "--negatives", min=0.05, max=1.0, help="Under --cv: share of no-event sentences per epoch."),
+    threads: int = typer.Option(0, "--threads", min=0, help="Under --cv: torch threads."),
 ) -> None:
     """Score events (typed and full P/R/F1, date accuracy), quotes and actors on real-news gold."""
     from communique.eval.realnews import predict, read_jsonl, score, summary_line
@@ -32,9 +40,19 @@ def eval_realnews(
     if bad:
         console.print(f"[red]error:[/red] {gold_file}: line(s) {bad[:5]} lack an id or a text", highlight=False)
         raise typer.Exit(2)
-    if predictions is None:
-        predictions = predict(gold)
-    report = score(gold, predictions, n_misses=misses)
+    if cv >= 2:
+        from communique.cli.learned import _load, detector_params, require_training
+        from communique.learn.realnews import RealnewsConfig, cross_validate
+
+        require_training()
+        config = RealnewsConfig(detector=detector_params(epochs, 5e-5, freeze, negatives, 128, 0, threads), folds=cv,
+                                fraction=fraction)
+        report = cross_validate(_load(gold_file), config, workdir, log=console.print)
+        report.pop("_scores", None)
+    else:
+        if predictions is None:
+            predictions = predict(gold)
+        report = score(gold, predictions, n_misses=misses)
     if json_out:
         stdout.print_json(json.dumps(report))
         stdout.print(summary_line(report), highlight=False, soft_wrap=True)

@@ -7,7 +7,9 @@ the same as the project's acceptance scorer:
 * events, typed: same PLOVER type (CONCEDE, RETREAT and PLV's YIELD are one type) and the predicted
   evidence span overlaps the gold evidence; full: typed, one predicted actor matches a gold actor and,
   when the gold event has recipients, one predicted recipient matches a gold recipient. An actor matches
-  by country code, or, when the gold country is null, by a shared name word. Events of every status count.
+  by country code, or, when the gold country is null, by a shared name word. Predicted events whose
+  status says they did not happen (denied, requested, hypothetical) are not counted: the protocol codes
+  what happened or was announced.
 * event date accuracy: among typed matches whose gold event has a date, the share with the same date.
 * quotes, content: the predicted content covers at least half of the gold content and the gold content
   at least half of the predicted; speaker: content, and the speaker shares a name word with the gold one.
@@ -29,6 +31,8 @@ from pathlib import Path
 
 # CONCEDE and RETREAT are PLV's YIELD: the three are one type for scoring.
 _YIELD_FAMILY = frozenset({"CONCEDE", "RETREAT", "YIELD"})
+# Statuses of events that did not happen: the protocol does not code them, so they are not scored.
+NOT_EVENTS = frozenset({"denied", "requested", "hypothetical"})
 # Words too common in actor names to show two names are the same actor.
 _NAME_STOPWORDS = frozenset(
     "the of and a an in for to on s mr ms president minister prime foreign government officials official "
@@ -149,7 +153,7 @@ class _Article:
 
 def _match_events(art: _Article, c: Counts, misses: list[Miss]) -> None:
     gold_events = art.gold.get("events") or []
-    predicted = art.pred.get("events") or []
+    predicted = [p for p in art.pred.get("events") or [] if p.get("status") not in NOT_EVENTS]
     c.ev_pred += len(predicted)
     c.ev_gold += len(gold_events)
     for p in predicted:

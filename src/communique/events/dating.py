@@ -94,6 +94,7 @@ def attach_dates(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> lis
         if cand.date is None:
             cand.date, cand.date_precision = iso, precision
             cand.date_token_span = (span.start, span.end)
+            cand.date_source = "clause"
             attached.append((cand, prep, span))
 
     for cand, prep, span, iso, precision in owned:
@@ -116,3 +117,48 @@ def first_since(cand: Candidate, sent: Span) -> bool:
             return True
     return False
 
+
+
+# How many sentences back an undated event looks for the narrative's date ("On Monday, police raided
+# the office. They arrested two men."): chosen by cross-validation on realnews-train (learn/tune.py).
+NARRATIVE_LOOKBACK = 6
+# the precisions a narrative date may have: a year named two sentences back ("in 2014") is background
+NARRATIVE_PRECISIONS = frozenset({"day", "week", "month", "year"})
+
+
+class SentenceDates:
+    """The dates an article's sentences name, for events whose own clause names none: the first date
+    of the event's sentence, else the narrative's date (the first date of the nearest sentence before
+    it, at most NARRATIVE_LOOKBACK back), else the publication date as a "publication" precision (a
+    date the event was reported by, never a day it happened). `Candidate.date_source` says which."""
+
+    def __init__(self, ctx: ArticleContext, sents: list[Span], lookback: int | None = None):
+        self.ctx, self.sents = ctx, sents
+        self.lookback = NARRATIVE_LOOKBACK if lookback is None else lookback
+        self._cache: dict[int, tuple[str, str] | None] = {}
+
+    def of(self, i: int) -> tuple[str, str] | None:
+        """(ISO date, precision) of the first date expression of sentence i that resolves, or None."""
+        if i not in self._cache:
+            found = None
+            for span in sorted(_date_spans(self.ctx, self.sents[i]), key=lambda s: s.start):
+                iso, precision = resolve_date(span.text, self.ctx.published, narrative_year(self.ctx.doc, span.start_char))
+                if iso is not None and precision not in ("publication", "unknown"):
+                    found = (iso, precision)
+                    break
+            self._cache[i] = found
+        return self._cache[i]
+
+    def fill(self, cand: Candidate, i: int) -> None:
+        """Date an undated candidate of sentence i from its sentence, the narrative or the publication."""
+        own = self.of(i)
+        if own is not None:
+            cand.date, cand.date_precision, cand.date_source = own[0], own[1], "sentence"
+            return
+        for j in range(i - 1, max(-1, i - 1 - self.lookback), -1):
+            found = self.of(j)
+            if found is not None and found[1] in NARRATIVE_PRECISIONS:
+                cand.date, cand.date_precision, cand.date_source = found[0], found[1], "narrative"
+                return
+        if self.ctx.published is not None:
+            cand.date, cand.date_precision, cand.date_source = self.ctx.published.isoformat(), "publication", "publication"

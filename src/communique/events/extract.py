@@ -31,9 +31,20 @@ from spacy.tokens import Span, Token
 from communique.actors import ActorTable
 from communique.events import detect
 from communique.events.classifier import load_classifier
-from communique.events.dating import attach_dates, first_since
+from communique.events.date_choice import choose_date
+from communique.events.dating import SentenceDates, attach_dates, first_since
 from communique.events.details import choose_mode, find_location, provenance
 from communique.events.factuality import assess
+from communique.events.learned import (
+    EventModels,
+    decided_types,
+    detected_types,
+    for_sentence,
+    in_quote_flags,
+    load_event_models,
+    scoring_type,
+    sentence_pairs,
+)
 from communique.events.lexicon import Lexicon, load_lexicon
 from communique.events.anaphora import resolve_anaphors
 from communique.events.roles import ArticleContext
@@ -127,12 +138,19 @@ def find_candidates(
     actors: ActorTable,
     quotes: list[Quote],
     classifier: Language | None | bool = None,
+    models: EventModels | None | bool = None,
 ) -> list[Candidate]:
-    """All events of the article as candidates (including suppressed ones), in text order."""
+    """All events of the article as candidates (including suppressed ones), in text order.
+
+    `models`: None = the shipped learned models (`learned.py`) when installed, False = none (the
+    dictionary and the PLV `classifier` alone), or an EventModels (cross-validation passes its fold's)."""
     lex = load_lexicon()
-    model = load_classifier() if classifier is None else (classifier or None)
+    learned = load_event_models() if models is None else (models or None)
+    model = None if learned else (load_classifier() if classifier is None else (classifier or None))
     ctx = ArticleContext(annotated, actors, quotes, lex)
     sents = list(ctx.doc.sents)
+    if learned:
+        return _learned_candidates(ctx, sents, learned)
     found: dict[int, list[Candidate]] = {}
 
     def triggers(i: int) -> list[Candidate]:
@@ -161,6 +179,77 @@ def find_candidates(
         live = [c for c in made if not c.suppressed and not c.folded and not c.refers_to_past and c.participants]
         if live:
             previous = live[-1] if not any(c.main for c in live) else next(c for c in live if c.main)
+    return out
+
+
+def _learned_candidates(ctx: ArticleContext, sents: list[Span], models: EventModels) -> list[Candidate]:
+    """The article's events from the learned models (`learned.py`): the detector's types per sentence,
+    each anchored on the dictionary's trigger or the main verb, with the argument model's roles."""
+    lex = ctx.lex
+    try:
+        scores = models.detector(sentence_pairs(sents))
+    except Exception:  # pragma: no cover - a broken model leaves no learned events
+        log.exception("event detector failed")
+        return []
+    out: list[Candidate] = []
+    previous: Candidate | None = None
+    dates = SentenceDates(ctx, sents)
+    # with a decision model every sentence's dictionary candidates are weighed; without one only the
+    # sentences the detector finds events in need them
+    rules = rule_candidates(ctx, sents) if models.decider is not None else {}
+    quoted = in_quote_flags(ctx, sents) if models.decider is not None else []
+    for i, sent in enumerate(sents):
+        if models.decider is not None:
+            types = decided_types(models.decider, models.detector.labels, scores, i, rules.get(i, []), quoted[i])
+        else:
+            types = detected_types(models.detector, scores[i])
+        if not types:
+            continue
+        try:
+            rule_cands = rules[i] if i in rules else _sentence_events(ctx, sent, find_triggers(sent, lex), None, previous)
+            made = for_sentence(ctx, sents, i, rule_cands, types, models.arguments)
+            fresh = [c for c in made if not any(c is r for r in rule_cands)]
+            attach_dates(ctx, sent, fresh)
+            for cand in fresh:
+                choose_mode(ctx, cand)
+                find_location(ctx, cand)
+                provenance(ctx, cand)
+            wanted = {scoring_type(t) for t, _ in types}
+            # "the first talks since March 1": the earlier talks the dictionary found, when detected
+            made += [c for c in rule_cands if c.refers_to_past and scoring_type(c.type) in wanted]
+            for cand in made:
+                if models.dates is not None and not cand.refers_to_past:
+                    choose_date(models.dates, ctx, sents, i, cand)
+                elif cand.date is None:
+                    dates.fill(cand, i)
+        except Exception:  # malformed parses give fewer events, never a crash
+            log.exception("event extraction failed on a sentence")
+            continue
+        out.extend(made)
+        live = [c for c in rule_cands if c.participants and not c.refers_to_past]
+        if live:
+            previous = live[0]
+    return out
+
+
+def rule_candidates(ctx: ArticleContext, sents: list[Span], wanted: set[int] | None = None) -> dict[int, list[Candidate]]:
+    """The dictionary's candidates of each sentence (those in `wanted`, or all), as the learned path
+    sees them: no classifier, each sentence after the ones before it (for anaphora)."""
+    out: dict[int, list[Candidate]] = {}
+    previous: Candidate | None = None
+    last = max(wanted) if wanted else len(sents) - 1
+    for i, sent in enumerate(sents[: last + 1]):
+        if wanted is not None and i not in wanted:
+            continue
+        try:
+            made = _sentence_events(ctx, sent, find_triggers(sent, ctx.lex), None, previous)
+        except Exception:  # malformed parses give fewer candidates, never a crash
+            log.exception("event extraction failed on a sentence")
+            continue
+        out[i] = made
+        live = [c for c in made if c.participants and not c.refers_to_past]
+        if live:
+            previous = live[0]
     return out
 
 
@@ -408,6 +497,7 @@ def to_event(ctx_article_id: str, annotated: AnnotatedDoc, cand: Candidate) -> E
         evidence_span=sent_span,
         reported_by=list(cand.reported_by),
         refers_to_past=cand.refers_to_past,
+        date_source=cand.date_source,
         trigger=annotated.text_of(trigger_span),
         trigger_span=trigger_span,
     )
@@ -438,6 +528,24 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def kept_learned(cands: list[Candidate], require_actor: bool = True) -> list[Candidate]:
+    """The learned path's candidates that become events: one per type, participants and date (the
+    same event told twice in an article is coded once, at its first telling), with an actor when
+    `require_actor` (the protocol codes no event without one)."""
+    out: list[Candidate] = []
+    seen: set[tuple] = set()
+    for cand in cands:
+        if not cand.type or (require_actor and not cand.actors):
+            continue
+        key = (scoring_type(cand.type), frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past,
+               cand.status, cand.date)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(cand)
+    return out
+
+
 def _is_ruling(cand: Candidate) -> bool:
     return cand.entry is not None and cand.entry.frame == "ruling"
 
@@ -447,17 +555,20 @@ def extract_events(
     actors: ActorTable,
     quotes: list[Quote],
     classifier: Language | None | bool = None,
+    models: EventModels | None | bool = None,
 ) -> list[Event]:
-    """The PLOVER events of one article. `classifier`: None = the shipped model, False = none, or a
-    callable from sentences to {label: score} dicts (cross-validation passes its fold model)."""
+    """The PLOVER events of one article. `models`: None = the shipped learned models, False = none,
+    or an EventModels (cross-validation passes its fold's); without learned models, `classifier`:
+    None = the shipped PLV classifier, False = none, or a callable from sentences to {label: score}."""
+    learned = load_event_models() if models is None else (models or None)
     try:
-        cands = find_candidates(annotated, actors, quotes, classifier)
+        cands = find_candidates(annotated, actors, quotes, classifier, learned or False)
     except Exception:  # pragma: no cover - never take the pipeline down
         log.exception("event extraction failed")
         return []
     article_id = annotated.article.external_id or annotated.article.id
     events: list[Event] = []
-    for cand in kept(cands):
+    for cand in (kept_learned(cands) if learned else kept(cands)):
         try:
             events.append(to_event(article_id, annotated, cand))
         except Exception:  # pragma: no cover

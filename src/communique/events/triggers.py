@@ -31,6 +31,9 @@ class Candidate:
     date: str | None = None
     date_precision: str = "unknown"
     date_token_span: tuple[int, int] | None = None
+    # where the date came from: "clause" (the trigger's own clause), "sentence", "narrative" (a sentence
+    # before), "publication" (only when it was reported); None when undated
+    date_source: str | None = None
     location: str | None = None
     location_span: tuple[int, int] | None = None
     reported_by: list[str] = field(default_factory=list)
