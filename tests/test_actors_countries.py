@@ -193,3 +193,48 @@ def test_bare_government_takes_the_articles_country_with_a_note(resolve):
     actor = at(table, text, "the government")
     assert actor.id == "kb:gov-zwe"
     assert any("context" in note for note in actor.notes)
+
+
+# ---- codes, states and the learned country model (issue 22, item 4)
+
+
+def test_a_short_code_is_a_country_only_as_written(resolve):
+    """"AS" is American Samoa's code; the word "as" is none, and "UK" still is the United Kingdom."""
+    kb = load_kb()
+    assert kb.country_of("UK") == "GBR"
+    assert kb.country_of("as") is None and kb.country_of("As") is None
+    text = "As the talks ended, the UK envoy Mark Sedwill left Kabul."
+    table = resolve(text)
+    assert "ASM" not in {a.country for a in table.actors}
+    assert at(table, text, "Mark Sedwill").country == "GBR"
+
+
+def test_a_state_named_after_a_country_is_not_that_country(resolve):
+    text = "Governor Phil Murphy of New Jersey met farmers in Trenton on Monday."
+    table = resolve(text)
+    assert "JEY" not in {a.country for a in table.actors}
+    assert at(table, text, "Phil Murphy").country == "USA"
+
+
+def test_the_country_model_chooses_the_nationality_word_over_the_story(resolve):
+    """The story is about Syria; the senator the text calls American keeps his own country, and the
+    model says why when it overrules the rules."""
+    from communique.actors.country_choice import load_country_model
+
+    if load_country_model() is None:
+        pytest.skip("no shipped country model")
+    text = ("Syrian refugees crossed into Jordan as fighting in Idlib grew. Damascus blamed the rebels. "
+            "The American senator Tom Harlan said Syria's government had abandoned its own people.")
+    table = resolve(text)
+    assert at(table, text, "Tom Harlan").country == "USA"
+
+
+def test_without_the_country_model_the_rules_stand(nlp):
+    kb = load_kb()
+    text = "The Jordanian minister Amal Haddad spoke in Amman."
+    article = Article(text=text, source="<test>", published=date(2021, 5, 4), body=text)
+    annotated = next(annotate([article], nlp))
+    rules = resolve_actors(annotated, kb, country_model=False)
+    learned = resolve_actors(annotated, kb)
+    assert not any("country model" in note for a in rules.actors for note in a.notes)
+    assert at(learned, text, "Amal Haddad").country == at(rules, text, "Amal Haddad").country == "JOR"

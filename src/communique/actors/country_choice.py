@@ -91,18 +91,27 @@ class _Article:
         self.by_sentence.setdefault(self.sentence(char), Counter())[code] += 1
 
 
-def _modifiers(doc, kb: KnowledgeBase, start: int, end: int) -> Counter[str]:
-    """Countries named by nationality or country words inside a mention or just before it."""
+def _modifiers(doc, kb: KnowledgeBase, start: int, end: int) -> tuple[Counter[str], Counter[str]]:
+    """Countries named by nationality or country words inside a mention or just before it: (all of
+    them, those that modify the mention itself). A word modifies the mention when it is inside it or
+    the parse hangs it on the mention directly or through a title ("American" in "the American
+    senator Tom Harlan", "U.S." in "U.S. Senator ..."), not when it only stands near it ("Syrian
+    refugees met Harlan")."""
     span = doc.char_span(start, end, alignment_mode="expand")
-    found: Counter[str] = Counter()
+    near: Counter[str] = Counter()
+    direct: Counter[str] = Counter()
     if span is None:
-        return found
+        return near, direct
+    inside = range(span.start, span.end)
     for tok in doc[max(span.sent.start if doc.has_annotation("SENT_START") else 0, span.start - MODIFIER_WINDOW) : span.end]:
         if tok.text[:1].isupper() and tok.pos_ in ("ADJ", "PROPN", "NOUN"):
             code = kb.country_of(tok.text)
             if code:
-                found[code] += 1
-    return found
+                near[code] += 1
+                if tok.i in inside or tok.head.i in inside or (
+                        tok.head.dep_ in ("compound", "appos", "amod") and tok.head.head.i in inside):
+                    direct[code] += 1
+    return near, direct
 
 
 def candidates(actor, mentions: list[tuple[int, int]], art: _Article) -> dict[str, dict[str, float]]:
@@ -123,9 +132,12 @@ def candidates(actor, mentions: list[tuple[int, int]], art: _Article) -> dict[st
         if code:
             feat(code, "kb")
     modifiers: Counter[str] = Counter()
+    direct: Counter[str] = Counter()
     sentences: Counter[str] = Counter()
     for start, end in mentions:
-        modifiers += _modifiers(doc, kb, start, end)
+        near, own = _modifiers(doc, kb, start, end)
+        modifiers += near
+        direct += own
         sentences += art.by_sentence.get(art.sentence(start), Counter())
         near = nearby_country(doc, kb, start, end, kind in ("organisation", "government"))
         if near:
@@ -133,6 +145,9 @@ def candidates(actor, mentions: list[tuple[int, int]], art: _Article) -> dict[st
     for code, n in modifiers.items():
         feat(code, "modifier", math.log1p(n))
         feat(code, f"{kind}|modifier")
+    for code in direct:
+        feat(code, "own_modifier")
+        feat(code, f"{kind}|own_modifier")
     total = sum(art.total.values()) or 1
     for rank, (code, n) in enumerate(art.total.most_common(3), 1):
         feat(code, f"article_rank={rank}")

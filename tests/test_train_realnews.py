@@ -1,0 +1,98 @@
+"""`communique train events` and `communique eval realnews --cv` end to end on a tiny gold file of
+six articles written for the tests (tests/fixtures/realnews/tiny_gold.jsonl): one epoch, two folds.
+It proves the recipe runs and that what it writes is a model the pipeline loads and uses; the
+figures themselves mean nothing at this size. It needs the train extra (torch, transformers and the
+base model); CI installs it for this file (`.ci/run`)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+GOLD = Path(__file__).parent / "fixtures" / "realnews" / "tiny_gold.jsonl"
+TRAINING = ["--epochs", "1", "--freeze", "4", "--max-tokens", "64", "--threads", "2"]
+
+
+def _require_training():
+    pytest.importorskip("torch", reason="training needs the train extra (torch)")
+    pytest.importorskip("transformers", reason="training needs the train extra (transformers)")
+    from communique.events.learn.detector import require
+
+    try:
+        require()
+    except Exception as err:  # the base model package is missing
+        pytest.skip(f"training needs the train extra: {err}")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    _require_training()
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    root = tmp_path_factory.mktemp("train")
+    out, work = root / "detector", root / "work"
+    result = CliRunner().invoke(app, ["train", "events", str(GOLD), "--out", str(out), "--dev", str(GOLD),
+                                      "--cv", "2", "--workdir", str(work), *TRAINING])
+    assert result.exit_code == 0, result.output
+    return out, work, result.output
+
+
+def test_train_events_writes_every_model_with_its_provenance(trained):
+    from communique.provenance import file_sha256
+
+    out, _, _ = trained
+    for name in ("model.onnx", "tokenizer.json", "meta.json", "arguments.json", "dates.json", "decider.json",
+                 "country.json"):
+        assert (out / name).is_file(), name
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["trained_on"]["sha256"] == file_sha256(GOLD)
+    assert meta["trained_on"]["articles"] == 6
+    assert meta["settings"]["detector"]["epochs"] == 1
+    assert meta["cross_validation"]["cv"]["folds"] == 2
+    assert meta["dev"]["articles"] == 6
+    assert 0 < meta["threshold"] < 1
+    assert "communique train events tiny_gold.jsonl" in meta["reproduce"]
+
+
+def test_the_trained_models_run_in_the_pipeline(trained):
+    """The exported detector is loaded with onnxruntime alone and the pipeline extracts with it."""
+    from datetime import date
+
+    from communique.actors import resolve_actors
+    from communique.attribution import extract_quotes
+    from communique.events import extract_events
+    from communique.events.learned import load_event_models
+    from communique.models import Article
+    from communique.nlp import annotate
+    from communique.pipeline import Pipeline, prepare
+
+    out, _, _ = trained
+    models = load_event_models(str(out))
+    assert models is not None and models.decider is not None and models.arguments is not None
+    scores = models.detector([("Peru accused Chile of spying on its navy.", "")])[0]
+    assert set(scores) == set(models.detector.labels) and all(0 <= p <= 1 for p in scores.values())
+    pipeline = Pipeline()
+    article = prepare(Article(text="Peru accused Chile of spying on its navy on Monday.", source="t"), date(2024, 5, 2))
+    annotated = next(iter(annotate([article], pipeline.nlp)))
+    actors = resolve_actors(annotated, pipeline.kb)
+    events = extract_events(annotated, actors, extract_quotes(annotated, actors), models=models)
+    assert all(e.type in models.detector.labels for e in events)
+
+
+def test_a_second_run_reuses_the_fold_models(trained):
+    _require_training()
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    out, work, _ = trained
+    stamps = sorted(p.stat().st_mtime for p in work.glob("*/detector.pt"))
+    result = CliRunner().invoke(app, ["eval", "realnews", str(GOLD), "--cv", "2", "--workdir", str(work),
+                                      *TRAINING, "--json"])
+    assert result.exit_code == 0, result.output
+    assert "reusing" in result.output
+    assert sorted(p.stat().st_mtime for p in work.glob("*/detector.pt")) == stamps
+    report = json.loads(result.stdout[result.stdout.index("{"):])
+    assert report["articles"] == 6 and len(report["events_full_prf"]) == 3
