@@ -103,3 +103,13 @@ def extract_text(pipeline):
         return next(pipeline.run_stages([article]))  # the stages alone: odd test texts are not rejected
 
     return run
+
+
+@pytest.fixture
+def dictionary_events(monkeypatch):
+    """The event stage without the learned models: the trigger dictionary, the parse rules and the
+    PLV sentence classifier (the path that runs when no detector is installed). Tests of those rules
+    use it; the learned stage has its own tests (test_events_learned.py)."""
+    from communique.events import extract
+
+    monkeypatch.setattr(extract, "load_event_models", lambda path=None: None)

@@ -211,3 +211,8 @@ def test_a_day_named_beside_the_verb_is_a_date_not_a_participant(extract_text):
         assert not _has(e["actor_names"] + e["recipient_names"], "Thursday")
     request = _one(events, "REQUEST")
     assert request["date"] == "2024-02-29" and request["date_precision"] == "day"
+
+
+# These are tests of the dictionary and parse rules (and the PLV classifier that runs with them when
+# no detector is installed); the learned event stage is tested in test_events_learned.py.
+pytestmark = pytest.mark.usefixtures("dictionary_events")

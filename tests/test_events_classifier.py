@@ -101,7 +101,7 @@ def test_train_command_names_the_extra_when_torch_is_missing(tmp_path, monkeypat
     monkeypatch.setattr(training, "_require", missing)
     path = tmp_path / "mini.csv"
     path.write_text("text,label\nRebels shelled the town.,ASSAULT\nThe envoy met the king.,CONSULT\n")
-    result = CliRunner().invoke(app, ["train", "events", str(path), "--out", str(tmp_path / "m")])
+    result = CliRunner().invoke(app, ["train", "plv-classifier", str(path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "pip install 'communique[train]'" in result.output
     result = CliRunner().invoke(app, ["eval", "plover", str(path), "--cv", "2"])

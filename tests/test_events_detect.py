@@ -220,7 +220,7 @@ def test_train_command_on_a_tiny_sample(tmp_path):
         w.writerow(["Ministers held talks in Vienna.", "CONSULT", "Ministers", ""])
     out = tmp_path / "model"
     result = CliRunner().invoke(
-        app, ["train", "events", str(path), "--out", str(out), "--epochs", "1", "--max-tokens", "16"]
+        app, ["train", "plv-classifier", str(path), "--out", str(out), "--epochs", "1", "--max-tokens", "16"]
     )
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "meta.json").read_text())
@@ -234,7 +234,12 @@ def test_train_command_on_a_tiny_sample(tmp_path):
 def test_train_command_needs_out_so_it_never_writes_into_the_package():
     import inspect
 
-    from communique.cli.events import train_events
+    from communique.cli.events import train_plv_classifier
 
-    out_option = inspect.signature(train_events).parameters["out"].default
+    out_option = inspect.signature(train_plv_classifier).parameters["out"].default
     assert out_option.default is ...  # required: the installed model is replaced only when named
+
+
+# These are tests of the dictionary and parse rules (and the PLV classifier that runs with them when
+# no detector is installed); the learned event stage is tested in test_events_learned.py.
+pytestmark = pytest.mark.usefixtures("dictionary_events")

@@ -379,3 +379,8 @@ def test_a_short_call_between_two_countries_survives_a_no_event_classifier(extra
     consult = _of_type(events, "CONSULT")
     assert consult and _has(consult[0]["actors"], "Wang Yi") and _has(consult[0]["actors"], "Kuleba"), events
     assert not _of_type(_events(extract_text("The minister talked to reporters on Monday.", published=PUBLISHED)), "CONSULT")
+
+
+# These are tests of the dictionary and parse rules (and the PLV classifier that runs with them when
+# no detector is installed); the learned event stage is tested in test_events_learned.py.
+pytestmark = pytest.mark.usefixtures("dictionary_events")

@@ -148,3 +148,8 @@ def test_a_sure_classifier_retypes_a_bare_trigger(pipeline):
 )
 def test_a_sure_classifier_never_retypes_a_specific_trigger(pipeline, text, type_):
     assert type_ in _typed_with(pipeline, text, {"SUPPORT": 0.97, "AGREE": 0.01, "RETREAT": 0.01, "ACCUSE": 0.01})
+
+
+# These are tests of the dictionary and parse rules (and the PLV classifier that runs with them when
+# no detector is installed); the learned event stage is tested in test_events_learned.py.
+pytestmark = pytest.mark.usefixtures("dictionary_events")

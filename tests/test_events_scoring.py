@@ -113,3 +113,8 @@ def test_a_trial_leaves_the_actor_table_as_it_was(pipeline):
     assert actors.mentions() == mentions
     assert actors.get(added.id) is None
     assert actors.actor_at(0, 8) is None or actors.actor_at(0, 8).id != added.id
+
+
+# These are tests of the dictionary and parse rules (and the PLV classifier that runs with them when
+# no detector is installed); the learned event stage is tested in test_events_learned.py.
+pytestmark = pytest.mark.usefixtures("dictionary_events")

@@ -128,7 +128,7 @@ def test_an_article_with_the_token_is_ingested_like_the_cli(client, store, pipel
     assert stored["article"]["published"] == "2024-05-02"
     assert {a["country"] for a in stored["actors"]} >= {"NOR", "KEN"}
     assert stored["article"]["text"] == expected.article.text
-    assert [e["type"] for e in stored["events"]] == ["CONSULT"]
+    assert "CONSULT" in [e["type"] for e in stored["events"]]  # the call (what the CLI gives is checked next)
     assert [(e["type"], e["evidence"]) for e in stored["events"]] == [(e.type, e.evidence) for e in expected.events]
     assert [q["text"] for q in stored["quotes"]] == [q.text for q in expected.quotes]
     again = client.post("/api/articles", json=ARTICLE, headers=AUTH)

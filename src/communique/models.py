@@ -192,6 +192,9 @@ class Event(_Record):
     recipients: list[str] = Field(default_factory=list)
     date: str | None = None
     date_precision: Literal["day", "week", "month", "year", "publication", "unknown"] = "unknown"
+    # where the date was read: the trigger's clause, its sentence, the narrative before it, or the
+    # publication date (no date in the text); None when undated
+    date_source: Literal["clause", "sentence", "narrative", "publication"] | None = None
     location: str | None = None
     location_span: Span | None = None
     evidence: str = ""
@@ -215,7 +218,8 @@ class Extraction(_Record):
         """This extraction with each event dated as the record dates it (`dates.record_date`): an
         event the text does not date takes the publication date at precision "publication". What
         `communique extract` and `communique.extract` give, so that `extract` and the stored record
-        show one date for one event; the pipeline's own output (and its evaluation) is unchanged."""
+        show one date for one event, and what the real-news evaluations score (the acceptance scorer reads
+        `communique extract`); the pipeline's own output is unchanged."""
         from communique.dates import record_date
 
         published = self.article.published
@@ -223,5 +227,6 @@ class Extraction(_Record):
         for event in self.events:
             value, precision = record_date(event.date, event.date_precision, published)
             same = (value, precision) == (event.date, event.date_precision)
-            events.append(event if same else event.model_copy(update={"date": value, "date_precision": precision}))
+            filled = {"date": value, "date_precision": precision, "date_source": "publication" if value else None}
+            events.append(event if same else event.model_copy(update=filled))
         return self.model_copy(update={"events": events})

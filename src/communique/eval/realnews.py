@@ -339,7 +339,8 @@ def predict(gold: list[dict]) -> list[dict]:
         with open(path, "w", encoding="utf-8") as fh:
             for a in gold:
                 fh.write(json.dumps({"id": a["id"], "text": a["text"], "published": a.get("published")}) + "\n")
-        return [item.to_json_dict() for item in run_pipeline([str(path)], Settings(), None) if isinstance(item, Extraction)]
+        return [item.with_record_dates().to_json_dict() for item in run_pipeline([str(path)], Settings(), None)
+                if isinstance(item, Extraction)]
 
 
 def summary_line(report: dict) -> str:

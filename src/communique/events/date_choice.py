@@ -12,8 +12,8 @@ which of them dates the event. The candidates of an event in sentence i, anchore
 
 and every candidate also carries the trigger's tense (past, present, future). A `ChoiceModel`
 (`communique train events` fits it on realnews-train's dated events) takes the most likely; an event
-with no date around it keeps the publication day as a "publication" precision: the day it was
-reported by, never a day it happened. `Candidate.date_source` says where the date came from. Without the model the rules' order stands (clause, sentence, narrative,
+with no date around it stays undated, and the record shows it by its publication day at precision
+"publication" (`communique.dates.record_date`): the day it was reported, never a day it happened. `Candidate.date_source` says where the date came from. Without the model the rules' order stands (clause, sentence, narrative,
 publication: `dating.SentenceDates`).
 """
 
@@ -113,7 +113,6 @@ def choose_date(model, ctx: ArticleContext, sents: list[Span], i: int, cand: Can
         source = "clause" if "clause" in feats else "sentence" if "own_sentence" in feats else "narrative"
         cand.date, cand.date_precision, cand.date_source = iso, precision, source
         return
-    if ctx.published is not None:
-        cand.date, cand.date_precision, cand.date_source = ctx.published.isoformat(), "publication", "publication"
-    else:
-        cand.date, cand.date_precision, cand.date_source = None, "unknown", None
+    # no date around it: undated, as the rules leave it; the record (and `extract`) then show the
+    # publication day at precision "publication" (`communique.dates.record_date`)
+    cand.date, cand.date_precision, cand.date_source = None, "unknown", None

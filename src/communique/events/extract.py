@@ -528,22 +528,38 @@ def kept(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def kept_learned(cands: list[Candidate], require_actor: bool = True) -> list[Candidate]:
-    """The learned path's candidates that become events: one per type, participants and date (the
-    same event told twice in an article is coded once, at its first telling), with an actor when
-    `require_actor` (the protocol codes no event without one)."""
+def kept_learned(cands: list[Candidate], require_actor: bool = True, names: dict[str, str] | None = None) -> list[Candidate]:
+    """The learned path's candidates that become events, with an actor when `require_actor` (the
+    protocol codes no event without one), and each event once: a later telling of an event already
+    kept (same type, status and date, a shared recipient, and the same actor or one whose name holds
+    the other's: "police" and "Kenya's police") is dropped; the first telling stays as the evidence
+    unless the later one names more participants. `names`: actor id -> name."""
     out: list[Candidate] = []
-    seen: set[tuple] = set()
     for cand in cands:
         if not cand.type or (require_actor and not cand.actors):
             continue
-        key = (scoring_type(cand.type), frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past,
-               cand.status, cand.date)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(cand)
+        same = next((k for k, old in enumerate(out) if _retells(old, cand, names or {})), None)
+        if same is None:
+            out.append(cand)
+        elif len(cand.actors) + len(cand.recipients) > len(out[same].actors) + len(out[same].recipients):
+            out[same] = cand
     return out
+
+
+def _retells(old: Candidate, new: Candidate, names: dict[str, str]) -> bool:
+    if (scoring_type(old.type), old.refers_to_past, old.status, old.date) != (
+            scoring_type(new.type), new.refers_to_past, new.status, new.date):
+        return False
+    if set(old.actors) == set(new.actors) and set(old.recipients) == set(new.recipients):
+        return True
+    if not set(old.recipients) & set(new.recipients):
+        return False
+
+    def holds(a: str, b: str) -> bool:
+        x, y = (names.get(a) or a).lower(), (names.get(b) or b).lower()
+        return x in y or y in x
+
+    return bool(set(old.actors) & set(new.actors)) or any(holds(a, b) for a in old.actors for b in new.actors)
 
 
 def _is_ruling(cand: Candidate) -> bool:
@@ -568,7 +584,8 @@ def extract_events(
         return []
     article_id = annotated.article.external_id or annotated.article.id
     events: list[Event] = []
-    for cand in (kept_learned(cands) if learned else kept(cands)):
+    names = {a.id: a.name for a in actors.actors}
+    for cand in (kept_learned(cands, names=names) if learned else kept(cands)):
         try:
             events.append(to_event(article_id, annotated, cand))
         except Exception:  # pragma: no cover

@@ -198,7 +198,7 @@ class ThresholdedDetector:
 
 
 def predict(corpus: Corpus, articles: list, trained: Trained, detector, decider=None) -> list[dict]:
-    """`communique extract` documents of the articles with the trained models (`detector` replaces
+    """`communique extract` documents (record dates) of the articles with the trained models (`detector` replaces
     the trained detector's callable: a ThresholdedDetector over it; `decider` an EventDecider)."""
     from communique.events.extract import extract_events
     from communique.models import ArticleOut, Extraction
@@ -209,7 +209,7 @@ def predict(corpus: Corpus, articles: list, trained: Trained, detector, decider=
         reresolve(a, corpus.pipeline.kb, trained.countries)
         events = extract_events(a.annotated, a.actors, a.quotes, models=models)
         docs.append(Extraction(article=ArticleOut.from_article(a.annotated.article), actors=a.actors.actors,
-                               quotes=a.quotes, events=events).to_json_dict())
+                               quotes=a.quotes, events=events).with_record_dates().to_json_dict())
     return docs
 
 
@@ -305,6 +305,15 @@ def summary(report: dict) -> dict:
     return {k: report.get(k) for k in keys}
 
 
+def _command(corpus: Corpus, config: RealnewsConfig, cross_validated: bool, dev: Corpus | None) -> str:
+    d = config.detector
+    return " ".join([f"communique train events {corpus.path.name} --out DIR",
+                     *([f"--dev {dev.path.name}"] if dev is not None else []),
+                     f"--cv {config.folds if cross_validated else 0}", f"--epochs {d.epochs}", f"--lr {d.lr}",
+                     f"--freeze {d.freeze}", f"--negatives {d.negatives}", f"--max-tokens {d.max_tokens}",
+                     f"--seed {d.seed}"])
+
+
 def train_and_export(corpus: Corpus, config: RealnewsConfig, out_dir: str | Path, workdir: str | Path,
                      threshold: float, cv_report: dict | None = None, dev: Corpus | None = None,
                      log: Log | None = None) -> dict:
@@ -333,8 +342,7 @@ def train_and_export(corpus: Corpus, config: RealnewsConfig, out_dir: str | Path
         "cross_validation": ({**summary(cv_report), "cv": {k: v for k, v in cv_report["cv"].items() if k != "per_fold"}}
                              if cv_report else None),
         "dev": ({"file": dev.path.name, "sha256": dev.sha256, **summary(dev_report)} if dev_report else None),
-        "reproduce": f"communique train events {corpus.path.name} --out DIR"
-                     + (f" --dev {dev.path.name}" if dev is not None else ""),
+        "reproduce": _command(corpus, config, cv_report is not None, dev),
     }
     model = load_checkpoint(Path(workdir) / "all" / "detector.pt")
     out.mkdir(parents=True, exist_ok=True)
