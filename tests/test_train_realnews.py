@@ -94,5 +94,5 @@ def test_a_second_run_reuses_the_fold_models(trained):
     assert result.exit_code == 0, result.output
     assert "reusing" in result.output
     assert sorted(p.stat().st_mtime for p in work.glob("*/detector.pt")) == stamps
-    report = json.loads(result.stdout[result.stdout.index("{"):])
+    report, _ = json.JSONDecoder().raw_decode(result.stdout[result.stdout.index("{"):])  # a summary line follows
     assert report["articles"] == 6 and len(report["events_full_prf"]) == 3

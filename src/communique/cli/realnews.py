@@ -26,6 +26,7 @@ def eval_realnews(
     freeze: int = typer.Option(0, "--freeze", min=0, max=6, help="Under --cv: lowest encoder layers kept frozen."),
     negatives: float = typer.Option(1.0, "--negatives", min=0.05, max=1.0, help="Under --cv: share of no-event sentences per epoch."),
     threads: int = typer.Option(0, "--threads", min=0, help="Under --cv: torch threads."),
+    max_tokens: int = typer.Option(128, "--max-tokens", min=16, max=512, help="Under --cv: word pieces the detector reads."),
 ) -> None:
     """Score events (typed and full P/R/F1, date accuracy), quotes and actors on real-news gold."""
     from communique.eval.realnews import predict, read_jsonl, score, summary_line
@@ -45,7 +46,7 @@ def eval_realnews(
         from communique.learn.realnews import RealnewsConfig, cross_validate
 
         require_training()
-        config = RealnewsConfig(detector=detector_params(epochs, 5e-5, freeze, negatives, 128, 0, threads), folds=cv,
+        config = RealnewsConfig(detector=detector_params(epochs, 5e-5, freeze, negatives, max_tokens, 0, threads), folds=cv,
                                 fraction=fraction)
         report = cross_validate(_load(gold_file), config, workdir, log=console.print)
         report.pop("_scores", None)
