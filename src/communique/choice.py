@@ -50,3 +50,19 @@ class ChoiceModel:
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load_model_file(path: str | Path | None, shipped: Sequence[str], what: str) -> ChoiceModel | None:
+    """The model at `path`, else the one shipped at communique/data/<shipped...>; None (and a warning
+    naming `what` falls back to the rules) when there is none or it cannot be read."""
+    import logging
+    from importlib import resources
+
+    target = Path(path) if path else Path(str(resources.files("communique").joinpath("data", *shipped)))
+    if not target.exists():
+        return None
+    try:
+        return ChoiceModel.load(target)
+    except (OSError, ValueError, KeyError):
+        logging.getLogger(__name__).warning("could not read the %s %s; the rules decide", what, target, exc_info=True)
+        return None

@@ -23,12 +23,10 @@ import logging
 import math
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 from communique.actors.context import is_international, nearby_country, place_country
 from communique.actors.kb import KnowledgeBase, is_org_code
-from communique.choice import ChoiceModel
+from communique.choice import ChoiceModel, load_model_file
 
 log = logging.getLogger(__name__)
 
@@ -188,14 +186,7 @@ def table_candidates(table, doc, kb: KnowledgeBase) -> list[tuple[object, dict[s
 
 @lru_cache(maxsize=2)
 def load_country_model(path: str | None = None) -> ChoiceModel | None:
-    target = Path(path) if path else Path(str(resources.files("communique").joinpath("data", *MODEL_PATH)))
-    if not target.exists():
-        return None
-    try:
-        return ChoiceModel.load(target)
-    except (OSError, ValueError, KeyError):
-        log.warning("could not read the actor country model %s; the rules' countries stand", target, exc_info=True)
-        return None
+    return load_model_file(path, MODEL_PATH, "actor country model")
 
 
 def choose_countries(table, doc, kb: KnowledgeBase, model: ChoiceModel | None = None) -> None:

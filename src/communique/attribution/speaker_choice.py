@@ -24,10 +24,8 @@ import math
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
-from communique.choice import ChoiceModel
+from communique.choice import ChoiceModel, load_model_file
 
 log = logging.getLogger(__name__)
 
@@ -165,14 +163,7 @@ def quote_candidates(annotated, actors, quotes) -> list[tuple[object, dict[str, 
 
 @lru_cache(maxsize=2)
 def load_speaker_model(path: str | None = None) -> ChoiceModel | None:
-    target = Path(path) if path else Path(str(resources.files("communique").joinpath("data", *MODEL_PATH)))
-    if not target.exists():
-        return None
-    try:
-        return ChoiceModel.load(target)
-    except (OSError, ValueError, KeyError):
-        log.warning("could not read the speaker model %s; the rules' speakers stand", target, exc_info=True)
-        return None
+    return load_model_file(path, MODEL_PATH, "speaker model")
 
 
 def choose_speakers(annotated, actors, quotes, model: ChoiceModel | None = None) -> list:

@@ -78,23 +78,30 @@ def folds(n: int, k: int, seed: int = 0) -> list[list[int]]:
     return [order[i::k] for i in range(k)]
 
 
+def onnx_session(path: Path):
+    """An onnxruntime session for a shipped int8 model: THREADS threads, and the int8 MatMul
+    accuracy level pinned (see quantize.py), so a sentence scores the same alone and in a batch."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = THREADS
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    options.add_session_config_entry("session.qdq_matmulnbits_accuracy_level", ACCURACY_LEVEL)
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class EventClassifier:
     """Callable: a list of sentences -> a list of {label: probability} dicts, one onnxruntime call per
     batch of up to BATCH sentences."""
 
     def __init__(self, directory: str | Path):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         directory = Path(directory)
         self.meta: dict = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
         self.labels: list[str] = list(self.meta["labels"])
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = THREADS
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.qdq_matmulnbits_accuracy_level", ACCURACY_LEVEL)
-        self.session = ort.InferenceSession(str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+        self.session = onnx_session(directory / MODEL_FILE)
         self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(int(self.meta.get("max_tokens", MAX_TOKENS)))
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")

@@ -34,8 +34,6 @@ META_FILE = "meta.json"
 # A sentence keeps at least this many of its own word pieces before the context is cut.
 MIN_CONTEXT = 16
 BATCH = 8
-THREADS = 1
-ACCURACY_LEVEL = "4"  # as the PLV classifier (classifier.py): int8 products, activations per row
 
 
 def pair_ids(tokenizer, sentence: str, previous: str, max_tokens: int) -> tuple[list[int], list[int]]:
@@ -67,20 +65,16 @@ class SentenceDetector:
     """Callable: a list of (sentence, previous sentence) pairs -> one {type: probability} per pair."""
 
     def __init__(self, directory: str | Path):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        from communique.events.classifier import onnx_session
 
         directory = Path(directory)
         meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
         labels = list(meta["labels"])
         self.meta = DetectorMeta(labels, {k: float(v) for k, v in meta["thresholds"].items()}, int(meta["max_tokens"]))
         self.info = meta
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = THREADS
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.qdq_matmulnbits_accuracy_level", ACCURACY_LEVEL)
-        self.session = ort.InferenceSession(str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+        self.session = onnx_session(directory / MODEL_FILE)
         self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()

@@ -532,7 +532,8 @@ def kept_learned(cands: list[Candidate], require_actor: bool = True, names: dict
     """The learned path's candidates that become events, with an actor when `require_actor` (the
     protocol codes no event without one), and each event once: a later telling of an event already
     kept (same type, status and date, a shared recipient, and the same actor or one whose name holds
-    the other's: "police" and "Kenya's police") is dropped; the first telling stays as the evidence
+    the other's: "police" and "Kenya's police"; for a contact, the same participants either way
+    round) is dropped; the first telling stays as the evidence
     unless the later one names more participants. `names`: actor id -> name."""
     out: list[Candidate] = []
     for cand in cands:
@@ -546,12 +547,18 @@ def kept_learned(cands: list[Candidate], require_actor: bool = True, names: dict
     return out
 
 
+# contacts that are mutual: who called whom does not make two of them
+_MUTUAL = frozenset({"CONSULT"})
+
+
 def _retells(old: Candidate, new: Candidate, names: dict[str, str]) -> bool:
     if (scoring_type(old.type), old.refers_to_past, old.status, old.date) != (
             scoring_type(new.type), new.refers_to_past, new.status, new.date):
         return False
     if set(old.actors) == set(new.actors) and set(old.recipients) == set(new.recipients):
         return True
+    if scoring_type(old.type) in _MUTUAL and set(old.actors) | set(old.recipients) == set(new.actors) | set(new.recipients):
+        return True  # a call told from each side: "A called B", then "B told A that ..."
     if not set(old.recipients) & set(new.recipients):
         return False
 

@@ -157,15 +157,10 @@ def _batch(encoded: Sequence[tuple[list[int], list[int]]]):
 
 
 def _length_batches(indices: list[int], lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
-    order = list(indices)
-    rng.shuffle(order)
-    window = size * 50
-    batches: list[list[int]] = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
-        batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
-    rng.shuffle(batches)
-    return batches
+    """The PLV trainer's batches of similar length (`events.training`) over the rows `indices`."""
+    from communique.events.training import _length_batches as batches_of
+
+    return [[indices[k] for k in batch] for batch in batches_of([lengths[i] for i in indices], size, rng)]
 
 
 @dataclass
