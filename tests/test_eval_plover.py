@@ -56,6 +56,7 @@ def test_main_event_of_a_written_sentence(pipeline):
     assert preds[0].label == "YIELD"
 
 
+@pytest.mark.usefixtures("dictionary_events")  # the command's scoring, on the path PLV's --cv retrains
 def test_eval_command_on_a_small_csv(tmp_path):
     from typer.testing import CliRunner
 
