@@ -18,7 +18,6 @@ from spacy.tokens import Doc
 from communique.actors import ActorTable
 from communique.actors.speaker import SpeakerResolver
 from communique.attribution.lexicon import Lexicon, load_lexicon
-from communique.attribution.speaker_choice import choose_speakers
 from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
 from communique.attribution.tagger import refine as refine_with_tagger
@@ -42,12 +41,10 @@ def find_attributions(doc: Doc, lexicon: Lexicon | None = None) -> list[Found]:
         return []
 
 
-def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_only: bool = True,
-                   speaker_model=None) -> list[Quote]:
+def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_only: bool = True) -> list[Quote]:
     """The quotes of an article. With `statements_only` (the record's default) attributions that
     report no statement are left out (see `communique.attribution.quality`); PolNeAR scoring asks
-    for every attribution, stances and unsourced judgements included. `speaker_model`: None = the
-    shipped speaker model (`speaker_choice.py`), False = the rules' speakers, or a ChoiceModel."""
+    for every attribution, stances and unsourced judgements included."""
     lexicon = load_lexicon()
     found = find_attributions(annotated.doc, lexicon)
     found = refine_with_tagger(annotated.doc, found)
@@ -73,11 +70,6 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
     quotes.sort(key=lambda q: q.content_span or (0, 0))
     if statements_only:
         quotes = join_running_quotes(annotated, drop_nested_repeats(quotes))
-    if speaker_model is not False:
-        try:
-            quotes = choose_speakers(annotated, actors, quotes, speaker_model)
-        except Exception:  # the rules' speakers stand
-            log.exception("speaker model failed")
     return quotes
 
 
