@@ -116,7 +116,7 @@ def test_which_tellings_are_one_event():
     """The rule of one event per telling, on candidates made by hand: a call told from each side is
     one contact, an accusation and a counter-accusation are two, a nameless "police" retells
     "Kenya's police", and another day is another event."""
-    from communique.events.extract import kept_learned
+    from communique.events.learned import kept_learned
     from communique.events.triggers import Candidate
 
     def cand(type_, actors, recipients, day="2023-04-04"):

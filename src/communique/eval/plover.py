@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from communique.events.classifier import LabelledSentence, folds, load_classifier, read_plv
-from communique.events.extract import Candidate, find_candidates, kept, kept_learned
+from communique.events.extract import Candidate, find_candidates, kept
+from communique.events.learned import kept_learned
 from communique.events.learned import load_event_models
 from communique.events.lexicon import load_lexicon
 from communique.models import Article

@@ -213,3 +213,44 @@ def for_sentence(
                 anchor.actors, anchor.recipients = actors, recipients
         out.append(anchor)
     return out
+
+
+def kept_learned(cands: list[Candidate], require_actor: bool = True, names: dict[str, str] | None = None) -> list[Candidate]:
+    """The learned path's candidates that become events, with an actor when `require_actor` (the
+    protocol codes no event without one), and each event once: a later telling of an event already
+    kept (same type, status and date, a shared recipient, and the same actor or one whose name holds
+    the other's: "police" and "Kenya's police"; for a contact, the same participants either way
+    round) is dropped; the first telling stays as the evidence
+    unless the later one names more participants. `names`: actor id -> name."""
+    out: list[Candidate] = []
+    for cand in cands:
+        if not cand.type or (require_actor and not cand.actors):
+            continue
+        same = next((k for k, old in enumerate(out) if _retells(old, cand, names or {})), None)
+        if same is None:
+            out.append(cand)
+        elif len(cand.actors) + len(cand.recipients) > len(out[same].actors) + len(out[same].recipients):
+            out[same] = cand
+    return out
+
+
+# contacts that are mutual: who called whom does not make two of them
+_MUTUAL = frozenset({"CONSULT"})
+
+
+def _retells(old: Candidate, new: Candidate, names: dict[str, str]) -> bool:
+    if (scoring_type(old.type), old.refers_to_past, old.status, old.date) != (
+            scoring_type(new.type), new.refers_to_past, new.status, new.date):
+        return False
+    if set(old.actors) == set(new.actors) and set(old.recipients) == set(new.recipients):
+        return True
+    if scoring_type(old.type) in _MUTUAL and set(old.actors) | set(old.recipients) == set(new.actors) | set(new.recipients):
+        return True  # a call told from each side: "A called B", then "B told A that ..."
+    if not set(old.recipients) & set(new.recipients):
+        return False
+
+    def holds(a: str, b: str) -> bool:
+        x, y = (names.get(a) or a).lower(), (names.get(b) or b).lower()
+        return x in y or y in x
+
+    return bool(set(old.actors) & set(new.actors)) or any(holds(a, b) for a in old.actors for b in new.actors)
