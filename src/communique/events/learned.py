@@ -60,6 +60,17 @@ class EventModels:
         return self.detector is not None
 
 
+def _optional(target: Path, load, what: str, fallback: str):
+    """A model file of the detector folder: None when it is absent, or (with a warning) unreadable."""
+    if not target.exists():
+        return None
+    try:
+        return load(target)
+    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        log.warning("could not read the %s %s; %s", what, target, fallback, exc_info=True)
+        return None
+
+
 @lru_cache(maxsize=2)
 def load_event_models(path: str | None = None) -> EventModels | None:
     """The shipped models (or those in `path`), or None when no detector is there."""
@@ -67,27 +78,10 @@ def load_event_models(path: str | None = None) -> EventModels | None:
     detector = load_detector(str(directory))
     if detector is None:
         return None
-    model = None
-    target = directory / ARGUMENTS_FILE
-    if target.exists():
-        try:
-            model = args.ArgumentModel.load(target)
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
-            log.warning("could not read the argument model %s; the rules' roles stand", target, exc_info=True)
-    decider = None
-    target = directory / DECIDER_FILE
-    if target.exists():
-        try:
-            decider = EventDecider(ChoiceModel.load(target))
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
-            log.warning("could not read the decision model %s; the detector decides alone", target, exc_info=True)
-    dates = None
-    target = directory / DATES_FILE
-    if target.exists():
-        try:
-            dates = ChoiceModel.load(target)
-        except (OSError, ValueError, KeyError, json.JSONDecodeError):
-            log.warning("could not read the date model %s; the rules date events", target, exc_info=True)
+    model = _optional(directory / ARGUMENTS_FILE, args.ArgumentModel.load, "argument model", "the rules' roles stand")
+    decider = _optional(directory / DECIDER_FILE, lambda p: EventDecider(ChoiceModel.load(p)), "decision model",
+                        "the detector decides alone")
+    dates = _optional(directory / DATES_FILE, ChoiceModel.load, "date model", "the rules date events")
     return EventModels(detector, model, decider, dates)
 
 
