@@ -31,7 +31,7 @@ from functools import cached_property
 from spacy.tokens import Token
 
 from communique.actors import ActorTable
-from communique.actors.speaker_pronouns import PronounSources
+from communique.actors.speaker_pronouns import PERSONAL, PronounSources
 from communique.actors.speaker_words import SpeakerWords, load_speaker_words
 from communique.models import Actor
 
@@ -98,6 +98,36 @@ class SpeakerResolver(PronounSources):
             if content is not None:
                 self.quotations.append((content[0], content[1], actor))
         return actor
+
+    @property
+    def sentence_char_starts(self) -> list[int]:
+        """The Doc character where each sentence starts, for bisection."""
+        return self._sent_char_starts
+
+    @property
+    def token_starts(self) -> list[int]:
+        return self._token_starts
+
+    def gender_agrees(self, actor: Actor, pronoun: str) -> bool | None:
+        """Whether a gendered pronoun ("he", "she") fits what the text says of the actor's gender;
+        None when the pronoun or the actor has none."""
+        gender = PERSONAL.get(pronoun.lower())
+        known = self._stated_gender(actor) if gender else None
+        return None if known is None else known == gender
+
+    def relinked(self, actor: Actor, head: int, content: tuple[int, int] | None, replaces: bool) -> None:
+        """The last quote is said by `actor` after all (the speaker linking model overruled the rules;
+        `replaces`: the rules had named someone): later pronouns and "we" inside that quotation follow
+        it, and the source word becomes one of its mentions."""
+        tok = self.doc[head]
+        if replaces and self.speakers:
+            self.speakers.pop()
+            if content is not None and self.quotations:
+                self.quotations.pop()
+        self.speakers.append((tok.idx, actor))
+        if content is not None:
+            self.quotations.append((content[0], content[1], actor))
+        self.actors.add_mention(actor, tok.idx, tok.idx + len(tok.text))
 
     def names_no_speaker(self, head: int | None) -> bool:
         """The source phrase is a thing, not someone who can speak ("the rules", "video footage",

@@ -20,6 +20,7 @@ from communique.actors.speaker import SpeakerResolver
 from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
+from communique.attribution.speaker_links import SpeakerLinker, linker_for
 from communique.attribution.tagger import refine as refine_with_tagger
 from communique.dates import narrative_year, resolve_day  # the one date resolver, shared with events
 from communique.models import Actor, Quote, content_id
@@ -41,14 +42,20 @@ def find_attributions(doc: Doc, lexicon: Lexicon | None = None) -> list[Found]:
         return []
 
 
-def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_only: bool = True) -> list[Quote]:
+def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_only: bool = True,
+                   speaker_model=None, collect: list | None = None) -> list[Quote]:
     """The quotes of an article. With `statements_only` (the record's default) attributions that
     report no statement are left out (see `communique.attribution.quality`); PolNeAR scoring asks
-    for every attribution, stances and unsourced judgements included."""
+    for every attribution, stances and unsourced judgements included.
+
+    `speaker_model`: None = the shipped speaker linking model, False = the rules' speakers alone, or
+    a ChoiceModel (see `communique.attribution.speaker_links`). `collect`, when given, receives one
+    (content span, candidates) pair per quote with a source phrase: the training rows."""
     lexicon = load_lexicon()
     found = find_attributions(annotated.doc, lexicon)
     found = refine_with_tagger(annotated.doc, found)
     resolver = SpeakerResolver(actors)
+    linker = linker_for(resolver, speaker_model)
     # the Doc's text and its tokens' starts, made once (`Doc.text` rebuilds the text on every call)
     doc_text, token_starts = annotated.doc.text, [t.idx for t in annotated.doc]
     quotes: list[Quote] = []
@@ -60,7 +67,8 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
                 parent = by_item.get(id(item.continues))
                 quote = _continuation(annotated, item, parent) if parent is not None else None
             else:
-                quote = _to_quote(annotated, resolver, lexicon, item, statements_only, doc_text, token_starts)
+                quote = _to_quote(annotated, resolver, linker, lexicon, item, statements_only, doc_text,
+                                  token_starts, collect)
         except Exception:
             log.debug("attribution dropped", exc_info=True)
             continue
@@ -73,9 +81,9 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
     return quotes
 
 
-def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, lex: Lexicon, item: Found,
-              statements_only: bool, doc_text: str | None = None,
-              token_starts: list[int] | None = None) -> Quote | None:
+def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, linker: SpeakerLinker, lex: Lexicon,
+              item: Found, statements_only: bool, doc_text: str | None = None,
+              token_starts: list[int] | None = None, collect: list | None = None) -> Quote | None:
     doc = annotated.doc
     content_span = annotated.span(item.content)
     text = annotated.text_of(content_span)
@@ -93,6 +101,7 @@ def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, lex: Lexicon, 
             # "the rules say ...", "video footage shows ...": no one is quoted; the words of a document
             # whose author goes unnamed ("the summary read: '...'") stay, with no speaker
             return None
+        speaker = _link(annotated, resolver, linker, item, speaker, content_span, collect)
     via = [resolver.relay(head) for head in item.via_heads]
     via = [v for v in via if v is not None and (speaker is None or v.id != speaker.id)]
     channel = item.channel or _channel(doc, lex, item)
@@ -114,6 +123,20 @@ def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, lex: Lexicon, 
         cue_span=cue_span,
     )
     return quote
+
+
+def _link(annotated: AnnotatedDoc, resolver: SpeakerResolver, linker: SpeakerLinker, item: Found,
+          rules_pick: Actor | None, content_span, collect: list | None) -> Actor | None:
+    """The speaker the linking model chooses among the actors near the quote (the rules' pick when
+    there is no model or it is not confident)."""
+    if item.source_head is None:
+        return rules_pick
+    if collect is not None:
+        collect.append((content_span, linker.candidates(item, rules_pick)))
+    chosen = linker.choose(item, rules_pick)
+    if chosen is not None and (rules_pick is None or chosen.id != rules_pick.id):
+        resolver.relinked(chosen, item.source_head, item.content, replaces=rules_pick is not None)
+    return chosen
 
 
 def _continuation(annotated: AnnotatedDoc, item: Found, parent: Quote) -> Quote | None:

@@ -74,6 +74,8 @@ class FrameRules:
             lo_c, hi_c = _subtree_range(child)
             if lo_c != hi + 1 or child.dep_ not in self.lex.content_argument_deps:
                 break
+            if child.dep_ == "prep" and child.lower_ in self.lex.content_preps_excluded:
+                break  # "warned of consequences without naming the sanctions": an aside, not the content
             hi = hi_c
         return hi
 

@@ -28,6 +28,8 @@ class Lexicon:
     frames: dict[str, frozenset[str]] = field(default_factory=dict)
     # dependents of a cue verb, right after its noun-phrase content, that belong to that content
     content_argument_deps: frozenset[str] = frozenset()
+    # prepositions whose phrase after the content is the speaker's circumstance, never the content
+    content_preps_excluded: frozenset[str] = frozenset()
     # prepositions that carry the complement of "is seen as", "is known for", "was asked about"
     unsourced_preps: frozenset[str] = frozenset()
     # lemmas the tagger gets wrong, by lower-case word form ("hopes" -> "hop")
@@ -36,6 +38,8 @@ class Lexicon:
     cue_channel_phrases: dict[str, frozenset[str]] = field(default_factory=dict)
     # adverbs right before a cue verb that stay out of its span ("however said", "then asked")
     cue_adverbs_excluded: frozenset[str] = frozenset()
+    # verbs of asking: in the passive ("was asked whether") the question belongs to the asker
+    question_cues: frozenset[str] = frozenset()
 
     def is_cue_lemma(self, lemma: str) -> bool:
         return lemma in self.cue_lemmas or lemma in self.np_cue_lemmas
@@ -92,6 +96,7 @@ def load_lexicon() -> Lexicon:
         ),
         frames={k: frozenset(v) for k, v in frames.items()},
         content_argument_deps=frozenset(str(w) for w in frame_data.get("content_argument_deps", [])),
+        content_preps_excluded=frozenset(str(w).lower() for w in frame_data.get("content_preps_excluded", [])),
         unsourced_preps=frozenset(str(w).lower() for w in frame_data.get("unsourced_preps", [])),
         lemma_fixes={str(k).lower(): str(v).lower() for k, v in (frame_data.get("lemma_fixes") or {}).items()},
         cue_channel_phrases={
@@ -99,5 +104,6 @@ def load_lexicon() -> Lexicon:
             for k, v in (cues.get("cue_channel_phrases") or {}).items()
         },
         cue_adverbs_excluded=frozenset(str(w).lower() for w in cues.get("cue_adverbs_excluded", [])),
+        question_cues=frozenset(str(w).lower() for w in cues.get("question_cues", [])),
         cue_verb_channels={str(k).lower(): str(v) for k, v in (channels.get("cue_verbs") or {}).items()},
     )

@@ -33,6 +33,7 @@ class StatementWords:
     np_statement_cues: frozenset[str]
     utterance_cues: frozenset[str]
     scare_quote_max_words: int
+    negating_preps: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,7 @@ def load_statement_words() -> StatementWords:
         return frozenset(str(w).lower() for w in raw.get(key) or [])
 
     return StatementWords(words("stance_cues"), words("np_statement_cues"), words("utterance_cues"),
-                          int(raw.get("scare_quote_max_words", 3)))
+                          int(raw.get("scare_quote_max_words", 3)), words("negating_preps"))
 
 
 def reports_statement(doc: Doc, lex: Lexicon, item: Found, words: StatementWords | None = None, *,
@@ -59,6 +60,10 @@ def reports_statement(doc: Doc, lex: Lexicon, item: Found, words: StatementWords
     n_words = len(_WORD.findall(inner))
     if n_words < 2:
         return False  # "which", a one-word scare quote
+    if item.cue_token is not None:
+        cue = doc[item.cue_token]
+        if cue.dep_ == "pcomp" and cue.head.lower_ in words.negating_preps:
+            return False  # "without naming Russia": a statement not made
     lemma = _cue_lemma(doc, lex, item)
     if item.kind == "direct":
         if n_words <= words.scare_quote_max_words and not re.search(r"[.!?]", inner) and lemma not in words.utterance_cues:

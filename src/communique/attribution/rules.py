@@ -147,6 +147,10 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
+        if tok.tag_ == "VBN" and tok.lemma_.lower() in self.lex.question_cues:
+            # "Asked whether ..., the spokeswoman said", "was asked if ...": the question is the words
+            # of whoever asked it (an agent, handled above), never of the one asked
+            return None
         # "X quoted Wang as saying ..." -> Wang
         head = tok.head
         if tok.dep_ in ("pcomp", "pobj") and head.dep_ == "prep" and head.head.lemma_.lower() in self.lex.relay_verbs:

@@ -112,3 +112,45 @@ def train_actors(
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     console.print(f"saved to {out}")
+
+
+@train_app.command("speakers")
+def train_speakers(
+    gold_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Real-news gold JSONL with quotes and their speakers."),
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="The speaker linking model file to write (JSON)."),
+    l2: float = typer.Option(1.0, "--l2", min=0.0),
+    margin: float = typer.Option(0.0, "--margin", min=0.0, max=1.0, help="How much likelier than the rules' speaker another must be."),
+    cv: int = typer.Option(5, "--cv", min=0, help="Folds of a cross-validation of quote speaker F1 (0: none)."),
+    fraction: float = typer.Option(1.0, "--fraction", min=0.05, max=1.0, help="Share of each fold's training articles used (a learning curve)."),
+    dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False, help="A gold file to report figures on (never trained on)."),
+) -> None:
+    """Train the speaker linking model on a real-news gold file's quotes."""
+    try:
+        import torch  # noqa: F401  (the fit runs L-BFGS in torch)
+    except ImportError:
+        error(_NEEDS_TRAIN)
+        raise typer.Exit(2) from None
+    from communique.learn.speakers import cross_validate, figures_on, train, train_groups
+    from communique.provenance import file_sha256
+
+    corpus = _load(gold_file)
+    kb = corpus.pipeline.kb
+    groups = train_groups(corpus.articles, kb)
+    figures: dict = {"quotes_with_candidates": len(groups)}
+    if cv >= 2:
+        figures.update(cross_validate(corpus.articles, kb, groups, cv, l2, margin, fraction))
+        console.print(f"cross-validation ({cv} folds, {fraction:g} of the training articles): speaker F1 "
+                      f"{figures['cv_speaker_prf'][2]} (the rules alone: {figures['cv_rules_speaker_prf'][2]})")
+    model = train([g for g, _ in groups], l2, margin)
+    if dev is not None:
+        dev_corpus = _load(dev)
+        figures.update(figures_on(dev_corpus.articles, kb, model))
+        console.print(f"{dev.name}: speaker F1 {figures['dev_speaker_prf'][2]} "
+                      f"(the rules alone: {figures['dev_rules_speaker_prf'][2]})")
+    model.info.update({"trained_on": {"file": gold_file.name, "sha256": file_sha256(gold_file),
+                                      "articles": len(corpus.articles)}, **figures,
+                       "reproduce": f"communique train speakers {gold_file.name} --out speakers.json --l2 {l2:g} "
+                                    f"--margin {margin:g} --cv {cv}" + (f" --dev {dev.name}" if dev else "")})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    console.print(f"saved to {out}")

@@ -97,12 +97,14 @@ def _subsample(articles: list, fraction: float, seed: int) -> list:
 
 
 def reresolve(article, kb, country_model) -> None:
-    """Resolve an analysed article's actors and quotes again (with another country model)."""
+    """Resolve an analysed article's actors and quotes again (with another country model). Speakers
+    are the rules' alone: the shipped speaker linking model was trained on realnews-train, so a
+    cross-validation on it must not use it (`communique train speakers --cv` measures that model)."""
     from communique.actors import resolve_actors
     from communique.attribution import extract_quotes
 
     article.actors = resolve_actors(article.annotated, kb, country_model)
-    article.quotes = extract_quotes(article.annotated, article.actors)
+    article.quotes = extract_quotes(article.annotated, article.actors, speaker_model=False)
 
 
 @dataclass

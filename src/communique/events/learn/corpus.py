@@ -69,7 +69,7 @@ def analyse(gold: Iterable[dict], pipeline) -> Iterator[AnalysedArticle]:
         articles.append(prepare(Article(text=g["text"], source=str(g.get("id")), external_id=str(g.get("id"))), published))
     for g, annotated in zip(items, annotate(articles, pipeline.nlp)):
         table = resolve_actors(annotated, pipeline.kb)
-        quotes = extract_quotes(annotated, table)
+        quotes = extract_quotes(annotated, table, speaker_model=False)  # see learn.realnews.reresolve
         sents = list(annotated.doc.sents)
         yield AnalysedArticle(g, annotated, table, quotes, sents, [annotated.span(s) for s in sents])
 
