@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from communique.query.record import next_contact
-from communique.serve import marks, params, sides, statements
+from communique.serve import counts, marks, params, sides, statements
 from communique.serve.pages import article_text, missing, reader, render
 
 router = APIRouter(include_in_schema=False)
@@ -102,3 +102,24 @@ def claims(request: Request, article_id: str):
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon():
     return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+@router.get("/counts", response_class=HTMLResponse)
+def record_counts(request: Request):
+    with reader(request).store.engine.connect() as conn:
+        drawn = counts.chart(counts.record_months(conn))
+    return render(request, "counts.html", sa=None, sb=None, chart=drawn, problem=None)
+
+
+@router.get("/counts/{a}/{b}", response_class=HTMLResponse)
+def dyad_counts(request: Request, a: str, b: str):
+    r = reader(request)
+    sa, sb = sides.describe(r.store, a), sides.describe(r.store, b)
+    if not (sa.code and sb.code):
+        named = " and ".join(f"“{s.term}”" for s in (sa, sb) if not s.code)
+        return render(request, "counts.html", sa=sa, sb=sb, chart=None, status=422,
+                      problem=f"Counts by month are kept per pair of countries (or organisations): {named} is no country "
+                              "the record knows. Give a code such as CHN or a name such as China.")
+    with r.store.engine.connect() as conn:
+        drawn = counts.chart(counts.dyad_months(conn, *sorted((sa.code, sb.code))))
+    return render(request, "counts.html", sa=sa, sb=sb, chart=drawn, problem=None)

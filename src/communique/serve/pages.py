@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from communique.serve import charts, counting, labels, marks, params, sides, statements
+from communique.serve import charts, counting, counts, labels, marks, params, sides, statements
 from communique.serve.queries import RecordReader
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +55,9 @@ def _date(value: str | None) -> date | None:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request):
     r = reader(request)
-    return render(request, "home.html", dyads=r.busiest_dyads(), articles=r.articles(limit=10)["items"])
+    with r.store.engine.connect() as conn:
+        record_totals = counts.totals(conn)
+    return render(request, "home.html", dyads=r.busiest_dyads(), articles=r.articles(limit=10)["items"], totals=record_totals)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
