@@ -39,7 +39,7 @@ def side_note(sa: sides.SideName, sb: sides.SideName) -> str:
 def last_contact_form(request: Request, a: str = "", b: str = "", before: str = "", level: str = ""):
     a, b = a.strip(), b.strip()
     if a and b:
-        query = {k: v for k, v in (("before", before.strip()), ("level", level.strip())) if v}
+        query = {k: v for k, v in (("before", before.strip()), ("level", level.strip())) if v and v != "any"}
         target = f"/last-contact/{quote(a, safe='')}/{quote(b, safe='')}" + ("?" + urlencode(query) if query else "")
         return RedirectResponse(target, status_code=303)
     return render(request, "last_contact.html", asked=False, problem=None, before=None, level="any", levels=params.LEVELS)
