@@ -110,6 +110,8 @@ def test_event_page_shows_each_participants_statements(client):
     said = page[page.index('id="statements"'):]
     assert 'data-side="Daniel Otieno (Kenya)"' in said and "fair deal for coastal" in said
     assert 'data-side="Elena Marsh (Norway)"' in said and "reopen talks on fishing rights" in said
+    # four reports, each its own article; "Harbour Gazette" and "The Harbour Gazette" are two names
+    assert re.search(r'<dd id="reported">4 reports, each from another outlet</dd>', page)
 
 
 # ---------------------------------------------------------------- events and quotes with facets
@@ -176,6 +178,10 @@ def test_a_bad_filter_names_the_allowed_values(client):
     for url in ("/events?type=FOO", "/timeline/NOR/KEN?type=FOO"):
         got = client.get(url)
         assert got.status_code == 422 and "FOO" in got.text and "CONSULT" in got.text and "ASSAULT" in got.text
+    for url in ("/api/events?type=FOO", "/api/timeline/NOR/KEN?type=foo"):
+        got = client.get(url)
+        assert got.status_code == 422 and "CONSULT" in got.json()["detail"]
+    assert client.get("/api/events", params={"type": "consult"}).json()["items"]
     got = client.get("/events", params={"precision": "hour"})
     assert got.status_code == 422 and "day, week, month, year, publication, unknown" in got.text
     got = client.get("/quotes", params={"since": "last tuesday"})
