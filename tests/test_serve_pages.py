@@ -149,6 +149,19 @@ def test_event_facets_count_what_the_api_returns(client):
     assert set(precision) <= {"day", "week", "month", "year", "publication", "unknown"}
 
 
+def test_kept_facets_follow_a_change_of_the_record(store, monkeypatch):
+    from communique.serve import cache
+
+    monkeypatch.setattr(cache, "KEEP_FROM", 0)  # keep every answer, as a large store's would be
+    store.ingest(call_reports())
+    with TestClient(create_app(store, token="")) as c:
+        before = _facet(c.get("/events").text, "outlet")
+        assert _facet(c.get("/events").text, "outlet") == before  # the kept answer
+        store.ingest([later_call(), harbour_gazette()])
+        after = _facet(c.get("/events").text, "outlet")
+    assert after != before and after["Harbour Gazette"][0] == before["Harbour Gazette"][0] + 1
+
+
 def test_filters_live_in_the_url_and_downloads_follow_them(client):
     page = client.get("/events", params={"type": "consult", "country": "Kenya"}).text
     n = _total(page)

@@ -1,6 +1,7 @@
-"""The last-contact page: when two sides last talked before a date, the reports of it with their
-source chains, what each side said around it, and the contacts before and after. The sides may be
-codes, country names or demonyms, organisations or people (see `sides`)."""
+"""The pages about a pair of sides: the last contact (when two sides last talked before a date, the
+reports of it with their source chains, what each side said around it, the contacts before and
+after) and the counts by month; and the claims check of an article, and the favicon. The sides may
+be codes, country names or demonyms, organisations or people (see `sides`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import func, select
 
 from communique.query.record import next_contact
-from communique.serve import counts, marks, params, sides, statements
+from communique.serve import cache, counts, marks, params, sides, statements
 from communique.serve.pages import article_text, missing, reader, render
+from communique.store.schema import events
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,7 +110,8 @@ def favicon():
 @router.get("/counts", response_class=HTMLResponse)
 def record_counts(request: Request):
     with reader(request).store.engine.connect() as conn:
-        drawn = counts.chart(counts.record_months(conn))
+        dated = conn.execute(select(func.count()).select_from(events).where(events.c.date.is_not(None))).scalar() or 0
+        drawn = counts.chart(cache.kept(conn, "record months", dated, lambda: counts.record_months(conn)))
     return render(request, "counts.html", sa=None, sb=None, chart=drawn, problem=None)
 
 

@@ -14,11 +14,13 @@ from datetime import date
 from sqlalchemy import Connection, distinct, extract, func, select
 
 from communique.query.record import country_named
+from communique.serve import cache
 from communique.store.filters import COUNTRY_CODE, actors_named, event_id_query
 from communique.store.queries import _quotes_by_id
 from communique.store.schema import actors, articles, event_participants, event_reports, events, quotes
 
 FACET_VALUES = 12  # values shown per facet, most frequent first
+LISTED = 10_000  # chosen events matched as a list of ids (under every backend's limit on parameters)
 
 
 def country_code(value: str | None) -> str | None:
@@ -75,37 +77,48 @@ def _counts(conn: Connection, query) -> list[tuple[str, int]]:
 
 
 def event_facets(conn: Connection, f: EventFilters) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-    """(how many events the filters mean, {facet: [(value, events), ...]}), most frequent first."""
+    """(how many events the filters mean, {facet: [(value, events), ...]}), most frequent first.
+    Without filters every table is counted whole (no list of ids to match against)."""
     ids = event_ids(conn, f).order_by(None).subquery()
     total = int(conn.execute(select(func.count()).select_from(ids)).scalar() or 0)
-    within = events.c.id.in_(select(ids.c.id))
 
-    def by(column):
-        n = func.count(distinct(events.c.id))
-        return select(column, n).where(within).group_by(column).order_by(n.desc(), column)
+    # a few thousand chosen ids are read once and matched as a list; more are matched as a subquery
+    chosen = list(conn.execute(select(ids.c.id)).scalars()) if f.active and total <= LISTED else None
+
+    def within(column):  # a condition keeping the chosen events, None when all are chosen
+        if not f.active:
+            return None
+        return column.in_(chosen) if chosen is not None else column.in_(select(ids.c.id))
+
+    def narrowed(query, column):
+        condition = within(column)
+        return query if condition is None else query.where(condition)
+
+    def by(column):  # one row per event in `events`: a plain count
+        n = func.count()
+        return narrowed(select(column, n), events.c.id).group_by(column).order_by(n.desc(), column)
 
     year = extract("year", events.c.date)
     people = event_participants.join(actors, actors.c.id == event_participants.c.actor_id)
+    told = event_reports.join(articles, articles.c.id == event_reports.c.article_id)
     n_events = func.count(distinct(event_participants.c.event_id))
     per_report = func.count(distinct(event_reports.c.event_id))
-    facets = {
+
+    def of_participants(column):
+        query = select(column, n_events).select_from(people)
+        return narrowed(query, event_participants.c.event_id).group_by(column).order_by(n_events.desc(), column)
+
+    years = narrowed(select(year, func.count()).where(events.c.date.is_not(None)), events.c.id)
+    return total, cache.kept(conn, ("event facets", f), total, lambda: {
         "type": _counts(conn, by(events.c.type)),
-        "country": _counts(conn, select(actors.c.country, n_events).select_from(people)
-                           .where(event_participants.c.event_id.in_(select(ids.c.id)))
-                           .group_by(actors.c.country).order_by(n_events.desc(), actors.c.country)),
-        "actor": _counts(conn, select(actors.c.name, n_events).select_from(people)
-                         .where(event_participants.c.event_id.in_(select(ids.c.id)))
-                         .group_by(actors.c.name).order_by(n_events.desc(), actors.c.name)),
-        "outlet": _counts(conn, select(articles.c.publisher, per_report)
-                          .select_from(event_reports.join(articles, articles.c.id == event_reports.c.article_id))
-                          .where(event_reports.c.event_id.in_(select(ids.c.id)))
+        "country": _counts(conn, of_participants(actors.c.country)),
+        "actor": _counts(conn, of_participants(actors.c.name)),
+        "outlet": _counts(conn, narrowed(select(articles.c.publisher, per_report).select_from(told), event_reports.c.event_id)
                           .group_by(articles.c.publisher).order_by(per_report.desc(), articles.c.publisher)),
-        "year": [(str(int(float(y))), n) for y, n in _counts(conn, select(year, func.count()).where(within, events.c.date.is_not(None))
-                                                            .group_by(year).order_by(year.desc()))],
+        "year": [(str(int(float(y))), n) for y, n in _counts(conn, years.group_by(year).order_by(year.desc()))],
         "status": _counts(conn, by(events.c.status)),
         "precision": _counts(conn, by(events.c.date_precision)),
-    }
-    return total, facets
+    })
 
 
 # ---------------------------------------------------------------- quotes

@@ -10,9 +10,12 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
 
-from communique.serve import charts, counting, counts, labels, marks, params, sides, statements
+from communique.serve import cache, charts, counting, counts, labels, marks, params, sides, statements
 from communique.serve.queries import RecordReader
+from communique.store.schema import articles as article_rows
+from communique.store.schema import events as event_rows
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("communique") / "serve" / "templates"))
@@ -56,8 +59,10 @@ def _date(value: str | None) -> date | None:
 def home(request: Request):
     r = reader(request)
     with r.store.engine.connect() as conn:
-        record_totals = counts.totals(conn)
-    return render(request, "home.html", dyads=r.busiest_dyads(), articles=r.articles(limit=10)["items"], totals=record_totals)
+        size = conn.execute(select(func.count()).select_from(event_rows)).scalar() or 0
+        record_totals = cache.kept(conn, "totals", size, lambda: counts.totals(conn))
+        dyads = cache.kept(conn, "busiest dyads", size, r.busiest_dyads)
+    return render(request, "home.html", dyads=dyads, articles=r.articles(limit=10)["items"], totals=record_totals)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
@@ -128,8 +133,9 @@ def event(request: Request, event_id: str):
 
 
 def article_text(r: RecordReader, article_id: str) -> str:
-    article = r.article(article_id)
-    return article["article"]["text"] if article else ""
+    """An article's text alone (not its actors, quotes and events: a report column needs no more)."""
+    with r.store.engine.connect() as conn:
+        return conn.execute(select(article_rows.c.text).where(article_rows.c.id == article_id)).scalar() or ""
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
