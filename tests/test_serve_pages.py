@@ -53,6 +53,11 @@ def test_a_side_may_be_a_country_name_or_demonym(client):
         assert _event_links(page.text) == {e["id"] for e in by_code}
         assert re.search(r"<h1>Norway and Kenya</h1>", page.text)
     assert "“norwegian” is read as Norway (NOR)" in _text(client.get("/timeline/norwegian/Kenyan").text)
+    listed = client.get("/api/events", params={"dyad": "NOR,KEN", "limit": 500}).json()["items"]
+    assert client.get("/api/events", params={"dyad": "Norway,Kenyan", "limit": 500}).json()["items"] == listed
+    assert client.get("/api/events", params={"dyad": "Marsh,Otieno", "limit": 500}).json()["items"] == listed
+    kenyan = client.get("/api/events", params={"country": "Kenya", "limit": 500}).json()["items"]
+    assert kenyan == client.get("/api/events", params={"country": "KEN", "limit": 500}).json()["items"] != []
 
 
 def test_a_person_side_is_headed_by_the_persons_name(client):

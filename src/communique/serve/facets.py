@@ -31,6 +31,14 @@ def country_code(value: str | None) -> str | None:
     return value.upper() if COUNTRY_CODE.match(value) else (country_named(value) or value)
 
 
+def named_side(term: str) -> str:
+    """A side of a dyad: a country's name or demonym as its code; anything else (a code, an actor's
+    name) as given, for the store's own reading."""
+    if COUNTRY_CODE.match(term.strip()):
+        return term
+    return country_named(term) or term
+
+
 @dataclass(frozen=True)
 class EventFilters:
     type: str | None = None
