@@ -142,6 +142,20 @@ def test_an_unknown_path_is_an_html_page(browser, base_url, shots):  # noqa: F81
     assert outside == []
 
 
+def test_claims_are_checked_on_a_page(desktop, base_url, shots):  # noqa: F811
+    # the demo article that calls the call "their first contact in several weeks"
+    checked = {r["article_id"]: httpx.get(f"{base_url}/api/check-claims/{r['article_id']}").json()["claims"]
+               for r in _call(base_url)["reports"]}
+    article_id, claims = next((a, c) for a, c in checked.items() if c)
+    desktop.goto(f"{base_url}/article/{article_id}")
+    desktop.get_by_role("link", name="claims checked").click()
+    desktop.wait_for_url("**/claims/**")
+    assert desktop.locator("h1").inner_text().startswith("Claims checked")
+    assert desktop.locator("ul.claims > li").count() == len(claims)
+    assert [t.lower() for t in desktop.locator("ul.claims > li > .tag").all_inner_texts()] == [c["verdict"] for c in claims]
+    desktop.screenshot(path=str(shots / "desktop-claims.png"), full_page=False)
+
+
 PHONE_PAGES = {
     "home": "/",
     "timeline": "/timeline/CHN/UKR",
