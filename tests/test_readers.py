@@ -256,6 +256,21 @@ def test_jsonl_text_is_kept_exactly(tmp_path):
     assert article.source == f"{path}:1"
 
 
+def test_jsonl_title_is_the_headline_and_unknown_fields_get_one_note(tmp_path):
+    import json
+
+    lines = [
+        {"id": "t1", "title": "Ghana and Togo reopen border", "text": ENGLISH, "section": "world", "tags": ["a"]},
+        {"id": "t2", "title": "Second", "headline": "The headline wins", "text": ENGLISH, "section": "world"},
+        {"id": "t3", "text": ENGLISH, "wordcount": 40},
+    ]
+    path = write(tmp_path / "titled.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
+    first, second, third = load([path])
+    assert first.headline == "Ghana and Togo reopen border" and second.headline == "The headline wins"
+    assert len(first.notes) == 1 and "'section', 'tags' not read" in first.notes[0] and "headline" in first.notes[0]
+    assert second.notes == [] and third.notes == []  # one note for the file, not one per line
+
+
 # ---------------------------------------------------------------- WARC
 
 

@@ -1,7 +1,8 @@
 """Reading the fused record: dyad timelines, last contact, one event with its reports and why they
 were merged. Every function takes an open connection and returns plain, JSON-ready dicts.
 
-A side of a dyad is a country code ("CHN", "EU") or an actor (a name, or part of one, or a global
+A side of a dyad is a country code ("CHN", "EU"), a country's name or demonym ("China", "Chinese")
+read through the knowledge base's country lookup, or an actor (a name, or part of one, or a global
 actor id). Countries are looked up in `event_dyads` (one composite index answers a dyad); actors
 through `event_participants`.
 """
@@ -80,23 +81,40 @@ class Side:
         return self.country is not None
 
 
+def _known_country(conn: Connection, code: str) -> bool:
+    """The record has an event or an actor of country `code`."""
+    return conn.execute(
+        select(literal(1)).where(
+            or_(
+                exists(select(event_dyads.c.id).where(event_dyads.c.country_a == code)),
+                exists(select(actors.c.id).where(actors.c.country == code)),
+            )
+        )
+    ).first() is not None
+
+
+def country_named(term: str) -> str | None:
+    """The country (or organisation) code a name, alias or demonym stands for ("China", "Chinese",
+    "European Union"), through the knowledge base's one country lookup; None for anything else."""
+    from communique.actors.kb import load_kb
+
+    term = (term or "").strip()
+    return load_kb().country_of(term) if term else None
+
+
 def side(conn: Connection, term: str) -> Side:
-    """A country when `term` looks like a code that the record knows as a country; else an actor."""
+    """A country when `term` is a code that the record knows as a country, or a country's name or
+    demonym ("China", "Ukrainian") that the record knows; else an actor (a name, part of one, an id)."""
     term = (term or "").strip()
     if _CODE.match(term):
         code = term.upper()
         if term.isupper():  # written as a code: no need to ask the database
             return Side(term, code)
-        known = conn.execute(
-            select(literal(1)).where(
-                or_(
-                    exists(select(event_dyads.c.id).where(event_dyads.c.country_a == code)),
-                    exists(select(actors.c.id).where(actors.c.country == code)),
-                )
-            )
-        ).first()
-        if known:
+        if _known_country(conn, code):
             return Side(term, code)
+    named = country_named(term)
+    if named and _known_country(conn, named):
+        return Side(term, named)
     return Side(term)
 
 
@@ -272,6 +290,24 @@ def last_contact(
     if row is None:
         return None
     return event_records(conn, [row.event_id])[0]
+
+
+def next_contact(
+    conn: Connection,
+    a: str,
+    b: str,
+    after: date,
+    level: str = "any",
+    type: str = "CONSULT",
+) -> dict | None:
+    """The earliest dated fused CONSULT (or `type`) between two sides strictly after `after`: the
+    contact that follows one `last_contact` found (its counterpart going forward in time)."""
+    bits = LEVELS.get((level or "any").lower(), 0)
+    query = dyad_query(conn, side(conn, a), side(conn, b), type=type, level=bits).subquery()
+    row = conn.execute(
+        select(query.c.event_id).where(query.c.date > after).order_by(query.c.date, query.c.event_id).limit(1)
+    ).first()
+    return event_records(conn, [row.event_id])[0] if row else None
 
 
 def event_ids(conn: Connection, ident: str) -> list[str]:

@@ -329,6 +329,7 @@ class SearchHit(_Record):
     recipient_names: list[str] = field(default_factory=list)  # ... and towards whom
     type: str | None = None
     date: str | None = None
+    date_precision: str | None = None  # evidence: day, week, month, year, publication (only the article's date) or unknown
 
     FLAT_TYPES: ClassVar[dict[str, str]] = {
         "kind": "string", "id": "string", "article_id": "string", "text": "string", "score": "float",

@@ -11,6 +11,7 @@ import re
 
 from sqlalchemy import Connection, and_, func, inspect, literal, select, text, union_all
 
+from communique.dates import record_date
 from communique.store.schema import SEARCH_TABLE, actors, articles, event_reports, quotes
 
 TS_CONFIG = "english"
@@ -114,7 +115,8 @@ def _describe(conn: Connection, hits: list[tuple[str, str, float]]) -> list[dict
                 "published": r.published.isoformat() if r.published else None,
                 "text": r.evidence,
                 "type": r.type,
-                "date": r.date,
+                # the date as the record reads it, with its precision: a year-only date is no day
+                **dict(zip(("date", "date_precision"), record_date(r.date, r.date_precision, r.published))),
                 "span": [r.evidence_start, r.evidence_end] if r.evidence_start is not None else None,
                 "actors": list(r.actors or []),
                 "recipients": list(r.recipients or []),

@@ -1,8 +1,9 @@
 """JSONL input: one article per line.
 
-Each line is an object with `id`, `text` or `html`, and optionally `url`, `publisher`, `headline`,
-`byline` and `published` (YYYY-MM-DD or an ISO date-time). A bad line becomes a Rejection naming
-"path:LINE" and the other lines go on.
+Each line is an object with `id`, `text` or `html`, and optionally `url`, `publisher`, `headline`
+(or `title`), `byline` and `published` (YYYY-MM-DD or an ISO date-time). A bad line becomes a
+Rejection naming "path:LINE" and the other lines go on. Fields of any other name are not read: the
+first line that has one gets a note saying so, once per file.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from communique.models import Article, Rejection
 from communique.readers.dates import parse_date
 from communique.readers.html import read_html
 
-_OPTIONAL_STRINGS = ("url", "publisher", "headline", "byline", "published", "language")
+_OPTIONAL_STRINGS = ("url", "publisher", "headline", "title", "byline", "published", "language")
+FIELDS = ("id", "text", "html", *_OPTIONAL_STRINGS)
 
 
 def line_article(obj: object, source: str) -> Article | Rejection:
@@ -46,7 +48,7 @@ def line_article(obj: object, source: str) -> Article | Rejection:
     # The line's own fields are metadata and win over what was read from its HTML.
     article.url = obj.get("url") or article.url
     article.publisher = obj.get("publisher") or article.publisher
-    article.headline = obj.get("headline") or article.headline
+    article.headline = obj.get("headline") or obj.get("title") or article.headline
     article.byline = obj.get("byline") or article.byline
     article.published = parse_date(obj.get("published")) or article.published
     return article
@@ -54,6 +56,7 @@ def line_article(obj: object, source: str) -> Article | Rejection:
 
 def read_jsonl(lines: Iterable[bytes], name: str, max_bytes: int) -> Iterator[Article | Rejection]:
     """Articles from JSONL lines (bytes, as read); a line over `max_bytes` is rejected by itself."""
+    noted = False  # one note about fields not read, for the whole file
     for number, raw in enumerate(lines, start=1):
         source = f"{name}:{number}"
         if len(raw) > max_bytes:
@@ -71,4 +74,13 @@ def read_jsonl(lines: Iterable[bytes], name: str, max_bytes: int) -> Iterator[Ar
         except (json.JSONDecodeError, RecursionError) as exc:
             yield Rejection(source, f"invalid JSON ({getattr(exc, 'msg', 'too deeply nested')})")
             continue
-        yield line_article(obj, source)
+        item = line_article(obj, source)
+        if not noted and isinstance(item, Article) and isinstance(obj, dict):
+            unknown = sorted(str(key) for key in obj if key not in FIELDS)
+            if unknown:
+                noted = True
+                item.notes.append(
+                    f"field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} not read (a line may have "
+                    f"{', '.join(FIELDS)}); not noted again for this file"
+                )
+        yield item

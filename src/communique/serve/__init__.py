@@ -39,7 +39,7 @@ def create_app(
     """The app over `store`. `token` (default: COMMUNIQUE_API_TOKEN) turns on POST /api/articles;
     `pipeline_factory` gives the analysis pipeline for it (default: a new `Pipeline`, loaded on the
     first POST)."""
-    from communique.serve import api, pages
+    from communique.serve import api, contact_pages, errors, list_pages, pages
     from communique.serve.ingest import Ingester
     from communique.serve.queries import RecordReader
     from communique.watch import metrics as watch_metrics
@@ -66,6 +66,9 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(contact_pages.router)  # last contact, claims checked, favicon
+    app.include_router(list_pages.router)  # events and quotes with facets and downloads
+    errors.install(app)  # HTML error pages off the API
     app.include_router(watch_metrics.router)  # GET /metrics: the state of `communique watch`
     app.mount("/static", StaticFiles(directory=_package_dir("static")), name="static")
     return app

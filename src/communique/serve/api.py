@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from communique.serve import params
 from communique.serve.ingest import BadArticles
 from communique.serve.queries import RecordReader
 
@@ -98,8 +99,16 @@ def list_events(
     offset: Offset = 0,
 ) -> dict:
     return reader(request).events(
-        dyad=_dyad(dyad), type=type, since=since, until=until, country=country, actor=actor, limit=limit, offset=offset
+        dyad=_dyad(dyad), type=_event_type(type), since=since, until=until, country=country, actor=actor, limit=limit, offset=offset
     )
+
+
+def _event_type(value: str | None) -> str | None:
+    """A PLOVER type; a 422 naming the types for any other value (never a silent empty answer)."""
+    try:
+        return params.event_type(value)
+    except params.BadParameter as exc:
+        raise HTTPException(422, detail=str(exc)) from None
 
 
 def _cursor(value: str | None) -> date | str | None:
@@ -124,7 +133,7 @@ def get_timeline(
         str | None, Query(max_length=200, description="A date (YYYY-MM-DD) or the id of the first event of the page read.")
     ] = None,
 ) -> dict:
-    return reader(request).timeline(a, b, type=type, since=since, until=until, limit=limit, before=_cursor(before))
+    return reader(request).timeline(a, b, type=_event_type(type), since=since, until=until, limit=limit, before=_cursor(before))
 
 
 @router.get("/last-contact/{a}/{b}", summary="The last talks between two sides before a date")

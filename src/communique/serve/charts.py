@@ -7,7 +7,7 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from communique.serve import labels
+from communique.serve import counting, labels
 
 WIDTH = 960
 LEFT = 190  # room for the type labels
@@ -49,21 +49,58 @@ def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:
     return out
 
 
+VAGUE = ("month", "year")  # drawn as a bar over the period; they do not set the axis
+REPORTED = ("publication",)  # only the article's date is known: drawn hollow
+
+
+def _period(day: date, precision: str | None) -> tuple[date, date]:
+    """The days a date at `precision` may mean."""
+    if precision == "week":
+        return day, day + timedelta(days=6)
+    if precision == "month":
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return day, following - timedelta(days=1)
+    if precision == "year":
+        return day, day.replace(month=12, day=31)
+    return day, day
+
+
+def _axis(dated: list[tuple[dict, date]]) -> tuple[date, date]:
+    """The axis's first and last day: set by the events dated to a day or week (or only by their
+    publication) when there are any, so that one year-only event does not stretch it over a year or
+    more; padded a little either side."""
+    exact = [(e, d) for e, d in dated if (e.get("date_precision") or "day") not in VAGUE] or dated
+    lo = min(_period(d, e.get("date_precision"))[0] for e, d in exact)
+    hi = max(_period(d, e.get("date_precision"))[1] for e, d in exact)
+    pad = max(2, (hi - lo).days // 20)
+    return lo - timedelta(days=pad), hi + timedelta(days=pad)
+
+
+def _mark_title(event: dict, outlets: int, reports: int) -> str:
+    who = ", ".join(labels.who(p) for p in event.get("participants") or [])
+    when = labels.event_date(event.get("date"), event.get("date_precision"))
+    if event.get("date_precision") in REPORTED:
+        when += " (the day it was reported: the text gives no date)"
+    return (f"{when}: {labels.event_type(event['type'])}. {who}. {reports} report{'s' if reports != 1 else ''} "
+            f"from {outlets} outlet{'s' if outlets != 1 else ''}.")
+
+
 def timeline_chart(events: list[dict]) -> dict | None:
-    """Rows (one per event type), dots (one per event, linked) and axis ticks; None without dated events."""
+    """Rows (one per event type), marks (one per event, linked) and axis ticks; None without dated
+    events. A mark is a dot for a day (or week), a hollow dot for a date known only from the
+    publication, a bar over the period for a month or year (cut at the axis's ends); its size grows
+    with the distinct outlets that reported the event, not with its sentences."""
     dated = [(e, _day(e.get("date"))) for e in events]
     dated = [(e, d) for e, d in dated if d is not None]
     if not dated:
         return None
     types = sorted({e["type"] for e, _ in dated}, key=lambda t: list(labels.EVENT_TYPES).index(t) if t in labels.EVENT_TYPES else 99)
-    lo = min(d for _, d in dated)
-    hi = max(d for _, d in dated)
-    pad = max(2, (hi - lo).days // 20)
-    lo, hi = lo - timedelta(days=pad), hi + timedelta(days=pad)
+    lo, hi = _axis(dated)
     span = max(1, (hi - lo).days)
     inner = WIDTH - LEFT - RIGHT
 
     def x(day: date) -> float:
+        day = min(max(day, lo), hi)
         return round(LEFT + inner * (day - lo).days / span, 1)
 
     rows = [
@@ -74,20 +111,28 @@ def timeline_chart(events: list[dict]) -> dict | None:
     crowd: dict[tuple, int] = defaultdict(int)
     dots = []
     for event, day in dated:
-        key = (event["type"], round(x(day) / 8))
+        precision = event.get("date_precision") or "day"
+        first, last = _period(day, precision)
+        key = (event["type"], round(x(first) / 8))
         nudge = crowd[key]
         crowd[key] += 1
-        who = ", ".join(labels.who(p) for p in event.get("participants") or [])
-        count = event.get("report_count") or len(event.get("reports") or [])
+        tally = counting.tally(event)
+        shape = "span" if precision in VAGUE else "dot"
+        x1, x2 = x(first), x(last)
         dots.append(
             {
                 "id": event["id"],
-                "x": x(day),
+                "shape": shape,
+                "hollow": precision in REPORTED or shape == "span",
+                "x": x1 if shape == "dot" else round((x1 + x2) / 2, 1),
+                "x1": x1,
+                "width": max(4.0, round(x2 - x1, 1)),
+                "clipped": first < lo or last > hi,
+                "precision": precision,
                 "y": row_y[event["type"]] + (0, -8, 8)[nudge % 3],
-                "r": min(11, 5 + 2 * (count - 1)),
+                "r": min(11, 5 + 2 * (tally.outlets - 1)),
                 "colour": labels.type_colour(event["type"]),
-                "title": f"{labels.event_date(event.get('date'), event.get('date_precision'))}: "
-                f"{labels.event_type(event['type'])}. {who}. {count} report{'s' if count != 1 else ''}.",
+                "title": _mark_title(event, tally.outlets, tally.reports),
             }
         )
     height = TOP + len(rows) * ROW
@@ -125,4 +170,9 @@ def network_chart(actor: dict, contacts: list[dict], limit: int = 14) -> dict | 
                 "label_y": round(centre + (radius + 14) * math.sin(angle) + (4 if abs(math.cos(angle)) > 0.3 else (14 if math.sin(angle) > 0 else -8)), 1),
             }
         )
-    return {"size": size, "centre": centre, "name": actor.get("name") or "", "nodes": nodes}
+    # room either side for labels written outwards from the circle (a long name is never cut off)
+    margin = max([0] + [6.5 * len(n.get("name") or "") - (size - n["label_x"] if n["anchor"] == "start" else n["label_x"])
+                        for n in nodes if n["anchor"] != "middle"])
+    margin = round(max(0.0, margin) + 8)
+    view = f"{-margin} 0 {size + 2 * margin} {size}"
+    return {"size": size, "centre": centre, "name": actor.get("name") or "", "nodes": nodes, "view": view}

@@ -84,3 +84,13 @@ def excerpt(text: str, span: list[int] | None, around: int = 500) -> tuple[str, 
     before = ("… " if lo > 0 else "") + text[lo:start]
     after = text[end:hi] + (" …" if hi < len(text) else "")
     return before, text[start:end], after
+
+
+def report_columns(reports: list[dict], text_of) -> list[dict]:
+    """Reports with their evidence cut out of their article's text (`text_of(article_id)`, read
+    once per article): the columns of the event and last-contact pages."""
+    texts: dict[str, str] = {}
+    for report in reports:
+        if report["article_id"] not in texts:
+            texts[report["article_id"]] = text_of(report["article_id"])
+    return [{**r, "excerpt": excerpt(texts[r["article_id"]], r.get("evidence_span"))} for r in reports]

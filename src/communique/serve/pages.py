@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 from importlib import resources
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
 
-from communique.serve import charts, labels, marks
+from communique.serve import cache, charts, counting, counts, labels, marks, params, sides, statements
 from communique.serve.queries import RecordReader
+from communique.store.schema import articles as article_rows
+from communique.store.schema import events as event_rows
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("communique") / "serve" / "templates"))
@@ -26,6 +29,7 @@ templates.env.filters.update(
     urlpart=lambda value: quote(str(value), safe=""),
 )
 templates.env.globals.update(event_date=labels.event_date, reported_date=labels.reported_date, highlight=labels.highlight)
+templates.env.globals.update(tally=counting.tally, tally_text=counting.tally_text)
 
 REPORTS_SIDE_BY_SIDE = 12  # more reports than this are listed below the columns
 
@@ -54,15 +58,21 @@ def _date(value: str | None) -> date | None:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request):
     r = reader(request)
-    return render(request, "home.html", dyads=r.busiest_dyads(), articles=r.articles(limit=10)["items"])
+    with r.store.engine.connect() as conn:
+        size = conn.execute(select(func.count()).select_from(event_rows)).scalar() or 0
+        record_totals = cache.kept(conn, "totals", size, lambda: counts.totals(conn))
+        dyads = cache.kept(conn, "busiest dyads", size, r.busiest_dyads)
+    return render(request, "home.html", dyads=dyads, articles=r.articles(limit=10)["items"], totals=record_totals)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
-def timeline_form(request: Request, a: str = "", b: str = ""):
+def timeline_form(request: Request, a: str = "", b: str = "", type: str = "", since: str = "", until: str = ""):
     a, b = a.strip(), b.strip()
     if a and b:
-        return RedirectResponse(f"/timeline/{quote(a, safe='')}/{quote(b, safe='')}", status_code=303)
-    return render(request, "timeline.html", a=a, b=b, events=[], chart=None, asked=False, older=None)
+        narrowed = {k: v.strip() for k, v in (("type", type), ("since", since), ("until", until)) if v.strip()}
+        target = f"/timeline/{quote(a, safe='')}/{quote(b, safe='')}" + ("?" + urlencode(narrowed) if narrowed else "")
+        return RedirectResponse(target, status_code=303)
+    return render(request, "timeline.html", a=a, b=b, events=[], chart=None, asked=False, older=None, types=labels.EVENT_TYPES)
 
 
 @router.get("/timeline/{a}/{b}", response_class=HTMLResponse)
@@ -72,25 +82,37 @@ def timeline(
     b: str,
     type: str = "",
     before: str = "",
+    since: str = "",
+    until: str = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ):
+    r = reader(request)
+    sa, sb = sides.describe(r.store, a), sides.describe(r.store, b)
+    page = {"a": a, "b": b, "sa": sa, "sb": sb, "asked": True, "types": labels.EVENT_TYPES, "since": since, "until": until}
+    try:
+        type = params.event_type(type) or ""
+        first, last = params.day("since", since), params.day("until", until)
+    except params.BadParameter as exc:
+        return render(request, "timeline.html", status=422, problem=str(exc), type="", events=[], chart=None, older=None, **page)
     cursor = _date(before) or (before.strip() or None)
-    found = reader(request).timeline(a, b, type=type or None, limit=limit, before=cursor)
+    found = r.timeline(a, b, type=type or None, since=first, until=last, limit=limit, before=cursor)
     events = found["events"]
-    # undated events are listed, not drawn; a date in `before` leaves them out: the page says how many
-    undated_left_out = reader(request).record.undated_count(a, b, type=type or None) if isinstance(cursor, date) else 0
+    # undated events are listed, not drawn; a date filter leaves them out: the page says how many
+    undated_left_out = found["undated_left_out"]
+    offers = [] if events else [
+        {"side": s.term, **option} for s in (sa, sb) if s.kind != "country" for option in sides.suggestions(r.store, s.term)
+    ]
     return render(
         request,
         "timeline.html",
-        a=a,
-        b=b,
         type=type,
         events=list(reversed(events)),
         chart=charts.timeline_chart(events),
-        asked=True,
         older=found["next_before"],
         undated_listed=sum(1 for e in events if not e.get("date")),
         undated_left_out=undated_left_out,
+        suggestions=offers,
+        **page,
     )
 
 
@@ -100,19 +122,20 @@ def event(request: Request, event_id: str):
     found = r.event(event_id)
     if found is None:
         return missing(request, "event", event_id, "Open a timeline and click an event to see its reports.")
-    texts: dict[str, str] = {}
-    for report in found["reports"][:REPORTS_SIDE_BY_SIDE]:
-        if report["article_id"] not in texts:
-            article = r.article(report["article_id"])
-            texts[report["article_id"]] = article["article"]["text"] if article else ""
-    columns = [
-        {**report, "excerpt": marks.excerpt(texts.get(report["article_id"], ""), report.get("evidence_span"))}
-        for report in found["reports"][:REPORTS_SIDE_BY_SIDE]
-    ]
+    columns = marks.report_columns(found["reports"][:REPORTS_SIDE_BY_SIDE], lambda ident: article_text(r, ident))
     sides = sorted({p["country"] for p in found["participants"] if p.get("country")})
+    with r.store.engine.connect() as conn:
+        said = statements.statements(conn, found, statements.by_participant(found))
     return render(
-        request, "event.html", event=found, columns=columns, more=found["reports"][REPORTS_SIDE_BY_SIDE:], sides=sides
+        request, "event.html", event=found, columns=columns, more=found["reports"][REPORTS_SIDE_BY_SIDE:], sides=sides,
+        said=said,
     )
+
+
+def article_text(r: RecordReader, article_id: str) -> str:
+    """An article's text alone (not its actors, quotes and events: a report column needs no more)."""
+    with r.store.engine.connect() as conn:
+        return conn.execute(select(article_rows.c.text).where(article_rows.c.id == article_id)).scalar() or ""
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from communique.query import Record
 from communique.query.records import jsonable
+from communique.serve.facets import country_code, named_side
 from communique.store import Store
 from communique.store.schema import actor_mentions, articles, event_dyads
 
@@ -133,9 +134,12 @@ class RecordReader:
         limit: int = 50,
         offset: int = 0,
     ) -> dict:
+        # a side or country may be a name or demonym ("China", "Ukrainian"): read as its code
+        country = country_code(country)
+        dyad = (named_side(dyad[0]), named_side(dyad[1])) if dyad else None
         rows = self.store.events(
             actor=actor or None,
-            country=country.upper() if country else None,
+            country=country,
             dyad=dyad,
             type=type.upper() if type else None,
             since=since,
@@ -145,7 +149,7 @@ class RecordReader:
         found = page(rows[offset:], limit, offset)
         # a date range keeps dated events only: how many undated ones it left out
         found["undated_left_out"] = self.record.undated_count(
-            actor=actor or None, country=country.upper() if country else None, dyad=dyad, type=type.upper() if type else None
+            actor=actor or None, country=country, dyad=dyad, type=type.upper() if type else None
         ) if (since or until) else 0  # fmt: skip
         return found
 
