@@ -39,16 +39,8 @@ def named_side(term: str) -> str:
     return country_named(term) or term
 
 
-@dataclass(frozen=True)
-class EventFilters:
-    type: str | None = None
-    country: str | None = None
-    actor: str | None = None
-    outlet: str | None = None
-    since: date | None = None
-    until: date | None = None
-    status: str | None = None
-    precision: str | None = None
+class _UrlFilters:
+    """Filters that live in a page's URL: each field one parameter."""
 
     def params(self, **changes) -> dict[str, str]:
         """The filters as URL parameters (empty ones left out), with `changes` applied."""
@@ -58,6 +50,18 @@ class EventFilters:
     @property
     def active(self) -> list[str]:
         return [f.name for f in fields(self) if getattr(self, f.name)]
+
+
+@dataclass(frozen=True)
+class EventFilters(_UrlFilters):
+    type: str | None = None
+    country: str | None = None
+    actor: str | None = None
+    outlet: str | None = None
+    since: date | None = None
+    until: date | None = None
+    status: str | None = None
+    precision: str | None = None
 
 
 def _by_outlet(outlet: str):
@@ -133,21 +137,13 @@ def event_facets(conn: Connection, f: EventFilters) -> tuple[int, dict[str, list
 
 
 @dataclass(frozen=True)
-class QuoteFilters:
+class QuoteFilters(_UrlFilters):
     speaker: str | None = None
     country: str | None = None
     outlet: str | None = None
     q: str | None = None
     since: date | None = None
     until: date | None = None
-
-    def params(self, **changes) -> dict[str, str]:
-        merged = asdict(replace(self, **changes))
-        return {k: v.isoformat() if isinstance(v, date) else str(v) for k, v in merged.items() if v}
-
-    @property
-    def active(self) -> list[str]:
-        return [f.name for f in fields(self) if getattr(self, f.name)]
 
 
 def _quote_query(f: QuoteFilters):
