@@ -96,3 +96,25 @@ def test_a_second_run_reuses_the_fold_models(trained):
     assert sorted(p.stat().st_mtime for p in work.glob("*/detector.pt")) == stamps
     report, _ = json.JSONDecoder().raw_decode(result.stdout[result.stdout.index("{"):])  # a summary line follows
     assert report["articles"] == 6 and len(report["events_full_prf"]) == 3
+
+
+def test_train_speakers_end_to_end(tmp_path):
+    """`communique train speakers` on the tiny gold file: cross-validation against the rules, the dev
+    figures, provenance, and a model the attribution stage loads and uses."""
+    pytest.importorskip("torch", reason="training needs the train extra (torch)")
+    from typer.testing import CliRunner
+
+    from communique.attribution.speaker_links import load_speaker_model
+    from communique.cli import app
+    from communique.provenance import file_sha256
+
+    out = tmp_path / "speakers.json"
+    result = CliRunner().invoke(app, ["train", "speakers", str(GOLD), "--out", str(out), "--cv", "2", "--dev", str(GOLD)])
+    assert result.exit_code == 0, result.output
+    model = json.loads(out.read_text())
+    assert model["trained_on"]["sha256"] == file_sha256(GOLD) and model["trained_on"]["articles"] == 6
+    assert model["quotes_with_candidates"] > 0 and model["weights"]["speaker"]
+    for key in ("cv_speaker_prf", "cv_rules_speaker_prf", "dev_speaker_prf", "dev_rules_speaker_prf"):
+        assert len(model[key]) == 3 and all(0 <= v <= 100 for v in model[key])
+    assert "communique train speakers realnews/tiny_gold.jsonl" in model["reproduce"]
+    assert load_speaker_model(str(out)) is not None

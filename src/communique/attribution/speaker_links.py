@@ -143,12 +143,17 @@ class SpeakerLinker:
         return chosen
 
     def _only_in(self, actor: Actor, source: tuple[int, int] | None) -> bool:
-        """Whether every mention of the actor lies in the source phrase: an actor made of the phrase
-        itself ("the veteran diplomat"), not someone the article named."""
+        """Whether the actor is made of the source phrase itself ("the veteran diplomat"): every
+        mention lies in the phrase and no name in it is the actor's ("Spain's agriculture minister,
+        Luis Planas," is Planas, named)."""
         if source is None:
             return False
         start, end = self.resolver.actors.annotated.span(source)
-        return all(start <= s and e <= end for s, e in actor.mentions)
+        if not all(start <= s and e <= end for s, e in actor.mentions):
+            return False
+        names = {t.text for t in self.resolver.doc.char_span(*source, alignment_mode="expand") or ()
+                 if t.pos_ == "PROPN"}
+        return not names & set(actor.name.split())
 
     def _latest(self, seen: dict[str, dict], kind: str) -> str | None:
         """The id of the candidate of `kind` named last before the cue."""

@@ -147,10 +147,12 @@ def train_speakers(
         figures.update(figures_on(dev_corpus.articles, kb, model))
         console.print(f"{dev.name}: speaker F1 {figures['dev_speaker_prf'][2]} "
                       f"(the rules alone: {figures['dev_rules_speaker_prf'][2]})")
-    model.info.update({"trained_on": {"file": gold_file.name, "sha256": file_sha256(gold_file),
+    named = lambda path: f"{path.parent.name}/{path.name}"  # noqa: E731  (realnews-train/gold.jsonl)
+    model.info.update({"trained_on": {"file": named(gold_file), "sha256": file_sha256(gold_file),
                                       "articles": len(corpus.articles)}, **figures,
-                       "reproduce": f"communique train speakers {gold_file.name} --out speakers.json --l2 {l2:g} "
-                                    f"--margin {margin:g} --cv {cv}" + (f" --dev {dev.name}" if dev else "")})
+                       **({"dev_file": {"file": named(dev), "sha256": file_sha256(dev)}} if dev else {}),
+                       "reproduce": f"communique train speakers {named(gold_file)} --out speakers.json --l2 {l2:g} "
+                                    f"--margin {margin:g} --cv {cv}" + (f" --dev {named(dev)}" if dev else "")})
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     console.print(f"saved to {out}")
