@@ -118,3 +118,25 @@ def test_train_speakers_end_to_end(tmp_path):
         assert len(model[key]) == 3 and all(0 <= v <= 100 for v in model[key])
     assert "communique train speakers realnews/tiny_gold.jsonl" in model["reproduce"]
     assert load_speaker_model(str(out)) is not None
+
+
+def test_train_statements_end_to_end(tmp_path):
+    """`communique train statements` on the tiny gold file: a threshold chosen by cross-validation,
+    the rules' figures beside the model's, provenance, and a model the attribution stage loads."""
+    pytest.importorskip("torch", reason="training needs the train extra (torch)")
+    from typer.testing import CliRunner
+
+    from communique.attribution.statement_choice import load_statement_model
+    from communique.cli import app
+    from communique.provenance import file_sha256
+
+    out = tmp_path / "statements.json"
+    result = CliRunner().invoke(app, ["train", "statements", str(GOLD), "--out", str(out), "--cv", "2", "--dev", str(GOLD)])
+    assert result.exit_code == 0, result.output
+    model = json.loads(out.read_text())
+    assert model["trained_on"]["sha256"] == file_sha256(GOLD)
+    assert model["attributions"] >= model["quotes"] > 0
+    assert model["thresholds"]["keep"] == model["cv_best_threshold"]
+    assert set(model["cv_sweep"]) == {"0.3", "0.4", "0.5", "0.6"}
+    assert "content_prf" in model["cv_rules"] and "content_prf" in model["dev_rules"]
+    assert load_statement_model(str(out)) is not None

@@ -11,6 +11,7 @@ an extra `continues` field.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from spacy.tokens import Doc
@@ -21,6 +22,7 @@ from communique.attribution.lexicon import Lexicon, load_lexicon
 from communique.attribution.quality import drop_nested_repeats, join_running_quotes, reports_statement
 from communique.attribution.rules import Found, Rules
 from communique.attribution.speaker_links import SpeakerLinker, linker_for
+from communique.attribution.statement_choice import StatementFilter, statement_features, statement_filter
 from communique.attribution.tagger import refine as refine_with_tagger
 from communique.dates import narrative_year, resolve_day  # the one date resolver, shared with events
 from communique.models import Actor, Quote, content_id
@@ -42,22 +44,47 @@ def find_attributions(doc: Doc, lexicon: Lexicon | None = None) -> list[Found]:
         return []
 
 
+@dataclass
+class _Reading:
+    """What reading one article's attributions needs at each one."""
+
+    annotated: AnnotatedDoc
+    lexicon: Lexicon
+    resolver: SpeakerResolver
+    linker: SpeakerLinker
+    statements: StatementFilter
+    doc_text: str  # `Doc.text` rebuilds the text on every call: made once
+    token_starts: list[int]
+    statements_only: bool
+    collect: list | None = None  # speaker linking rows
+    statement_rows: list | None = None  # statement model rows
+
+    @property
+    def judged(self) -> bool:
+        """The statement model (or its training) decides which attributions are quotes."""
+        return self.statements_only and (self.statements.model is not None or self.statement_rows is not None)
+
+
 def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_only: bool = True,
-                   speaker_model=None, collect: list | None = None) -> list[Quote]:
+                   speaker_model=None, collect: list | None = None, statement_model=None,
+                   statement_rows: list | None = None) -> list[Quote]:
     """The quotes of an article. With `statements_only` (the record's default) attributions that
     report no statement are left out (see `communique.attribution.quality`); PolNeAR scoring asks
     for every attribution, stances and unsourced judgements included.
 
     `speaker_model`: None = the shipped speaker linking model, False = the rules' speakers alone, or
     a ChoiceModel (see `communique.attribution.speaker_links`). `collect`, when given, receives one
-    (content span, candidates) pair per quote with a source phrase: the training rows."""
+    (content span, candidates) pair per quote with a source phrase: the training rows.
+    `statement_model` likewise chooses the model that decides which attributions are quotes
+    (`communique.attribution.statement_choice`); `statement_rows` receives one (content span,
+    features) pair per attribution it weighed."""
     lexicon = load_lexicon()
     found = find_attributions(annotated.doc, lexicon)
     found = refine_with_tagger(annotated.doc, found)
     resolver = SpeakerResolver(actors)
-    linker = linker_for(resolver, speaker_model)
-    # the Doc's text and its tokens' starts, made once (`Doc.text` rebuilds the text on every call)
-    doc_text, token_starts = annotated.doc.text, [t.idx for t in annotated.doc]
+    reading = _Reading(annotated, lexicon, resolver, linker_for(resolver, speaker_model),
+                       statement_filter(statement_model), annotated.doc.text, [t.idx for t in annotated.doc],
+                       statements_only, collect, statement_rows)
     quotes: list[Quote] = []
     by_item: dict[int, Quote] = {}
     # attributions first, then the quotations that continue them (one may precede its parent)
@@ -67,8 +94,7 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
                 parent = by_item.get(id(item.continues))
                 quote = _continuation(annotated, item, parent) if parent is not None else None
             else:
-                quote = _to_quote(annotated, resolver, linker, lexicon, item, statements_only, doc_text,
-                                  token_starts, collect)
+                quote = _to_quote(reading, item)
         except Exception:
             log.debug("attribution dropped", exc_info=True)
             continue
@@ -81,16 +107,17 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
     return quotes
 
 
-def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, linker: SpeakerLinker, lex: Lexicon,
-              item: Found, statements_only: bool, doc_text: str | None = None,
-              token_starts: list[int] | None = None, collect: list | None = None) -> Quote | None:
+def _to_quote(reading: _Reading, item: Found) -> Quote | None:
+    annotated, resolver, lex = reading.annotated, reading.resolver, reading.lexicon
     doc = annotated.doc
+    statements_only = reading.statements_only
     content_span = annotated.span(item.content)
     text = annotated.text_of(content_span)
     if not text.strip():
         return None
-    if statements_only and not reports_statement(doc, lex, item, text=doc_text,
-                                                  token_starts=token_starts):
+    rules_keep = not statements_only or reports_statement(doc, lex, item, text=reading.doc_text,
+                                                          token_starts=reading.token_starts)
+    if not rules_keep and not reading.judged:
         return None
     speaker: Actor | None = None
     if item.source is not None:
@@ -101,7 +128,13 @@ def _to_quote(annotated: AnnotatedDoc, resolver: SpeakerResolver, linker: Speake
             # "the rules say ...", "video footage shows ...": no one is quoted; the words of a document
             # whose author goes unnamed ("the summary read: '...'") stay, with no speaker
             return None
-        speaker = _link(annotated, resolver, linker, item, speaker, content_span, collect)
+        speaker = _link(annotated, resolver, reading.linker, item, speaker, content_span, reading.collect)
+    if reading.judged:
+        features = statement_features(text, item.kind, annotated.text_of(annotated.span(item.cue)), speaker, rules_keep)
+        if reading.statement_rows is not None:
+            reading.statement_rows.append((content_span, features))
+        if not reading.statements.keep(features, rules_keep):
+            return None
     via = [resolver.relay(head) for head in item.via_heads]
     via = [v for v in via if v is not None and (speaker is None or v.id != speaker.id)]
     channel = item.channel or _channel(doc, lex, item)

@@ -156,3 +156,51 @@ def train_speakers(
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     console.print(f"saved to {out}")
+
+
+@train_app.command("statements")
+def train_statements(
+    gold_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Real-news gold JSONL with quotes."),
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="The statement model file to write (JSON)."),
+    l2: float = typer.Option(1.0, "--l2", min=0.0),
+    threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Keep an attribution above this probability (default: chosen by --cv, else 0.5)."),
+    cv: int = typer.Option(5, "--cv", min=0, help="Folds of a cross-validation by article that measures quote F1 and chooses the threshold by speaker F1 (0: none)."),
+    fraction: float = typer.Option(1.0, "--fraction", min=0.05, max=1.0, help="Share of each fold's training articles used (a learning curve)."),
+    dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False, help="A gold file to report figures on (never trained on)."),
+) -> None:
+    """Train the model that decides which attributions are quotes on a real-news gold file."""
+    try:
+        import torch  # noqa: F401  (the fit runs L-BFGS in torch)
+    except ImportError:
+        error(_NEEDS_TRAIN)
+        raise typer.Exit(2) from None
+    from communique.learn.statements import cross_validate, figures_on, statement_rows, train
+    from communique.provenance import file_sha256
+
+    corpus = _load(gold_file)
+    kb = corpus.pipeline.kb
+    groups = [row for a in corpus.articles for row in statement_rows(a, kb)]
+    figures: dict = {"attributions": len(groups), "quotes": sum(g.labels["quote"][0] for g, _ in groups)}
+    if cv >= 2:
+        figures.update(cross_validate(corpus.articles, kb, groups, cv, l2, fraction=fraction))
+        console.print(f"cross-validation ({cv} folds, {fraction:g} of the training articles): quote content F1 "
+                      f"{figures['cv_content_prf'][2]}, speaker F1 {figures['cv_speaker_prf'][2]} at threshold "
+                      f"{figures['cv_best_threshold']} (the rules alone: {figures['cv_rules']['content_prf'][2]}, "
+                      f"{figures['cv_rules']['speaker_prf'][2]})")
+    chosen = threshold if threshold is not None else figures.get("cv_best_threshold", 0.5)
+    model = train([g for g, _ in groups], l2, chosen)
+    if dev is not None:
+        figures.update(figures_on(_load(dev).articles, kb, model))
+        console.print(f"{dev.name}: quote content F1 {figures['dev_content_prf'][2]}, speaker F1 "
+                      f"{figures['dev_speaker_prf'][2]} (the rules alone: {figures['dev_rules']['content_prf'][2]}, "
+                      f"{figures['dev_rules']['speaker_prf'][2]})")
+    named = lambda path: f"{path.parent.name}/{path.name}"  # noqa: E731
+    model.info.update({"trained_on": {"file": named(gold_file), "sha256": file_sha256(gold_file),
+                                      "articles": len(corpus.articles)}, **figures,
+                       **({"dev_file": {"file": named(dev), "sha256": file_sha256(dev)}} if dev else {}),
+                       "reproduce": f"communique train statements {named(gold_file)} --out statements.json --l2 {l2:g} "
+                                    f"--cv {cv}" + (f" --threshold {threshold:g}" if threshold is not None else "")
+                                    + (f" --dev {named(dev)}" if dev else "")})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    console.print(f"saved to {out}")
