@@ -164,7 +164,7 @@ def train_statements(
     out: Path = typer.Option(..., "--out", dir_okay=False, help="The statement model file to write (JSON)."),
     l2: float = typer.Option(1.0, "--l2", min=0.0),
     threshold: Optional[float] = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Keep an attribution above this probability (default: chosen by --cv, else 0.5)."),
-    cv: int = typer.Option(5, "--cv", min=0, help="Folds of a cross-validation by article that measures quote F1 and chooses the threshold by speaker F1 (0: none)."),
+    cv: int = typer.Option(5, "--cv", min=0, help="Folds of a cross-validation by article that measures quote F1 and chooses the threshold by content plus speaker F1 (0: none)."),
     fraction: float = typer.Option(1.0, "--fraction", min=0.05, max=1.0, help="Share of each fold's training articles used (a learning curve)."),
     dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False, help="A gold file to report figures on (never trained on)."),
 ) -> None:

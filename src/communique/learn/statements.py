@@ -81,8 +81,8 @@ def cross_validate(articles: list, kb, groups: list[tuple[Group, str]], k: int, 
                     by_threshold[t].append(prediction(a, kb, model))
                 rules.append(prediction(a, kb, False))
     sweep = {str(t): quote_figures(articles, docs) for t, docs in by_threshold.items()}
-    # the record's first question is who said what: speaker F1 chooses, content F1 breaks ties
-    best = max(thresholds, key=lambda t: (sweep[str(t)]["speaker_prf"][2], sweep[str(t)]["content_prf"][2]))
+    # both questions count: what was said (content F1) and who said it (speaker F1)
+    best = max(thresholds, key=lambda t: sweep[str(t)]["speaker_prf"][2] + sweep[str(t)]["content_prf"][2])
     return {"cv_folds": k, "cv_fraction": fraction, "cv_sweep": sweep, "cv_best_threshold": best,
             "cv_content_prf": sweep[str(best)]["content_prf"], "cv_speaker_prf": sweep[str(best)]["speaker_prf"],
             "cv_rules": quote_figures(articles, rules)}
