@@ -33,7 +33,7 @@ from communique.store.ingest import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0005"  # the newest migration's revision: add a migration, raise this (a test compares them)
+SCHEMA_HEAD = "0006"  # the newest migration's revision: add a migration, raise this (a test compares them)
 ITEM_ATTEMPTS = 8  # tries of one item that keeps meeting deadlocks, serialization failures or a busy file
 RETRY_FIRST_PAUSE_S = 0.05  # doubled after each failed try, up to RETRY_MAX_PAUSE_S, and jittered
 RETRY_MAX_PAUSE_S = 2.0

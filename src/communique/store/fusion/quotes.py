@@ -11,10 +11,10 @@ import unicodedata
 from datetime import timedelta
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Row, bindparam, func, literal, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, func, literal, select, union_all, update
 
 from communique.store.fusion.participants import chunks
-from communique.store.schema import articles, quotes
+from communique.store.schema import quotes
 
 QUOTE_MIN_RATIO = 90.0
 QUOTE_FRAGMENT_WORDS = 6  # a quote this long that another contains (partial ratio >= 97) is the same quote
@@ -59,10 +59,10 @@ def _quote_select():
         quotes.c.speaker_id,
         quotes.c.speaker_text,
         quotes.c.text,
-        articles.c.published,
+        quotes.c.published,
         quotes.c.group_id,
         quotes.c.group_reason,
-    ).join(articles, articles.c.id == quotes.c.article_id)
+    )
 
 
 def unfused_reason(speaker_id: str | None, speaker_text: str | None, text: str | None) -> str | None:
@@ -86,18 +86,17 @@ def _neighbours(conn: Connection, quote: QuoteRow) -> list[tuple[float, str]]:
     query = _quote_select().where(quotes.c.id != quote.id)
     if quote.speaker_id:
         query = query.where(quotes.c.speaker_id == quote.speaker_id)
-    else:
+    else:  # unresolved speakers: the (speaker_id, published) index still bounds the read by date
         query = query.where(
             quotes.c.speaker_id.is_(None),
             func.lower(func.trim(quotes.c.speaker_text)) == func.lower(func.trim(literal(quote.speaker_text))),
         )
     if quote.published:
+        # two index ranges, not an OR, which the planners may answer by reading the speaker's history
         window = timedelta(days=QUOTE_WINDOW_DAYS)
-        query = query.where(
-            or_(
-                articles.c.published.is_(None),
-                articles.c.published.between(quote.published - window, quote.published + window),
-            )
+        query = union_all(
+            query.where(quotes.c.published.is_(None)),
+            query.where(quotes.c.published.between(quote.published - window, quote.published + window)),
         )
     out = []
     for other in conn.execute(query):
@@ -153,12 +152,21 @@ def place_quotes(conn: Connection, quote_ids: list[str]) -> None:
     nodes: dict[str, QuoteRow] = {q.id: q for q in new}
     for chunk in chunks(sorted(endpoints)):
         nodes.update((r.id, r) for r in conn.execute(_quote_select().where(quotes.c.id.in_(chunk))))
+    # A group is named by its smallest id, its head: of a group a new quote reaches, only the head
+    # can change its reason (it stops being the head); the other members change group at most,
+    # which one UPDATE by group id does without reading them (a group may span years of quotes).
     old_groups = sorted({r.group_id for r in nodes.values()} - set(neighbours))
-    for chunk in chunks(old_groups):  # every member of a group a new quote reaches comes along
-        for r in conn.execute(_quote_select().where(quotes.c.group_id.in_(chunk))):
+    for chunk in chunks(old_groups):
+        for r in conn.execute(_quote_select().where(quotes.c.id.in_(chunk))):
             nodes.setdefault(r.id, r)
     for r in nodes.values():
         union(r.id, r.group_id)
+    renamed = [{"b_old": g, "b_group": find(g)} for g in old_groups if find(g) != g]
+    if renamed:
+        conn.execute(
+            update(quotes).where(quotes.c.group_id == bindparam("b_old")).values(group_id=bindparam("b_group")),
+            renamed,
+        )
 
     moves = []
     for r in nodes.values():
