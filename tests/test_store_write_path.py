@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import event, inspect, text
 
 from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id

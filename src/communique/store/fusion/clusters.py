@@ -29,7 +29,7 @@ not their grouping.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
