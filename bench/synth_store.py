@@ -8,8 +8,9 @@ store's write paths on synthetic reports.
 With --reports N the store is emptied and N synthetic extractions (one article each: three actors,
 one quote, two event reports) go in through `--path`: `item` (`Store.ingest`, a transaction per
 article), `insert` (`Store.bulk_ingest` with batched INSERTs) or `copy` (`Store.bulk_ingest` with
-COPY, PostgreSQL only); it prints the rows written per second and the reports per second, fusion
-included.
+COPY, PostgreSQL only), timed --slice extractions at a time (a line each on stderr); it prints the
+rows written per second, the reports per second, fusion included, and the rate over the last
+slice against the first (whether ingest keeps its pace as the store grows).
 
 Countries with skewed (Zipf-like) activity, ten actors each (a leader, a foreign minister, other
 officials), events of a dozen PLOVER types over 15 years between two countries, one to three reports
@@ -170,9 +171,12 @@ def secondary_ddl(raw, pg: bool) -> list[tuple[str, str]]:
     return [(f"{r[0]} {r[1]}", r[2]) for r in cur.fetchall()]
 
 
-def synthetic_extractions(n: int, countries: int, seed: int):
+def synthetic_extractions(n: int, countries: int, seed: int, arrival: str = "random"):
     """N extractions as the pipeline would give them: a leader and a minister of two countries and a
-    third official, a quote, and two reports of events between them on nearby days."""
+    third official, a quote, and two reports of events between them on nearby days. `arrival`:
+    "random", dates drawn over the whole 15 years (each day's news grows denser as the store fills:
+    what a report can match grows with the store), or "time", dates advancing with the article (the
+    news of each day arriving in turn: as many reports a day at the end as at the start)."""
     from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id
 
     rng = random.Random(seed)
@@ -180,7 +184,8 @@ def synthetic_extractions(n: int, countries: int, seed: int):
     weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(countries)))
     for i in range(n):
         a, b = rng.choices(codes, cum_weights=weights, k=2)
-        day = START + timedelta(days=rng.randrange(DAYS))
+        offset = rng.randrange(DAYS) if arrival == "random" else min(DAYS - 1, i * DAYS // n + rng.randrange(3))
+        day = START + timedelta(days=offset)
         people = [(a, "president"), (b, "foreign minister"), (a, ROLES[rng.randrange(len(ROLES))])]
         actors = [
             Actor(id=f"a{j}", name=f"{role.title()} of {code}", country=code, sector="GOV", role=role,
@@ -204,7 +209,11 @@ def synthetic_extractions(n: int, countries: int, seed: int):
 
 
 def time_write_path(args) -> None:
-    """Empty the store, then write --reports synthetic extractions through --path."""
+    """Empty the store, then write --reports synthetic extractions through --path, --slice at a time:
+    one line per slice (its rate, and the store's size after it), then the whole run, with the rate
+    over the first slice against the rate over the last (flat ingest: the two are alike)."""
+    from itertools import islice
+
     from communique.store.schema import metadata
 
     store = Store(db_url(args.db))
@@ -212,22 +221,30 @@ def time_write_path(args) -> None:
     with store.engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
-    items = list(synthetic_extractions(args.reports, args.countries, args.seed))
-    started = time.perf_counter()
-    if args.path == "item":
-        result = store.ingest(items)
-    else:
-        result = store.bulk_ingest(items, batch_size=args.batch, copy=args.path == "copy")
-    seconds = time.perf_counter() - started
+    items = synthetic_extractions(args.reports, args.countries, args.seed, args.arrival)
+    slices, added, errors, fallbacks, seconds = [], 0, 0, 0, 0.0
+    while chunk := list(islice(items, args.slice)):
+        started = time.perf_counter()
+        if args.path == "item":
+            result = store.ingest(chunk)
+        else:
+            result = store.bulk_ingest(chunk, batch_size=args.batch, copy=args.path == "copy")
+        took = time.perf_counter() - started
+        seconds += took
+        added, errors, fallbacks = added + result.added, errors + len(result.errors), fallbacks + result.bulk_fallbacks
+        slices.append(round(len(chunk) / took, 1))
+        print(json.dumps({"stored": added, "slice": len(chunk), "seconds": round(took, 1),
+                          "extractions_per_s": slices[-1]}), file=sys.stderr, flush=True)
     counts = store.count()
     store.close()
     rows = sum(counts.values())
     reports = counts.get("event_reports", 0)
     print(json.dumps({
-        "db": store.engine.dialect.name, "path": args.path, "extractions": args.reports, "added": result.added,
-        "errors": len(result.errors), "bulk_fallbacks": result.bulk_fallbacks, "seconds": round(seconds, 1),
+        "db": store.engine.dialect.name, "path": args.path, "arrival": args.arrival, "extractions": args.reports, "added": added,
+        "errors": errors, "bulk_fallbacks": fallbacks, "seconds": round(seconds, 1),
         "rows": rows, "rows_per_s": round(rows / seconds), "reports_per_s": round(reports / seconds),
-        "articles_per_s": round(result.added / seconds, 1), "counts": counts,
+        "articles_per_s": round(added / seconds, 1), "first_slice_per_s": slices[0], "last_slice_per_s": slices[-1],
+        "last_over_first": round(slices[-1] / slices[0], 2), "counts": counts,
     }))
 
 
@@ -236,6 +253,9 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=None, help="time a write path on N synthetic extractions")
     parser.add_argument("--path", choices=("item", "insert", "copy"), default="copy")
     parser.add_argument("--batch", type=int, default=500, help="extractions per bulk transaction")
+    parser.add_argument("--arrival", choices=("random", "time"), default="random",
+                        help="synthetic dates drawn over 15 years, or advancing with the articles (--reports)")
+    parser.add_argument("--slice", type=int, default=10000, help="extractions timed together (--reports)")
     parser.add_argument("--events", type=int, default=100000)
     parser.add_argument("--countries", type=int, default=120)
     parser.add_argument("--db", required=True, help="SQLite path or postgresql:// URL (its tables are emptied first)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, select, union
+from sqlalchemy import Connection, bindparam, select, union
 
 from communique.store import identity
 from communique.store.fusion.dates import LONG_PRECISIONS, MAX_WINDOW_DAYS, SHORT_WINDOW_DAYS
@@ -59,19 +59,25 @@ def candidate_events(conn: Connection, report) -> set[str]:
     if not keys or report.window is None:
         return set()
     lo, hi = report.window
+    params = {"keys": keys, "type": report.type, "status": report.status}
+    for name, reach in (("short", SHORT_WINDOW_DAYS), ("long", MAX_WINDOW_DAYS)):
+        params |= {f"{name}_first": _day(lo, -2 * reach), f"{name}_last": _day(hi, reach), f"{name}_end": _day(lo, -reach)}
+    return set(conn.execute(_CANDIDATES, params).scalars())
 
-    def near(long_window: bool, reach: int):
-        return select(fusion_keys.c.event_id).where(
-            fusion_keys.c.key.in_(keys),
-            fusion_keys.c.type == report.type,
-            fusion_keys.c.status == report.status,
-            fusion_keys.c.long_window == long_window,
-            fusion_keys.c.date_start.between(_day(lo, -2 * reach), _day(hi, reach)),
-            fusion_keys.c.date_end >= _day(lo, -reach),
-        )
 
-    query = union(near(False, SHORT_WINDOW_DAYS), near(True, MAX_WINDOW_DAYS))
-    return set(conn.execute(query).scalars())
+def _near(name: str, long_window: bool):
+    return select(fusion_keys.c.event_id).where(
+        fusion_keys.c.key.in_(bindparam("keys", expanding=True)),
+        fusion_keys.c.type == bindparam("type"),
+        fusion_keys.c.status == bindparam("status"),
+        fusion_keys.c.long_window == long_window,
+        fusion_keys.c.date_start.between(bindparam(f"{name}_first"), bindparam(f"{name}_last")),
+        fusion_keys.c.date_end >= bindparam(f"{name}_end"),
+    )
+
+
+# built once: a statement built per report costs more in SQLAlchemy than the look-up in the database
+_CANDIDATES = union(_near("short", False), _near("long", True))
 
 
 def _day(day: date, days: int) -> date:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Row, bindparam, func, literal, select, union_all, update
+from sqlalchemy import Connection, Row, Text, bindparam, func, select, union_all, update
 
 from communique.store.fusion.participants import chunks
 from communique.store.schema import quotes
@@ -79,27 +80,37 @@ def same_words(a: str, b: str) -> float:
     return quote_similarity(*sorted((a, b)))
 
 
+@lru_cache(maxsize=4)
+def _neighbour_query(resolved: bool, dated: bool):
+    """The look-up of `_neighbours`, built once per kind of quote (building it costs more than running it)."""
+    query = _quote_select().where(quotes.c.id != bindparam("id"))
+    if resolved:
+        query = query.where(quotes.c.speaker_id == bindparam("speaker"))
+    else:  # unresolved speakers: the (speaker_id, published) index still bounds the read by date
+        query = query.where(
+            quotes.c.speaker_id.is_(None),
+            func.lower(func.trim(quotes.c.speaker_text)) == func.lower(func.trim(bindparam("speaker", type_=Text))),
+        )
+    if not dated:
+        return query
+    # two index ranges, not an OR, which the planners may answer by reading the speaker's history
+    return union_all(
+        query.where(quotes.c.published.is_(None)),
+        query.where(quotes.c.published.between(bindparam("first"), bindparam("last"))),
+    )
+
+
 def _neighbours(conn: Connection, quote: QuoteRow) -> list[tuple[float, str]]:
     """(score, id) of the quotes that share a group with `quote` by themselves: the same speaker (the
     same actor, or the same unresolved name), published within QUOTE_WINDOW_DAYS of it (or either
     date unknown), and the same words. A symmetric relation: a group is a connected set of it."""
-    query = _quote_select().where(quotes.c.id != quote.id)
-    if quote.speaker_id:
-        query = query.where(quotes.c.speaker_id == quote.speaker_id)
-    else:  # unresolved speakers: the (speaker_id, published) index still bounds the read by date
-        query = query.where(
-            quotes.c.speaker_id.is_(None),
-            func.lower(func.trim(quotes.c.speaker_text)) == func.lower(func.trim(literal(quote.speaker_text))),
-        )
+    params = {"id": quote.id, "speaker": quote.speaker_id or quote.speaker_text}
     if quote.published:
-        # two index ranges, not an OR, which the planners may answer by reading the speaker's history
         window = timedelta(days=QUOTE_WINDOW_DAYS)
-        query = union_all(
-            query.where(quotes.c.published.is_(None)),
-            query.where(quotes.c.published.between(quote.published - window, quote.published + window)),
-        )
+        params |= {"first": quote.published - window, "last": quote.published + window}
+    query = _neighbour_query(bool(quote.speaker_id), bool(quote.published))
     out = []
-    for other in conn.execute(query):
+    for other in conn.execute(query, params):
         score = same_words(quote.text, other.text)
         if score >= QUOTE_MIN_RATIO:
             out.append((score, other.id))
