@@ -14,7 +14,8 @@ slice against the first (whether ingest keeps its pace as the store grows).
 
 Countries with skewed (Zipf-like) activity, ten actors each (a leader, a foreign minister, other
 officials), events of a dozen PLOVER types over 15 years between two countries, one to three reports
-per event from articles published the day after, and the `event_dyads` rows fusion would write.
+per event from articles published the day after, and the `event_dyads` and `fusion_keys` rows
+fusion would write.
 The schema is the migrated one (so every index and the full-text search exist while loading); rows
 go in through executemany on SQLite and COPY on PostgreSQL, in batches.
 """
@@ -82,7 +83,7 @@ def generate(events: int, countries: int, seed: int):
     if article_rows:
         yield "articles", article_rows
 
-    ev, parts, reps, dyads = [], [], [], []
+    ev, parts, reps, dyads, keys = [], [], [], [], []
     for i in range(events):
         a, b = rng.choices(codes, cum_weights=cumulative, k=2)
         while b == a:
@@ -101,6 +102,9 @@ def generate(events: int, countries: int, seed: int):
         level = lvl_a | lvl_b
         dyads.append({"event_id": event_id, "country_a": a, "country_b": b, "type": kind, "date": when, "level": level})
         dyads.append({"event_id": event_id, "country_a": b, "country_b": a, "type": kind, "date": when, "level": level})
+        for key in sorted({f"actor:{actor}", f"actor:{recipient}", f"country:{a}", f"country:{b}"}):
+            keys.append({"event_id": event_id, "key": key, "type": kind, "status": "occurred", "long_window": False,
+                         "date_start": when, "date_end": when})
         n_reports = rng.choice((1, 1, 1, 2, 3))
         ev[-1]["report_count"] = n_reports
         for r in range(n_reports):
@@ -118,12 +122,14 @@ def generate(events: int, countries: int, seed: int):
             yield "event_participants", parts
             yield "event_reports", reps
             yield "event_dyads", dyads
-            ev, parts, reps, dyads = [], [], [], []
+            yield "fusion_keys", keys
+            ev, parts, reps, dyads, keys = [], [], [], [], []
     if ev:
         yield "events", ev
         yield "event_participants", parts
         yield "event_reports", reps
         yield "event_dyads", dyads
+        yield "fusion_keys", keys
 
 
 def load_sqlite(raw, table: str, rows: list[dict]) -> None:
@@ -150,7 +156,7 @@ def load_pg(raw, table: str, rows: list[dict]) -> None:
             copy.write_row([r[c] for c in columns])
 
 
-LOADED = ("actors", "articles", "events", "event_participants", "event_reports", "event_dyads")
+LOADED = ("actors", "articles", "events", "event_participants", "event_reports", "event_dyads", "fusion_keys")
 
 
 def secondary_ddl(raw, pg: bool) -> list[tuple[str, str]]:
@@ -272,7 +278,8 @@ def main() -> None:
     pg = store.engine.dialect.name == "postgresql"
     try:
         cur = raw.cursor()
-        for table in ("event_dyads", "event_reports", "event_participants", "events", "articles", "actors"):
+        for table in ("fusion_keys", "event_dyads", "event_reports", "event_participants", "events", "articles",
+                      "actors"):
             cur.execute(f"DELETE FROM {table}")
         if pg:
             cur.execute("DELETE FROM quotes")
