@@ -104,8 +104,8 @@ class ActorResolver:
     writers completing the same actors lock their rows in the same order.
     """
 
-    def __init__(self, conn: Connection):
-        self.conn = conn
+    def __init__(self, conn: Connection | None):
+        self.conn = conn  # may be rebound to the next transaction's connection (`Store.bulk_ingest`)
         self._cache: dict[tuple, str] = {}
         self._completed: dict[str, set] = {}  # actor id -> the (field, value) pairs already offered
         self._pending: dict[str, dict] = {}  # actor id -> column -> value to fill in if empty
