@@ -8,12 +8,14 @@ store's write paths on synthetic reports.
 With --reports N the store is emptied and N synthetic extractions (one article each: three actors,
 one quote, two event reports) go in through `--path`: `item` (`Store.ingest`, a transaction per
 article), `insert` (`Store.bulk_ingest` with batched INSERTs) or `copy` (`Store.bulk_ingest` with
-COPY, PostgreSQL only); it prints the rows written per second and the reports per second, fusion
-included.
+COPY, PostgreSQL only), timed --slice extractions at a time (a line each on stderr); it prints the
+rows written per second, the reports per second, fusion included, and the rate over the last
+slice against the first (whether ingest keeps its pace as the store grows).
 
 Countries with skewed (Zipf-like) activity, ten actors each (a leader, a foreign minister, other
 officials), events of a dozen PLOVER types over 15 years between two countries, one to three reports
-per event from articles published the day after, and the `event_dyads` rows fusion would write.
+per event from articles published the day after, and the `event_dyads` and `fusion_keys` rows
+fusion would write.
 The schema is the migrated one (so every index and the full-text search exist while loading); rows
 go in through executemany on SQLite and COPY on PostgreSQL, in batches.
 """
@@ -81,7 +83,7 @@ def generate(events: int, countries: int, seed: int):
     if article_rows:
         yield "articles", article_rows
 
-    ev, parts, reps, dyads = [], [], [], []
+    ev, parts, reps, dyads, keys = [], [], [], [], []
     for i in range(events):
         a, b = rng.choices(codes, cum_weights=cumulative, k=2)
         while b == a:
@@ -100,6 +102,9 @@ def generate(events: int, countries: int, seed: int):
         level = lvl_a | lvl_b
         dyads.append({"event_id": event_id, "country_a": a, "country_b": b, "type": kind, "date": when, "level": level})
         dyads.append({"event_id": event_id, "country_a": b, "country_b": a, "type": kind, "date": when, "level": level})
+        for key in sorted({f"actor:{actor}", f"actor:{recipient}", f"country:{a}", f"country:{b}"}):
+            keys.append({"event_id": event_id, "key": key, "type": kind, "status": "occurred", "long_window": False,
+                         "date_start": when, "date_end": when})
         n_reports = rng.choice((1, 1, 1, 2, 3))
         ev[-1]["report_count"] = n_reports
         for r in range(n_reports):
@@ -117,12 +122,14 @@ def generate(events: int, countries: int, seed: int):
             yield "event_participants", parts
             yield "event_reports", reps
             yield "event_dyads", dyads
-            ev, parts, reps, dyads = [], [], [], []
+            yield "fusion_keys", keys
+            ev, parts, reps, dyads, keys = [], [], [], [], []
     if ev:
         yield "events", ev
         yield "event_participants", parts
         yield "event_reports", reps
         yield "event_dyads", dyads
+        yield "fusion_keys", keys
 
 
 def load_sqlite(raw, table: str, rows: list[dict]) -> None:
@@ -149,7 +156,7 @@ def load_pg(raw, table: str, rows: list[dict]) -> None:
             copy.write_row([r[c] for c in columns])
 
 
-LOADED = ("actors", "articles", "events", "event_participants", "event_reports", "event_dyads")
+LOADED = ("actors", "articles", "events", "event_participants", "event_reports", "event_dyads", "fusion_keys")
 
 
 def secondary_ddl(raw, pg: bool) -> list[tuple[str, str]]:
@@ -170,9 +177,12 @@ def secondary_ddl(raw, pg: bool) -> list[tuple[str, str]]:
     return [(f"{r[0]} {r[1]}", r[2]) for r in cur.fetchall()]
 
 
-def synthetic_extractions(n: int, countries: int, seed: int):
+def synthetic_extractions(n: int, countries: int, seed: int, arrival: str = "random"):
     """N extractions as the pipeline would give them: a leader and a minister of two countries and a
-    third official, a quote, and two reports of events between them on nearby days."""
+    third official, a quote, and two reports of events between them on nearby days. `arrival`:
+    "random", dates drawn over the whole 15 years (each day's news grows denser as the store fills:
+    what a report can match grows with the store), or "time", dates advancing with the article (the
+    news of each day arriving in turn: as many reports a day at the end as at the start)."""
     from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id
 
     rng = random.Random(seed)
@@ -180,7 +190,8 @@ def synthetic_extractions(n: int, countries: int, seed: int):
     weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(countries)))
     for i in range(n):
         a, b = rng.choices(codes, cum_weights=weights, k=2)
-        day = START + timedelta(days=rng.randrange(DAYS))
+        offset = rng.randrange(DAYS) if arrival == "random" else min(DAYS - 1, i * DAYS // n + rng.randrange(3))
+        day = START + timedelta(days=offset)
         people = [(a, "president"), (b, "foreign minister"), (a, ROLES[rng.randrange(len(ROLES))])]
         actors = [
             Actor(id=f"a{j}", name=f"{role.title()} of {code}", country=code, sector="GOV", role=role,
@@ -204,7 +215,11 @@ def synthetic_extractions(n: int, countries: int, seed: int):
 
 
 def time_write_path(args) -> None:
-    """Empty the store, then write --reports synthetic extractions through --path."""
+    """Empty the store, then write --reports synthetic extractions through --path, --slice at a time:
+    one line per slice (its rate, and the store's size after it), then the whole run, with the rate
+    over the first slice against the rate over the last (flat ingest: the two are alike)."""
+    from itertools import islice
+
     from communique.store.schema import metadata
 
     store = Store(db_url(args.db))
@@ -212,22 +227,32 @@ def time_write_path(args) -> None:
     with store.engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
-    items = list(synthetic_extractions(args.reports, args.countries, args.seed))
-    started = time.perf_counter()
-    if args.path == "item":
-        result = store.ingest(items)
-    else:
-        result = store.bulk_ingest(items, batch_size=args.batch, copy=args.path == "copy")
-    seconds = time.perf_counter() - started
+    items = synthetic_extractions(args.reports, args.countries, args.seed, args.arrival)
+    slices, added, errors, fallbacks, seconds = [], 0, 0, 0, 0.0
+    while chunk := list(islice(items, args.slice)):
+        started, cpu = time.perf_counter(), time.process_time()
+        if args.path == "item":
+            result = store.ingest(chunk)
+        else:
+            result = store.bulk_ingest(chunk, batch_size=args.batch, copy=args.path == "copy")
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+        seconds += took
+        added, errors, fallbacks = added + result.added, errors + len(result.errors), fallbacks + result.bulk_fallbacks
+        slices.append(round(len(chunk) / took, 1))
+        # the writer's own CPU seconds (on SQLite the database's too): less sensitive than the wall
+        # clock to what else the machine runs
+        print(json.dumps({"stored": added, "slice": len(chunk), "seconds": round(took, 1), "cpu_s": round(cpu, 1),
+                          "extractions_per_s": slices[-1]}), file=sys.stderr, flush=True)
     counts = store.count()
     store.close()
     rows = sum(counts.values())
     reports = counts.get("event_reports", 0)
     print(json.dumps({
-        "db": store.engine.dialect.name, "path": args.path, "extractions": args.reports, "added": result.added,
-        "errors": len(result.errors), "bulk_fallbacks": result.bulk_fallbacks, "seconds": round(seconds, 1),
+        "db": store.engine.dialect.name, "path": args.path, "arrival": args.arrival, "extractions": args.reports, "added": added,
+        "errors": errors, "bulk_fallbacks": fallbacks, "seconds": round(seconds, 1),
         "rows": rows, "rows_per_s": round(rows / seconds), "reports_per_s": round(reports / seconds),
-        "articles_per_s": round(result.added / seconds, 1), "counts": counts,
+        "articles_per_s": round(added / seconds, 1), "first_slice_per_s": slices[0], "last_slice_per_s": slices[-1],
+        "last_over_first": round(slices[-1] / slices[0], 2), "counts": counts,
     }))
 
 
@@ -236,6 +261,9 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=None, help="time a write path on N synthetic extractions")
     parser.add_argument("--path", choices=("item", "insert", "copy"), default="copy")
     parser.add_argument("--batch", type=int, default=500, help="extractions per bulk transaction")
+    parser.add_argument("--arrival", choices=("random", "time"), default="random",
+                        help="synthetic dates drawn over 15 years, or advancing with the articles (--reports)")
+    parser.add_argument("--slice", type=int, default=10000, help="extractions timed together (--reports)")
     parser.add_argument("--events", type=int, default=100000)
     parser.add_argument("--countries", type=int, default=120)
     parser.add_argument("--db", required=True, help="SQLite path or postgresql:// URL (its tables are emptied first)")
@@ -252,7 +280,8 @@ def main() -> None:
     pg = store.engine.dialect.name == "postgresql"
     try:
         cur = raw.cursor()
-        for table in ("event_dyads", "event_reports", "event_participants", "events", "articles", "actors"):
+        for table in ("fusion_keys", "event_dyads", "event_reports", "event_participants", "events", "articles",
+                      "actors"):
             cur.execute(f"DELETE FROM {table}")
         if pg:
             cur.execute("DELETE FROM quotes")

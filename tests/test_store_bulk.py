@@ -65,6 +65,21 @@ def test_a_bad_item_in_a_bulk_batch_costs_only_itself(store):
     assert store.count()["articles"] == 6
 
 
+def test_batches_after_a_failed_one_store_what_item_by_item_stores(store, tmp_path):
+    """The actors a load resolves are remembered from batch to batch, and forgotten with a batch that
+    fails: the batches after it store what `ingest` stores."""
+    items = corpus()
+    with_bad = items[:2] + [{"article": {"text": 42}}] + items[2:]
+    result = store.bulk_ingest(with_bad, batch_size=4)
+    assert result.added == len(items) and len(result.errors) == 1 and result.bulk_fallbacks == 1
+    reference = Store(f"sqlite:///{tmp_path / 'items.db'}")
+    reference.migrate()
+    assert reference.ingest(items).added == len(items)
+    expected = dump(reference.engine)
+    reference.close()
+    assert dump(store.engine) == expected
+
+
 def test_an_actor_completed_later_updates_the_dyads_of_earlier_events(store, tmp_path):
     """Marsh first appears without country or role; a later article gives both: her earlier event's
     dyads take them, as they do when the two articles are stored together in a bulk batch."""

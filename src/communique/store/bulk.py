@@ -66,7 +66,7 @@ class BulkBatch:
         def globalise(ref: str) -> str:
             return local_to_global.get(ref, ref)
 
-        self.rows["quotes"] += quote_rows(extraction, article_id, local_to_global, globalise)
+        self.rows["quotes"] += quote_rows(extraction, article_id, local_to_global, globalise, published)
         single_events, reports = event_rows(extraction, article_id, published, globalise)
         self.rows["events"] += single_events
         self.rows["event_reports"] += reports

@@ -33,7 +33,7 @@ from communique.store.ingest import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SCHEMA_HEAD = "0005"  # the newest migration's revision: add a migration, raise this (a test compares them)
+SCHEMA_HEAD = "0006"  # the newest migration's revision: add a migration, raise this (a test compares them)
 ITEM_ATTEMPTS = 8  # tries of one item that keeps meeting deadlocks, serialization failures or a busy file
 RETRY_FIRST_PAUSE_S = 0.05  # doubled after each failed try, up to RETRY_MAX_PAUSE_S, and jittered
 RETRY_MAX_PAUSE_S = 2.0
@@ -226,14 +226,19 @@ class Store:
         batch's reports. A batch that fails is rolled back and written item by item, so the outcome
         of every item, and the store, are those of `ingest`."""
         report = IngestReport()
+        # one resolver for the whole load, bound to each batch's connection in turn: actors resolved
+        # (and completed) by a committed batch are not looked up again by the next
+        resolver = ActorResolver(None)
         for batch, failure in _batches(items, max(1, int(batch_size))):
             if batch:
-                self._bulk_batch(batch, report, on_item, copy)
+                self._bulk_batch(batch, report, on_item, copy, resolver)
             if failure is not None:
                 raise failure
         return report
 
-    def _bulk_batch(self, batch: list, report: IngestReport, on_item: OnItem | None, copy: bool) -> None:
+    def _bulk_batch(
+        self, batch: list, report: IngestReport, on_item: OnItem | None, copy: bool, resolver: ActorResolver
+    ) -> None:
         from communique.store.bulk import BulkBatch
 
         with self.engine.connect() as conn:
@@ -241,7 +246,7 @@ class Store:
         outcomes: list[tuple[str | None, str | None]] = []
         later: list = []  # filled in one by one once the batch is committed (`store.redate`)
         with self.engine.connect().execution_options(**WRITE) as conn:
-            resolver = ActorResolver(conn)
+            resolver.conn = conn
             try:
                 with conn.begin():
                     rows = BulkBatch(conn, resolver, copy)
@@ -263,6 +268,7 @@ class Store:
                             outcomes.append((ADDED, article_id))
                     rows.flush()
             except Exception:
+                resolver.forget()  # what it remembered may have been rolled back with the batch
                 if conn.invalidated:
                     raise
                 report.bulk_fallbacks += 1

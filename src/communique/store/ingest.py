@@ -104,8 +104,8 @@ class ActorResolver:
     writers completing the same actors lock their rows in the same order.
     """
 
-    def __init__(self, conn: Connection):
-        self.conn = conn
+    def __init__(self, conn: Connection | None):
+        self.conn = conn  # may be rebound to the next transaction's connection (`Store.bulk_ingest`)
         self._cache: dict[tuple, str] = {}
         self._completed: dict[str, set] = {}  # actor id -> the (field, value) pairs already offered
         self._pending: dict[str, dict] = {}  # actor id -> column -> value to fill in if empty
@@ -332,7 +332,7 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
     def globalise(ref: str) -> str:
         return local_to_global.get(ref, ref)
 
-    article_quotes = quote_rows(extraction, article_id, local_to_global, globalise)
+    article_quotes = quote_rows(extraction, article_id, local_to_global, globalise, published)
     _insert_many(conn, quotes, article_quotes)
     fusion.place_quotes(conn, [identity.safe_row(quotes, q)["id"] for q in article_quotes])
     single_events, reports = event_rows(extraction, article_id, published, globalise)
@@ -388,7 +388,7 @@ def actor_rows(
     return local_to_global, unique_links, mentions, completed
 
 
-def quote_rows(extraction: Extraction, article_id: str, local_to_global, globalise) -> list[dict]:
+def quote_rows(extraction: Extraction, article_id: str, local_to_global, globalise, published) -> list[dict]:
     """The article's quote rows, each a group of its own (`group_id` its id); once they are stored,
     `fusion.place_quotes` joins each to the group of the same words by the same speaker."""
     scoped = identity.ScopedIds(article_id)
@@ -414,6 +414,7 @@ def quote_rows(extraction: Extraction, article_id: str, local_to_global, globali
                 "via": [globalise(v) for v in quote.via],
                 "channel": quote.channel,
                 "date": quote.date,
+                "published": published,
                 **_span_columns("content", quote.content_span),
                 **_span_columns("source", quote.source_span),
                 **_span_columns("cue", quote.cue_span),

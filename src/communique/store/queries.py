@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from communique.dates import record_date
 from communique.store.filters import actors_named, event_id_query
 from communique.store.schema import (
+    DERIVED_TABLES,
     WATCH_TABLES,
     actor_mentions,
     actors,
@@ -69,11 +70,12 @@ def _refs(refs: list, names: dict[str, dict]) -> list[dict]:
 
 
 def count(conn: Connection) -> dict[str, int]:
-    """Rows per table of the record (the state of `communique watch` is not part of it)."""
+    """Rows per table of the record (the state of `communique watch` and fusion's index are not
+    part of it)."""
     return {
         name: conn.execute(select(func.count()).select_from(table)).scalar_one()
         for name, table in metadata.tables.items()
-        if name not in WATCH_TABLES
+        if name not in WATCH_TABLES + DERIVED_TABLES
     }
 
 

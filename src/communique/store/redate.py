@@ -5,7 +5,8 @@ The article's id does not depend on its date, so the second ingest finds it stor
 it said "already stored" and the date was lost: its events stayed undated, out of every timeline.
 Now, inside the second ingest's transaction:
 
-1. the article's `published` is set (only where it was empty: a stored date is never replaced);
+1. the article's `published` is set (only where it was empty: a stored date is never replaced),
+   and so is the copy its quotes keep beside their speaker;
 2. each event report and quote takes the date the new extraction gives it (the same text read
    against the new publication date: "on Monday" becomes a day). Reports and quotes are matched by
    their stored ids, which come from the extraction's local ids and positions;
@@ -51,6 +52,7 @@ def fill_date(
     ).first()
     if filled is None:
         return None
+    conn.execute(update(quotes).where(quotes.c.article_id == article_id).values(published=published))
 
     stored_reports = {
         r.id: r

@@ -15,6 +15,10 @@ Identity rules the tables encode:
   orders), which answers dyad timelines and last-contact queries from one composite index;
 - quotes of the same words by the same speaker share a `group_id` (the smallest id among them).
 
+Revision 0006 makes the write path's look-ups read only what can match (`docs/scale.md`): quotes
+carry their article's publication date beside the speaker, and `fusion_keys` indexes fused events
+by participant, type, status and date window for placing a new report.
+
 Revision 0005 adds the state of `communique watch` (`watch_sources`, `watch_items`,
 `watch_versions`): what each followed feed or sitemap last said, every article address seen with
 what became of it, and the versions of an article whose text changed. They hold no part of the
@@ -152,6 +156,9 @@ quotes = Table(
     Column("via", JSON, nullable=False),  # global actor ids, or names when unresolved; innermost first
     Column("channel", Text),
     Column("date", String(64)),  # as extracted
+    # the article's publication date, beside the speaker: grouping reads a speaker's quotes of a
+    # few weeks from the (speaker_id, published) index, not the speaker's whole history (revision 0006)
+    Column("published", Date),
     Column("content_start", Integer),
     Column("content_end", Integer),
     Column("source_start", Integer),
@@ -162,7 +169,7 @@ quotes = Table(
     Column("group_id", ID),
     Column("group_reason", Text),
     Index(None, "article_id"),
-    Index(None, "speaker_id"),
+    Index(None, "speaker_id", "published"),
     Index(None, "group_id"),
 )
 
@@ -252,6 +259,27 @@ event_dyads = Table(
     Index(None, "event_id"),
 )
 
+# What fusion finds a fused event by (revision 0006): one row per key of an event that has a date
+# window, the key being a participant ("actor:<id>", "name:<name as reported>") or a participant's
+# country ("country:<code>"), with the event's type, status and window beside it. Placing a report
+# reads, from the covering index alone, the events of its keys, type and status whose windows are
+# near its own, so the cost of a look-up does not grow with a participant's history. `long_window`:
+# the event has a report dated to a month or a year, so its window may be up to a year long.
+fusion_keys = Table(
+    "fusion_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("key", KEY, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("long_window", Boolean, nullable=False),
+    Column("date_start", Date, nullable=False),
+    Column("date_end", Date, nullable=False),
+    Index("ix_fusion_keys_lookup", "key", "type", "status", "long_window", "date_start", "date_end", "event_id"),
+    Index(None, "event_id"),
+)
+
 WATCH_URL_ID = String(32)  # communique.watch.urls.url_id: a hash of the canonical URL
 LEASE_OWNER = String(128)  # "<host>:<pid>:<random>", the watcher holding a claim
 
@@ -319,6 +347,7 @@ watch_versions = Table(
 )
 
 WATCH_TABLES = (watch_sources.name, watch_items.name, watch_versions.name)  # state, not part of the record
+DERIVED_TABLES = (fusion_keys.name,)  # an index of the record that fusion keeps, not part of it
 
 SEARCH_TABLE = "search_fts"  # SQLite FTS5 table (and its shadow tables), created by revision 0002
 SEARCH_INDEXES = ("ix_quotes_text_search", "ix_event_reports_evidence_search")  # PostgreSQL GIN

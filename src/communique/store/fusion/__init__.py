@@ -19,7 +19,8 @@ are listed in `events.conflicts` (`records`). Every report records why it joined
 Quotes fuse in `quotes`: the same speaker and the same words, reported within QUOTE_WINDOW_DAYS; a
 group is a connected set of such quotes, named by its smallest quote id, whatever the order.
 
-Modules: `dates` (report windows), `participants` (who an event is about), `clusters` (grouping and
+Modules: `dates` (report windows), `participants` (who an event is about), `keys` (finding the stored
+events a report may join by key, type and date), `clusters` (grouping and
 placing reports), `records` (rebuilding a fused event), `quotes` (quote groups).
 """
 

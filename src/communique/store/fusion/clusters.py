@@ -29,16 +29,13 @@ not their grouping.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select, union, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from communique.store import identity
 from communique.store.fusion.dates import (
-    LONG_PRECISIONS,
-    MAX_WINDOW_DAYS,
     PRECISION_RANK,
-    SHORT_WINDOW_DAYS,
     describe_date,
     report_window,
 )
@@ -53,8 +50,9 @@ from communique.store.fusion.participants import (
     overlap,
     share_one,
 )
+from communique.store.fusion.keys import candidate_events
 from communique.store.fusion.records import refresh_events
-from communique.store.schema import articles, event_dyads, event_participants, event_reports, events
+from communique.store.schema import articles, event_dyads, event_participants, event_reports, events, fusion_keys
 
 
 def event_lock_name(event_type: str) -> str:
@@ -132,52 +130,6 @@ def load_reports(conn: Connection, where) -> list[ReportView]:
         )
         for r in rows
     ]
-
-
-def candidate_events(conn: Connection, report: ReportView) -> set[str]:
-    """Stored events that may hold a report `report` could share an event with (a superset: the
-    caller tests each report). An event's window is the intersection of its reports' windows, so a
-    report's window lies within a report's window length of it: a week at most, unless the event
-    has a report dated to a month or a year."""
-    lo, hi = report.window
-    short = SHORT_WINDOW_DAYS
-    has_long = exists().where(
-        event_reports.c.event_id == events.c.id, event_reports.c.date_precision.in_(LONG_PRECISIONS)
-    )
-    near = and_(
-        events.c.type == report.type,
-        events.c.status == report.status,
-        events.c.date_start <= hi + timedelta(days=MAX_WINDOW_DAYS),
-        events.c.date_end >= lo - timedelta(days=MAX_WINDOW_DAYS),
-        or_(
-            and_(events.c.date_start <= hi + timedelta(days=short), events.c.date_end >= lo - timedelta(days=short)),
-            has_long,
-        ),
-    )
-    queries = []
-    actor_ids = sorted({p.actor_id for p in report.participants if p.actor_id})
-    names = sorted({p.name for p in report.participants if not p.actor_id})
-    who = []
-    if actor_ids:
-        who.append(event_participants.c.actor_id.in_(actor_ids))
-    if names:
-        who.append(event_participants.c.name.in_(names))
-    if who:
-        queries.append(
-            select(events.c.id).join(event_participants, event_participants.c.event_id == events.c.id).where(
-                or_(*who), near
-            )
-        )
-    countries = sorted({p.country for p in report.participants if p.country})
-    if countries:
-        queries.append(
-            select(events.c.id)
-            .join(event_dyads, event_dyads.c.event_id == events.c.id)
-            .where(event_dyads.c.country_a.in_(countries), event_dyads.c.type == report.type, near)
-        )
-    if not queries:
-        return set()
-    return set(conn.execute(union(*queries) if len(queries) > 1 else queries[0]).scalars())
 
 
 # ---------------------------------------------------------------- canonical grouping
@@ -389,7 +341,7 @@ def place_reports(conn: Connection, report_ids: list[str]) -> dict[str, str]:
             moves,
         )
     for chunk in chunks(sorted(gone)):
-        for table in (event_dyads, event_participants):
+        for table in (event_dyads, event_participants, fusion_keys):
             conn.execute(delete(table).where(table.c.event_id.in_(chunk)))
         conn.execute(delete(events).where(events.c.id.in_(chunk)))
     refresh_events(conn, sorted(changed - gone))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Row, bindparam, func, literal, or_, select, update
+from sqlalchemy import Connection, Row, Text, bindparam, func, select, union_all, update
 
 from communique.store.fusion.participants import chunks
-from communique.store.schema import articles, quotes
+from communique.store.schema import quotes
 
 QUOTE_MIN_RATIO = 90.0
 QUOTE_FRAGMENT_WORDS = 6  # a quote this long that another contains (partial ratio >= 97) is the same quote
@@ -59,10 +60,10 @@ def _quote_select():
         quotes.c.speaker_id,
         quotes.c.speaker_text,
         quotes.c.text,
-        articles.c.published,
+        quotes.c.published,
         quotes.c.group_id,
         quotes.c.group_reason,
-    ).join(articles, articles.c.id == quotes.c.article_id)
+    )
 
 
 def unfused_reason(speaker_id: str | None, speaker_text: str | None, text: str | None) -> str | None:
@@ -79,28 +80,37 @@ def same_words(a: str, b: str) -> float:
     return quote_similarity(*sorted((a, b)))
 
 
+@lru_cache(maxsize=4)
+def _neighbour_query(resolved: bool, dated: bool):
+    """The look-up of `_neighbours`, built once per kind of quote (building it costs more than running it)."""
+    query = _quote_select().where(quotes.c.id != bindparam("id"))
+    if resolved:
+        query = query.where(quotes.c.speaker_id == bindparam("speaker"))
+    else:  # unresolved speakers: the (speaker_id, published) index still bounds the read by date
+        query = query.where(
+            quotes.c.speaker_id.is_(None),
+            func.lower(func.trim(quotes.c.speaker_text)) == func.lower(func.trim(bindparam("speaker", type_=Text))),
+        )
+    if not dated:
+        return query
+    # two index ranges, not an OR, which the planners may answer by reading the speaker's history
+    return union_all(
+        query.where(quotes.c.published.is_(None)),
+        query.where(quotes.c.published.between(bindparam("first"), bindparam("last"))),
+    )
+
+
 def _neighbours(conn: Connection, quote: QuoteRow) -> list[tuple[float, str]]:
     """(score, id) of the quotes that share a group with `quote` by themselves: the same speaker (the
     same actor, or the same unresolved name), published within QUOTE_WINDOW_DAYS of it (or either
     date unknown), and the same words. A symmetric relation: a group is a connected set of it."""
-    query = _quote_select().where(quotes.c.id != quote.id)
-    if quote.speaker_id:
-        query = query.where(quotes.c.speaker_id == quote.speaker_id)
-    else:
-        query = query.where(
-            quotes.c.speaker_id.is_(None),
-            func.lower(func.trim(quotes.c.speaker_text)) == func.lower(func.trim(literal(quote.speaker_text))),
-        )
+    params = {"id": quote.id, "speaker": quote.speaker_id or quote.speaker_text}
     if quote.published:
         window = timedelta(days=QUOTE_WINDOW_DAYS)
-        query = query.where(
-            or_(
-                articles.c.published.is_(None),
-                articles.c.published.between(quote.published - window, quote.published + window),
-            )
-        )
+        params |= {"first": quote.published - window, "last": quote.published + window}
+    query = _neighbour_query(bool(quote.speaker_id), bool(quote.published))
     out = []
-    for other in conn.execute(query):
+    for other in conn.execute(query, params):
         score = same_words(quote.text, other.text)
         if score >= QUOTE_MIN_RATIO:
             out.append((score, other.id))
@@ -153,12 +163,21 @@ def place_quotes(conn: Connection, quote_ids: list[str]) -> None:
     nodes: dict[str, QuoteRow] = {q.id: q for q in new}
     for chunk in chunks(sorted(endpoints)):
         nodes.update((r.id, r) for r in conn.execute(_quote_select().where(quotes.c.id.in_(chunk))))
+    # A group is named by its smallest id, its head: of a group a new quote reaches, only the head
+    # can change its reason (it stops being the head); the other members change group at most,
+    # which one UPDATE by group id does without reading them (a group may span years of quotes).
     old_groups = sorted({r.group_id for r in nodes.values()} - set(neighbours))
-    for chunk in chunks(old_groups):  # every member of a group a new quote reaches comes along
-        for r in conn.execute(_quote_select().where(quotes.c.group_id.in_(chunk))):
+    for chunk in chunks(old_groups):
+        for r in conn.execute(_quote_select().where(quotes.c.id.in_(chunk))):
             nodes.setdefault(r.id, r)
     for r in nodes.values():
         union(r.id, r.group_id)
+    renamed = [{"b_old": g, "b_group": find(g)} for g in old_groups if find(g) != g]
+    if renamed:
+        conn.execute(
+            update(quotes).where(quotes.c.group_id == bindparam("b_old")).values(group_id=bindparam("b_group")),
+            renamed,
+        )
 
     moves = []
     for r in nodes.values():

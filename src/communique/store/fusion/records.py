@@ -1,5 +1,5 @@
 """A fused event's row rebuilt from its reports: date, window, mode, location, conflicts, counts,
-participants and dyads."""
+participants, dyads and the keys fusion finds it by (`keys`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from sqlalchemy import JSON, Connection, bindparam, delete, insert, select, upda
 
 from communique.store import identity
 from communique.store.fusion.dates import PRECISION_RANK, describe_date, overlap, refines, report_window
+from communique.store.fusion.keys import has_long_window, key_rows
 from communique.store.fusion.participants import Participant, build_participants, chunks, known_actors
-from communique.store.schema import articles, event_dyads, event_participants, event_reports, events
+from communique.store.schema import articles, event_dyads, event_participants, event_reports, events, fusion_keys
 
 _NULL_JSON = JSON(none_as_null=True)  # no conflicts: SQL NULL, as a plain UPDATE writes it
 
@@ -22,7 +23,7 @@ def refresh_event(conn: Connection, event_id: str) -> None:
 
 def refresh_events(conn: Connection, event_ids: list[str]) -> None:
     """Recompute fused events from all their reports: date (the most precise), window, mode,
-    location, conflicts, counts, participants and dyad rows; an event left without reports is
+    location, conflicts, counts, participants, dyad rows and fusion keys; an event left without reports is
     deleted. A few statements per 500 events, whatever their number."""
     for chunk in chunks(sorted(set(event_ids))):
         _refresh_chunk(conn, chunk)
@@ -39,7 +40,7 @@ def _refresh_chunk(conn: Connection, event_ids: list[str]) -> None:
     for reports in by_event.values():
         reports.sort(key=lambda r: (r.published is None, r.published or date.min, r.id))
     empty = [e for e in event_ids if e not in by_event]
-    for table in (event_dyads, event_participants):
+    for table in (event_dyads, event_participants, fusion_keys):
         conn.execute(delete(table).where(table.c.event_id.in_(event_ids)))
     if empty:
         conn.execute(delete(events).where(events.c.id.in_(empty)))
@@ -54,7 +55,7 @@ def _refresh_chunk(conn: Connection, event_ids: list[str]) -> None:
         for event_id, reports in by_event.items()
     }
     known = known_actors(conn, [ref for refs in refs_by_event.values() for _, ref in refs])
-    updates, participant_rows, dyads = [], [], []
+    updates, participant_rows, dyads, keys = [], [], [], []
     for event_id, reports in by_event.items():
         values = _event_values(reports)
         updates.append({"b_id": event_id, **values})
@@ -72,6 +73,7 @@ def _refresh_chunk(conn: Connection, event_ids: list[str]) -> None:
             )
             positions[p.role] += 1
         dyads += dyad_rows(event_id, values["type"], values["date"], participants)
+        keys += key_rows(event_id, values, participants, has_long_window([r.date_precision for r in reports]))
     if updates:
         columns = [c for c in updates[0] if c != "b_id"]
         statement = (
@@ -85,6 +87,8 @@ def _refresh_chunk(conn: Connection, event_ids: list[str]) -> None:
         conn.execute(insert(event_participants), [identity.safe_row(event_participants, row) for row in participant_rows])
     if dyads:
         conn.execute(insert(event_dyads), dyads)
+    if keys:
+        conn.execute(insert(fusion_keys), keys)
 
 
 def _event_values(reports: list) -> dict:
