@@ -35,7 +35,7 @@ from communique.readers.paths import expand_paths
 from communique.readers.text import printable_name, read_text, repair_unencodable
 from communique.readers.warc import read_warc
 
-__all__ = ["load_articles", "detect_format", "expand_paths", "finish_article", "read_document"]
+__all__ = ["load_articles", "load_jsonl", "detect_format", "expand_paths", "finish_article", "read_document"]
 
 TEXT, HTML, JSONL, WARC, JSON_ARRAY, PARQUET = "text", "html", "jsonl", "warc", "json-array", "parquet"
 
@@ -322,3 +322,16 @@ def load_articles(
             except Exception as exc:  # noqa: BLE001
                 source = item.source if isinstance(item, Article) else path
                 yield _printable(Rejection(source, f"could not process ({_one_line(exc)})"))
+
+
+def load_jsonl(
+    lines: Iterable[bytes], name: str, settings: Settings | None = None
+) -> Iterator[Article | Rejection]:
+    """Cleaned English articles from JSONL lines held in memory (a POST body), exactly as the lines of
+    a `.jsonl` file are read; sources are "NAME:LINE"."""
+    settings = settings or Settings()
+    for item in _guarded(read_jsonl(lines, name, settings.max_bytes), name):
+        try:
+            yield _printable(finish_article(item))
+        except Exception as exc:  # noqa: BLE001
+            yield _printable(Rejection(getattr(item, "source", name), f"could not process ({_one_line(exc)})"))

@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from communique.serve.errors import error_body, error_response
 from communique.serve.ingest import BadArticles
 from communique.serve.queries import RecordReader
 
 router = APIRouter(prefix="/api")
+log = logging.getLogger("communique.serve")
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip (the pages read).")]
@@ -198,8 +200,15 @@ _POST_BODY = {
     status_code=201,
     summary="Ingest articles (only with COMMUNIQUE_API_TOKEN set and `Authorization: Bearer <token>`)",
     openapi_extra=_POST_BODY,
-    responses={401: {"description": "No or wrong token"}, 405: {"description": "Posting is off (no token configured)"},
-               413: {"description": "Body over the size limit"}, 422: {"description": "Bad JSON or an article that cannot be ingested"}},
+    responses={
+        200: {"description": "Every article was already stored"},
+        401: {"description": "No, empty, malformed or wrong token"},
+        405: {"description": "Posting is off (no token configured)"},
+        413: {"description": "Body over the size limit"},
+        422: {"description": "Bad JSON, a field over its length, or an article that cannot be ingested"},
+        500: {"description": "Some articles could not be stored (the server log has why)"},
+        503: {"description": "Too many requests are waiting to be written: try again (Retry-After)"},
+    },
 )
 async def post_articles(
     request: Request,
@@ -207,32 +216,38 @@ async def post_articles(
 ) -> JSONResponse:
     state = request.app.state
     if not state.token:
-        return JSONResponse(
-            {"detail": "posting articles is off: start the server with COMMUNIQUE_API_TOKEN set to allow it"},
-            status_code=405,
-            headers={"Allow": "GET"},
+        return error_response(
+            405, "posting articles is off: start the server with COMMUNIQUE_API_TOKEN set to allow it",
+            type="method_not_allowed", headers={"Allow": "GET"},
         )
-    scheme, _, given = (authorization or "").partition(" ")
+    scheme, _, given = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), state.token.encode()):
-        return JSONResponse(
-            {"detail": "a valid `Authorization: Bearer <token>` header is needed to post articles"},
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
+        return error_response(
+            401, "a valid `Authorization: Bearer <token>` header is needed to post articles",
+            type="unauthorized", headers={"WWW-Authenticate": "Bearer"},
         )
-    too_large = JSONResponse({"detail": f"the body is over the limit of {state.max_body} bytes"}, status_code=413)
+    too_large = error_response(413, f"the body is over the limit of {state.max_body} bytes", type="too_large")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > state.max_body:
         return too_large
+    if state.ingester.queue_full():
+        return error_response(503, "too many requests are waiting to be written: try again shortly",
+                              type="busy", headers={"Retry-After": "5"})
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > state.max_body:
             return too_large
     try:
-        result = await run_in_threadpool(state.ingester.ingest, bytes(body))
+        # written on the ingester's own thread: waiting for it holds none of the threads readers use
+        result = await state.ingester.submit(bytes(body))
     except BadArticles as exc:
-        return JSONResponse({"detail": exc.reasons}, status_code=422)
-    payload = {"added": result.added, "already_stored": result.already_stored, "not_stored": result.errors}
+        return error_response(
+            422, "; ".join(exc.reasons), errors=[{"loc": ["body"], "msg": r, "type": "bad_article"} for r in exc.reasons]
+        )
+    payload = {"added": result.added, "already_stored": result.already_stored}
     if result.errors:
-        return JSONResponse(payload, status_code=500)
+        log.error("POST /api/articles: %d not stored: %s", len(result.errors), "; ".join(result.errors))
+        body = error_body(f"{len(result.errors)} article(s) could not be stored: the server log has why", type="not_stored")
+        return JSONResponse({**body, **payload, "not_stored": len(result.errors)}, status_code=500)
     return JSONResponse(payload, status_code=201 if result.added else 200)

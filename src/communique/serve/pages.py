@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from communique.serve import charts, labels, marks
+from communique.serve import charts, labels, marks, security
 from communique.serve.queries import RecordReader
 
 router = APIRouter(include_in_schema=False)
@@ -26,6 +26,7 @@ templates.env.filters.update(
     urlpart=lambda value: quote(str(value), safe=""),
 )
 templates.env.globals.update(event_date=labels.event_date, reported_date=labels.reported_date, highlight=labels.highlight)
+templates.env.filters["weburl"] = security.web_url  # the only way a URL from the record becomes a link
 
 REPORTS_SIDE_BY_SIDE = 12  # more reports than this are listed below the columns
 
@@ -35,7 +36,6 @@ def reader(request: Request) -> RecordReader:
 
 
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-    context.setdefault("db_name", request.app.state.db_name)
     context.setdefault("writable", bool(request.app.state.token))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
