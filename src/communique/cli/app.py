@@ -153,6 +153,22 @@ def _is_int(param) -> bool:
     return getattr(getattr(param, "type", None), "name", "").startswith("integer")
 
 
+INT_MAX = 2**63 - 1  # the largest integer a database column holds
+
+
+def _bound_integer(param) -> None:
+    """An integer option takes at most INT_MAX (and at least -INT_MAX): beyond is a one-line usage
+    error, not an overflow deep in a query. Typer checks the range its option info declares."""
+    descriptor = getattr(param, "type_descriptor", None)
+    info = getattr(descriptor, "parameter_info", None)
+    if info is None or getattr(descriptor, "annotation", None) is not int:
+        return
+    if info.max is None or info.max > INT_MAX:
+        info.max = INT_MAX  # checked, not shown in --help (param.max is what help shows)
+    if info.min is None or info.min < -INT_MAX:
+        info.min = -INT_MAX
+
+
 def plain_metavars(command) -> None:
     """Give the options of `command` and of its sub-commands plain placeholders in --help: none for
     flags and counts, DATE, URL|PATH, N, TEXT or the few choices otherwise; an explicit metavar wins."""
@@ -175,6 +191,7 @@ def plain_metavars(command) -> None:
             param.metavar = "|".join(str(c) for c in choices)
         else:
             param.metavar = "N" if _is_int(param) else "TEXT"
+        _bound_integer(param)
     if not getattr(command, "_plain_help_option", False):
         make_help_option = command.get_help_option
 

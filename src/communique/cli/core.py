@@ -354,8 +354,8 @@ def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: s
 def articles(
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
-    limit: int = typer.Option(50, "--limit"),
-    offset: int = typer.Option(0, "--offset"),
+    limit: int = typer.Option(50, "--limit", min=0, help="Articles per page."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (the next page: the note says which)."),
 ) -> None:
     """List stored articles."""
     store = open_store(db)

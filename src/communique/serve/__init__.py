@@ -23,6 +23,7 @@ from communique.store import Store
 
 TOKEN_ENV = "COMMUNIQUE_API_TOKEN"
 MAX_BODY = 5 * 1024 * 1024  # bytes in one POST /api/articles request
+MAX_TARGET = 8192  # characters of a request's path and query together
 
 
 def _package_dir(name: str) -> str:
@@ -59,6 +60,8 @@ def create_app(
 
     @app.middleware("http")
     async def refuse_nul(request: Request, call_next):
+        if len(request.url.path) + len(request.url.query) > MAX_TARGET:
+            return errors.error_response(414, f"the URL is over {MAX_TARGET} characters", type="too_long")
         # no database stores NUL in text (PostgreSQL refuses it): say so instead of failing
         if "\x00" in unquote(request.url.path) or any("\x00" in k + v for k, v in request.query_params.multi_items()):
             return errors.error_response(422, "the request contains a NUL character", type="nul_character")

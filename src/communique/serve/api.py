@@ -18,12 +18,13 @@ from communique.serve.queries import RecordReader
 router = APIRouter(prefix="/api")
 log = logging.getLogger("communique.serve")
 
-Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip (the pages read).")]
+MAX_LIMIT, MAX_OFFSET, MAX_NAME = 500, 1_000_000, 200  # the bounds of every page size, offset and name
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (the pages read).")]
 Since = Annotated[date | None, Query(description="Earliest event date, YYYY-MM-DD.")]
 Until = Annotated[date | None, Query(description="Latest event date, YYYY-MM-DD.")]
-Side = Annotated[str, Path(min_length=1, max_length=200, description="A country code (CHN, EU) or an actor name or id.")]
-Ident = Annotated[str, Path(min_length=1, max_length=200)]
+Side = Annotated[str, Path(min_length=1, max_length=MAX_NAME, description="A country code (CHN, EU) or an actor name or id.")]
+Ident = Annotated[str, Path(min_length=1, max_length=MAX_NAME)]
 
 
 def reader(request: Request) -> RecordReader:

@@ -118,6 +118,7 @@ def document_errors(spec: dict) -> dict:
         for op in methods.values():
             responses = op.setdefault("responses", {})
             responses.setdefault("422", {"description": "A parameter out of its bounds, malformed, or holding NUL"})
+            responses.setdefault("414", {"description": "The URL is over 8192 characters"})
             for code, response in responses.items():
                 if code[:1] in ("4", "5"):
                     response["content"] = {"application/json": {"schema": _ERROR_REF}}
