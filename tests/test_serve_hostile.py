@@ -257,3 +257,18 @@ def test_the_pages_hold_no_inline_script_and_no_database_url(hostile):
             url = str(hostile.engine.url)
             assert url not in page and hostile.engine.url.database not in page, path
             assert not re.search(r"sqlite|postgres|psycopg", page, re.I), path
+
+
+def test_the_security_page_is_linked_from_the_serve_section_and_states_the_headers_sent():
+    from pathlib import Path
+
+    from communique.serve.security import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text("utf-8")
+    serve_section = readme.split("### Serve", 1)[1].split("\n### ", 1)[0]
+    assert "(docs/security.md)" in serve_section
+    page = (root / "docs" / "security.md").read_text("utf-8")
+    assert f"`{CONTENT_SECURITY_POLICY}`" in page
+    for name, value in SECURITY_HEADERS.items():
+        assert f"`{value}`" in page and name.lower() in page.lower(), name

@@ -173,3 +173,28 @@ def test_a_line_separator_inside_a_string_does_not_split_the_article(client, sto
     body = json.dumps(dict(ARTICLE, headline="Ministers\u2028talk"), ensure_ascii=False) + "\n"
     got = client.post("/api/articles", content=body.encode(), headers=AUTH)
     assert got.status_code == 201, got.text
+
+
+def test_an_article_that_cannot_be_stored_is_a_500_without_internal_detail(store, caplog):
+    from types import SimpleNamespace
+
+    from store_fixtures import harbour_gazette
+
+    class FakePipeline:
+        def process(self, items):
+            return [harbour_gazette() for _ in items]
+
+    app = create_app(store, token=TOKEN, pipeline_factory=FakePipeline)
+    secret = "/var/lib/secret/communique.db: (sqlite3.IntegrityError) INSERT INTO articles VALUES (?)"
+
+    def failing_ingest(items, on_item=None):
+        return SimpleNamespace(errors=[secret for _ in items])
+
+    app.state.reader.ingest = failing_ingest
+    with TestClient(app) as client, caplog.at_level("ERROR", logger="communique.serve"):
+        got = client.post("/api/articles", json=ARTICLE, headers=AUTH)
+    assert got.status_code == 500
+    body = got.json()
+    assert body["not_stored"] == 1 and "could not be stored" in body["detail"] and isinstance(body["errors"], list)
+    assert "secret" not in got.text and "INSERT" not in got.text and "sqlite" not in got.text
+    assert secret in caplog.text  # the operator reads why in the server log
