@@ -94,10 +94,11 @@ def run_pipeline(
 
     try:
         for result in analyse_in_order(read(), settings, workers):
-            if isinstance(result, Rejection):
+            rejected = isinstance(result, Rejection)
+            if rejected:
                 report_rejection(result)
-            elif tick:
-                tick(result.article.source or "")
+            if tick:  # rejections count too: a long run of them shows as progress, not silence
+                tick(result.source if rejected else result.article.source or "")
             yield result
     except (ModelNotInstalled, WorkersFailing) as exc:
         fail(str(exc))

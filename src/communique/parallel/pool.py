@@ -85,15 +85,34 @@ def _lost(batch: list, exc: BaseException) -> list:
     return [Rejection(item.source, reason) if isinstance(item, Article) else item for item in batch]
 
 
+MAX_PASSING = 256  # items other than articles (rejections) in one batch: they go on without waiting
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """`items` cut into batches of `size` articles; a run of rejections is cut every MAX_PASSING
+    items, so that it streams out (and is reported) at the rate it is read, whatever its length."""
     batch: list = []
+    articles = 0
     for item in items:
         batch.append(item)
-        if sum(isinstance(i, Article) for i in batch) >= size:
+        if isinstance(item, Article):
+            articles += 1
+        if articles >= size or len(batch) - articles >= MAX_PASSING:
             yield batch
-            batch = []
+            batch, articles = [], 0
     if batch:
         yield batch
+
+
+def _has_articles(batch: list) -> bool:
+    return any(isinstance(item, Article) for item in batch)
+
+
+def _passed_on(batch: list) -> Future:
+    """A batch with no article to analyse, as the finished future of its own items."""
+    done: Future = Future()
+    done.set_result(batch)
+    return done
 
 
 def analyse_in_order(
@@ -113,9 +132,12 @@ def analyse_in_order(
     if second is None and task is None:
         from communique.pipeline import Pipeline
 
-        pipeline = Pipeline(settings)
-        rest = [first] if workers > 1 else [first, *batches]
-        for batch in rest:
+        pipeline = None  # loaded for the first batch that holds an article
+        for batch in ([first] if workers > 1 else _chain(first, None, batches)):
+            if not _has_articles(batch):
+                yield from batch
+                continue
+            pipeline = pipeline or Pipeline(settings)
             results = iter(pipeline.process([i for i in batch if isinstance(i, Article)]))
             yield from (next(results) if isinstance(i, Article) else i for i in batch)
         return
@@ -126,7 +148,8 @@ def analyse_in_order(
 
 def _chain(first, second, rest) -> Iterator[list]:
     yield first
-    yield second
+    if second is not None:
+        yield second
     yield from rest
 
 
@@ -176,6 +199,9 @@ class WorkerPool:
         """`run` over `items` cut into batches."""
         return self.run(_batches(items, max(1, batch_articles)))
 
+    def _submit(self, batch: list) -> Future:
+        return self._pool.submit(self.task, batch) if _has_articles(batch) else _passed_on(batch)
+
     def run(self, batches: Iterator[list]) -> Iterator:
         """The items of every batch in order, analysed (see `analyse_in_order`)."""
         in_flight: deque[tuple[list, Future]] = deque()
@@ -185,7 +211,7 @@ class WorkerPool:
                 batch = next(batches, None)
                 if batch is None:
                     break
-                in_flight.append((batch, self._pool.submit(self.task, batch)))
+                in_flight.append((batch, self._submit(batch)))
             if not in_flight:
                 return
             batch, future = in_flight.popleft()
@@ -217,4 +243,4 @@ class WorkerPool:
                     ) from exc
                 yield from _lost(batch, exc)
                 self._renew()
-            in_flight = deque((b, self._pool.submit(self.task, b)) for b, _ in in_flight)
+            in_flight = deque((b, self._submit(b)) for b, _ in in_flight)

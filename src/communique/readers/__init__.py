@@ -27,7 +27,7 @@ from communique.cleaning import clean
 from communique.config import Settings
 from communique.models import Article, Rejection
 from communique.readers.html import read_html
-from communique.readers.jsonl import read_jsonl
+from communique.readers.jsonl import Prefixed, bounded_lines, read_jsonl
 from communique.readers.language import detect_language
 from communique.readers.parquet import MAGIC as PARQUET_MAGIC
 from communique.readers.parquet import read_parquet
@@ -168,7 +168,7 @@ def read_file(path: str, settings: Settings) -> Iterator[Article | Rejection]:
                 yield from read_warc(handle, path, settings.max_bytes)
                 return
             if fmt == JSONL:
-                yield from read_jsonl(handle, path, settings.max_bytes)
+                yield from read_jsonl(bounded_lines(handle, settings.max_bytes), path, settings.max_bytes)
                 return
             if fmt == PARQUET:
                 yield from read_parquet(path, settings.max_bytes)
@@ -210,7 +210,8 @@ def read_stdin(settings: Settings, stream: BinaryIO | None = None) -> Iterator[A
             yield from read_warc(spool, source, settings.max_bytes)
         return
     if fmt == JSONL:
-        yield from read_jsonl(_lines(head, stream), source, settings.max_bytes)
+        # line by line, as from a file: a line over the limit is skipped unread, however long
+        yield from read_jsonl(bounded_lines(Prefixed(head, stream), settings.max_bytes), source, settings.max_bytes)
         return
     if fmt == PARQUET:
         yield Rejection(source, "Parquet cannot be read from standard input: give the file")
@@ -223,19 +224,6 @@ def read_stdin(settings: Settings, stream: BinaryIO | None = None) -> Iterator[A
         yield Rejection(source, "empty input")
         return
     yield from _read_whole(fmt, data, source)
-
-
-def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    pending = head
-    while True:
-        *complete, pending = pending.split(b"\n")
-        yield from complete
-        chunk = stream.read(1 << 16)
-        if not chunk:
-            break
-        pending += chunk
-    if pending:
-        yield pending
 
 
 # ---------------------------------------------------------------- finishing
