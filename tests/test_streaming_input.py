@@ -95,3 +95,10 @@ def test_stdin_reads_a_huge_line_as_a_file_does(tmp_path):
     for items, name in ((from_stdin, "-"), (from_file, str(path))):
         assert [type(i).__name__ for i in items] == ["Article", "Rejection", "Article"]
         assert items[1].source == f"{name}:2" and "line too large (3000013 bytes > limit 100000)" in items[1].reason
+
+
+def test_stdin_jsonl_whose_first_line_is_longer_than_the_sniffed_bytes_is_read_as_jsonl():
+    first = json.dumps({"id": "long", "text": "The minister spoke. " * 5000}).encode() + b"\n"
+    assert len(first) > 65536
+    items = list(read_stdin(Settings(), stream=io.BytesIO(first + _article_line("trade"))))
+    assert [i.source for i in items] == ["-:1", "-:2"]

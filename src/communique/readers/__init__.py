@@ -79,7 +79,9 @@ def sniff(head: bytes) -> str | None:
         return HTML
     stripped = body.lstrip()
     if stripped.startswith(b"{"):
-        first_line = stripped.split(b"\n", 1)[0]
+        first_line, newline, _ = stripped.partition(b"\n")
+        if not newline and len(head) >= _SNIFF_BYTES and re.match(rb'\{\s*"', first_line):
+            return JSONL  # a first object longer than the bytes sniffed: the JSONL reader checks it
         try:
             if isinstance(json.loads(first_line), dict):
                 return JSONL
