@@ -7,7 +7,8 @@ would copy a parent that may hold database connections and threads. At most `wor
 batches are in flight, so memory stays flat in the corpus size. One writer (the caller) consumes
 the results.
 
-An article a worker cannot analyse comes back as a Rejection, as in one process. A worker that dies
+Every worker watches the process that started it and ends when that process is gone (killed with
+-9, say): no worker outlives its job. An article a worker cannot analyse comes back as a Rejection, as in one process. A worker that dies
 (killed, out of memory) takes its batch with it: each article of that batch becomes a Rejection
 naming the cause, a fresh pool is started, and the batches that were in flight are sent again.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,8 +62,38 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _start_worker(settings: Settings) -> None:
+WATCH_SECONDS = 1.0  # how often a worker checks that the process that started it is still there
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed and not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no /proc (not Linux): kill(0) said enough
+        return True
+    return state not in (b"Z", b"X")
+
+
+def _watch_parent(pid: int) -> None:
+    """End this worker when the process that started the pool is gone (killed with -9, say): no one
+    is left to read its results, and nothing else would stop it."""
+    while _alive(pid):
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _start_worker(parent: int, settings: Settings, load: bool) -> None:
     global _pipeline, _start_error
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="communique-watch-parent").start()
+    if not load:
+        return
     from communique.nlp import ModelNotInstalled
     from communique.pipeline import Pipeline
 
@@ -169,12 +202,13 @@ class WorkerPool:
             os.environ.setdefault(name, "1")
         self.settings, self.workers = settings, max(1, workers)
         self.task = task or _analyse_batch
-        self._start = _start_worker if self.task is _analyse_batch else None
+        self._load = self.task is _analyse_batch  # a given task needs no pipeline
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=self._start, initargs=(self.settings,)
+            self.workers, mp_context=_context(), initializer=_start_worker,
+            initargs=(os.getpid(), self.settings, self._load),
         )
 
     def _renew(self) -> None:
