@@ -509,3 +509,22 @@ def test_a_full_page_says_that_more_follow(tmp_path):
     assert "note:" not in everything.stderr
     hits = invoke("search", "fishing", "--limit", "1", "--db", db)
     assert hits.exit_code == 0 and "the best 1 hits shown" in hits.stderr
+
+
+def test_terminal_control_characters_from_the_data_are_printed_escaped(tmp_path):
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    article = {"id": "esc", "headline": "Talks \x1b]0;pwned\x07\x1b[31mRED\x9b2J", "publisher": "W\x1b[2Jire",
+               "published": "2024-01-02", "text": "The foreign minister of Norway met her Kenyan counterpart in Oslo "
+               "on Monday to discuss fishing rights and a trade deal."}
+    source = tmp_path / "e\x1b[31mvil.jsonl"
+    source.write_text(json.dumps(article) + "\n" + json.dumps({"id": "bad\x1b[5m", "text": ""}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "esc.db")
+    runner = CliRunner()
+    outputs = [runner.invoke(app, ["ingest", str(source), "--db", db, "--workers", "1"]).output]
+    outputs += [runner.invoke(app, [*command, "--db", db]).output for command in (["articles"], ["show", "esc"])]
+    for output in outputs:
+        assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output, output
+    assert "\\x1b[31mvil.jsonl" in outputs[0] and "\\x1b]0;pwned\\x07" in outputs[1]
