@@ -287,7 +287,8 @@ def load(
     store = open_store(db, create=True)
     try:
         with progress_bar("loading") as tick:
-            report = store.bulk_ingest(read_shards(directory), on_item=lambda item, outcome: tick())
+            report = store.bulk_ingest(read_shards(directory, on_bad_row=report_rejection),
+                                       on_item=lambda item, outcome: tick())
     except ImportError:
         fail("reading Parquet needs pyarrow: pip install 'communique[parquet]'")
     except (OSError, ValueError) as exc:
