@@ -298,6 +298,8 @@ def load(
 
 def _finish_ingest(report) -> None:
     print_report(report)
+    if getattr(report, "stopped", None):
+        raise typer.Exit(1)
     if report.added + report.unchanged == 0 and not report.errors:
         fail("no article could be read from the input", code=1)
     if report.errors:
@@ -310,10 +312,13 @@ def print_report(report, prefix: str = "") -> None:
         notice("dated", line, "green")
     for line in report.errors:
         notice("not stored", line, "red")
+    if getattr(report, "stopped", None):
+        notice("not stored", f"{report.stopped}: {report.unwritten} item(s) read were not stored and the rest of the "
+               "input was not read; free some space and run the same command again (what is stored is skipped)", "red")
     dated = f" ({len(report.dated)} of them given the date they lacked)" if report.dated else ""
     console.print(
         f"{prefix}{report.added} added, {report.unchanged} already stored{dated}, {report.rejected} rejected, "
-        f"{len(report.errors)} not stored",
+        f"{len(report.errors) + getattr(report, 'unwritten', 0)} not stored",
         soft_wrap=True,
     )
 

@@ -171,7 +171,7 @@ class Ingester:
                 result.already_stored.append(ident or "")
 
         report = self.reader.ingest(extractions, on_item=record)
-        result.errors = list(report.errors)
+        result.errors = list(report.errors) + [report.stopped or "not stored"] * report.unwritten
         return result
 
 
