@@ -188,7 +188,7 @@ def test_an_article_that_cannot_be_stored_is_a_500_without_internal_detail(store
     secret = "/var/lib/secret/communique.db: (sqlite3.IntegrityError) INSERT INTO articles VALUES (?)"
 
     def failing_ingest(items, on_item=None):
-        return SimpleNamespace(errors=[secret for _ in items])
+        return SimpleNamespace(errors=[secret for _ in items], unwritten=0, stopped=None)
 
     app.state.reader.ingest = failing_ingest
     with TestClient(app) as client, caplog.at_level("ERROR", logger="communique.serve"):
