@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, case, or_, select, text, update
+from sqlalchemy import Connection, Table, TextClause, bindparam, select, text, update
 
 from communique.models import Actor, Extraction, Rejection
 from communique.store import fusion, identity, locks
@@ -210,8 +210,8 @@ class ActorResolver:
 
     def _complete(self, actor_id: str, actor: Actor, country: str | None) -> None:
         """Note what this article says of a stored actor (`flush` writes it). Where articles differ
-        (a name's case, a role, a sector), the stored value is the smallest of those offered, in
-        code-point order, whichever article came first: the record does not depend on the order
+        (a name's case, a role, a sector), the stored value is the one that ranks first (`_rank`),
+        whichever article came first: the record does not depend on the order
         articles arrive in. An empty column takes any value; a kind other than "other" beats it."""
         offered = self._offered(actor, country)
         done = self._completed.setdefault(actor_id, set())
@@ -222,34 +222,47 @@ class ActorResolver:
         for column, value in self._values(actor, country).items():
             if column == "kind" and value == "other":
                 continue
-            if column not in pending or value < pending[column]:
+            if column not in pending or _rank(column, value) < _rank(column, pending[column]):
                 pending[column] = value
 
     def flush(self) -> list[str]:
         """Write what this transaction's articles say of stored actors: a column takes the offered
-        value when it is empty, or when the value comes first in code-point order (see `_complete`).
-        Rows in id order (see `store.locks`). Returns the ids of the actors that changed (their
-        events' participants and dyads, which carry their country and rank, are then out of date)."""
+        value when it is empty or when the value ranks first (`_rank`; see `_complete`). Rows are
+        read (locked, on PostgreSQL) and written in id order (see `store.locks`). Returns the ids of
+        the actors that changed (their events' participants and dyads, which carry their country
+        and rank, are then out of date)."""
         changed = []
-        ordered = (lambda c: c.collate("C")) if self.conn.dialect.name == "postgresql" else (lambda c: c)
+        lock = self.conn.dialect.name == "postgresql"
         for actor_id in sorted(self._pending):
-            values, better_any = {}, []
-            for column, value in self._pending[actor_id].items():
-                stored = actors.c[column]
-                if column == "kind":
-                    better = or_(stored == "other", ordered(stored) > value)
-                elif column == "name":
-                    better = ordered(stored) > value
-                else:
-                    better = or_(stored.is_(None), ordered(stored) > value)
-                values[column] = case((better, value), else_=stored)
-                better_any.append(better)
+            offered = self._pending[actor_id]
+            if not offered:
+                continue
+            query = select(*(actors.c[c] for c in offered)).where(actors.c.id == actor_id)
+            row = self.conn.execute(query.with_for_update() if lock else query).one_or_none()
+            if row is None:
+                continue
+            values = {c: v for c, v in offered.items() if _better(c, v, getattr(row, c))}
             if values:
-                statement = update(actors).where(actors.c.id == actor_id, or_(*better_any)).values(**values)
-                if self.conn.execute(statement.returning(actors.c.id)).first() is not None:
-                    changed.append(actor_id)
+                self.conn.execute(update(actors).where(actors.c.id == actor_id).values(**values))
+                changed.append(actor_id)
         self._pending.clear()
         return changed
+
+
+def _rank(column: str, value: str) -> tuple:
+    """How a value of an actor column ranks against another (smaller first): a name written as a name
+    (no stray spaces, a capital first) before others, then code-point order."""
+    if column == "name":
+        return (value != " ".join(value.split()), not value[:1].isupper(), value)
+    return (value,)
+
+
+def _better(column: str, offered: str, stored: str | None) -> bool:
+    if stored is None:
+        return True
+    if column == "kind":
+        return stored == "other" or (offered != "other" and offered < stored)
+    return _rank(column, offered) < _rank(column, stored)
 
 
 _CHOSEN = ("name", "country", "sector", "role", "kb_id", "kind")  # the actor columns `flush` may change
