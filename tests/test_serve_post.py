@@ -198,3 +198,47 @@ def test_an_article_that_cannot_be_stored_is_a_500_without_internal_detail(store
     assert body["not_stored"] == 1 and "could not be stored" in body["detail"] and isinstance(body["errors"], list)
     assert "secret" not in got.text and "INSERT" not in got.text and "sqlite" not in got.text
     assert secret in caplog.text  # the operator reads why in the server log
+
+
+def test_readers_are_answered_while_many_posts_wait_to_be_written(store):
+    """Posted articles are written one request at a time on the ingester's own thread: 60 requests
+    waiting their turn hold none of the threads that answer readers (the pool has 40)."""
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    from store_fixtures import harbour_gazette
+
+    release = threading.Event()
+
+    class SlowPipeline:
+        def process(self, items):
+            release.wait(timeout=30)  # the first request holds the writer until the readers are done
+            return [harbour_gazette() for _ in items]
+
+    app = create_app(store, token=TOKEN, pipeline_factory=SlowPipeline)
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            posts = [asyncio.create_task(client.post("/api/articles", json=dict(ARTICLE, id=f"p{i}"), headers=AUTH))
+                     for i in range(60)]
+            await asyncio.sleep(0.5)  # every POST has been read and is waiting for the writer
+            latencies = []
+            try:
+                for path in ["/api/articles", "/articles", "/", "/api/actors", "/search?q=talks"] * 2:
+                    started = time.perf_counter()
+                    got = await asyncio.wait_for(client.get(path), timeout=5)
+                    latencies.append(time.perf_counter() - started)
+                    assert got.status_code == 200, path
+            finally:
+                release.set()
+            answers = await asyncio.gather(*posts)
+        return latencies, answers
+
+    latencies, answers = asyncio.run(scenario())
+    print(f"reader latency during 60 waiting POSTs: max {max(latencies):.3f} s")
+    assert max(latencies) < 1.0
+    assert {a.status_code for a in answers} <= {200, 201}
