@@ -31,6 +31,9 @@ def reader(request: Request) -> RecordReader:
     return request.app.state.reader
 
 
+_NOT_FOUND = {404: {"description": "No single stored record has this id (or a unique prefix of it)"}}
+
+
 def _not_found(what: str, ident: str) -> HTTPException:
     return HTTPException(404, detail=f"no single stored {what} matches {ident!r}")
 
@@ -40,7 +43,7 @@ def list_articles(request: Request, limit: Limit = 50, offset: Offset = 0) -> di
     return reader(request).articles(limit=limit, offset=offset)
 
 
-@router.get("/articles/{article_id}", summary="One article: everything found in it (the extract contract)")
+@router.get("/articles/{article_id}", summary="One article: everything found in it (the extract contract)", responses=_NOT_FOUND)
 def get_article(request: Request, article_id: Ident) -> dict:
     found = reader(request).article(article_id)
     if found is None:
@@ -59,7 +62,7 @@ def list_actors(
     return reader(request).actors(country=country, q=q, limit=limit, offset=offset)
 
 
-@router.get("/actors/{actor_id}", summary="One actor: mentions, quotes, events and contacts")
+@router.get("/actors/{actor_id}", summary="One actor: mentions, quotes, events and contacts", responses=_NOT_FOUND)
 def get_actor(request: Request, actor_id: Ident) -> dict:
     found = reader(request).actor(actor_id)
     if found is None:
@@ -145,7 +148,7 @@ def get_last_contact(
     return {"last_contact": found, "undated_contacts": undated}
 
 
-@router.get("/events/{event_id}", summary="One fused event: its reports and why they were merged")
+@router.get("/events/{event_id}", summary="One fused event: its reports and why they were merged", responses=_NOT_FOUND)
 def get_event(request: Request, event_id: Ident) -> dict:
     found = reader(request).event(event_id)
     if found is None:
@@ -163,7 +166,7 @@ def search(
     return reader(request).search(q, limit=limit, offset=offset)
 
 
-@router.get("/check-claims/{article_id}", summary='Claims like "the first ... since March 1" checked against the record')
+@router.get("/check-claims/{article_id}", summary='Claims like "the first ... since March 1" checked against the record', responses=_NOT_FOUND)
 def check_claims(request: Request, article_id: Ident) -> dict:
     found = reader(request).check_claims(article_id)
     if found is None:
