@@ -54,3 +54,11 @@ class ExtractOrDie:
             day = 1 + len(item.text) % 5
             out.append(report(item.text, "Wire", f"2024-03-{day + 1:02d}", MARSH, OTIENO, f"2024-03-{day:02d}"))
         return out
+
+
+def sleepy(batch: list) -> list:
+    """A batch that takes a minute: the workers are busy when their parent is killed."""
+    import time
+
+    time.sleep(60)
+    return batch

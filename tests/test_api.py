@@ -114,3 +114,37 @@ def test_open_gives_a_record(tmp_path):
     with communique.open(str(tmp_path / "api.db"), create=True) as record:
         assert isinstance(record, communique.Record)
         assert record.events() == [] and record.actors().to_dicts() == []
+
+
+@pytest.mark.parametrize("value", [12345, None, 1.5, ["text"], {"text": "x"}])
+def test_extract_names_a_value_that_is_not_text(value):
+    with pytest.raises(TypeError, match=f"str or bytes, not {type(value).__name__}"):
+        communique.extract(value)
+
+
+def test_extract_refuses_a_lone_surrogate_with_a_clear_reason():
+    with pytest.raises(api.NotAnalysed) as caught:
+        communique.extract("Minister Otieno spoke \ud800 by phone on Monday.")
+    assert "lone surrogate (U+D800 at character 22)" in caught.value.reason
+
+
+@pytest.mark.parametrize("value", ["Otieno spoke by phone. " * 10, ("Otieno spoke by phone. " * 10).encode()])
+def test_extract_refuses_a_text_over_the_size_limit_before_reading_it(value):
+    from communique.config import Settings
+
+    with pytest.raises(api.NotAnalysed, match="text too large .* > limit 100"):
+        communique.extract(value, settings=Settings(max_bytes=100))
+
+
+@pytest.mark.parametrize("value", [123, 4.5, b"news.db"])
+def test_open_names_a_value_that_is_not_a_path(value):
+    with pytest.raises(TypeError, match="path or a postgresql:// URL as str"):
+        communique.open(value)
+
+
+def test_open_takes_a_path_object_and_creates_nothing(tmp_path):
+    from communique.store import StoreOpenError
+
+    with pytest.raises(StoreOpenError):
+        communique.open(tmp_path / "missing" / "news.db")
+    assert list(tmp_path.iterdir()) == []

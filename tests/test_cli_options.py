@@ -137,3 +137,27 @@ def test_flags_given_a_value_are_one_usage_line(argv, said):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and said in lines[0], result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["articles", "--limit", str(2**63)], ["articles", "--offset", "99999999999999999999999"],
+     ["timeline", "CHN", "UKR", "--offset", str(2**63)], ["quotes", "--limit", str(2**64)],
+     ["events", "--offset", str(2**63)], ["articles", "--offset", "-1"]],
+    ids=["articles-limit", "articles-offset", "timeline-offset", "quotes-limit", "events-offset", "negative"],
+)
+def test_an_integer_out_of_range_is_one_usage_line(tmp_path, argv):
+    db = str(tmp_path / "r.db")
+    communique.open(db, create=True).close()
+    result = invoke(*argv, "--db", db)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Invalid value for" in lines[0] and "Overflow" not in result.output
+    assert invoke("articles", "--offset", str(2**63 - 1), "--db", db).exit_code == 0  # the bound itself is a number
+
+
+def test_an_optional_integer_is_bounded_too(tmp_path):
+    db = str(tmp_path / "r.db")
+    communique.open(db, create=True).close()
+    result = invoke("events", "--limit", str(2**63), "--db", db)
+    assert result.exit_code == 2 and "Invalid value for '--limit'" in result.output

@@ -509,3 +509,62 @@ def test_a_full_page_says_that_more_follow(tmp_path):
     assert "note:" not in everything.stderr
     hits = invoke("search", "fishing", "--limit", "1", "--db", db)
     assert hits.exit_code == 0 and "the best 1 hits shown" in hits.stderr
+
+
+def test_terminal_control_characters_from_the_data_are_printed_escaped(tmp_path):
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    article = {"id": "esc", "headline": "Talks \x1b]0;pwned\x07\x1b[31mRED\x9b2J", "publisher": "W\x1b[2Jire",
+               "published": "2024-01-02", "text": "The foreign minister of Norway met her Kenyan counterpart in Oslo "
+               "on Monday to discuss fishing rights and a trade deal."}
+    source = tmp_path / "e\x1b[31mvil.jsonl"
+    source.write_text(json.dumps(article) + "\n" + json.dumps({"id": "bad\x1b[5m", "text": ""}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "esc.db")
+    runner = CliRunner()
+    outputs = [runner.invoke(app, ["ingest", str(source), "--db", db, "--workers", "1"]).output]
+    outputs += [runner.invoke(app, [*command, "--db", db]).output for command in (["articles"], ["show", "esc"])]
+    for output in outputs:
+        assert "\x1b" not in output and "\x07" not in output and "\x9b" not in output, output
+    assert "\\x1b[31mvil.jsonl" in outputs[0] and "\\x1b]0;pwned\\x07" in outputs[1]
+
+
+def test_a_full_disk_stops_the_batch_with_one_line_and_the_count(tmp_path, monkeypatch, capsys):
+    import sqlite3
+
+    import typer
+    from sqlalchemy.exc import OperationalError
+
+    from communique.cli.core import _finish_ingest
+    from communique.store import Store, core
+    from store_fixtures import numbered
+
+    store = Store.open(str(tmp_path / "full.db"), create=True)
+    real, writes, read = core.write_extraction, [], []
+
+    def filling(conn, item, resolver):
+        writes.append(item)
+        if len(writes) > 4:
+            raise OperationalError("INSERT INTO articles (id, source) VALUES (?, ?)", {},
+                                   sqlite3.OperationalError("database or disk is full"))
+        return real(conn, item, resolver)
+
+    def items():
+        for item in numbered(12):
+            read.append(item)
+            yield item
+
+    monkeypatch.setattr(core, "write_extraction", filling)
+    report = store.ingest(items(), batch_size=5)
+    assert (report.added, report.errors, report.unwritten) == (4, [], 1)
+    assert len(read) == 5 and len(writes) == 5  # no more input read, no item tried after the full disk
+    capsys.readouterr()
+    with pytest.raises(typer.Exit) as stopped:
+        _finish_ingest(report)
+    assert stopped.value.exit_code == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "not stored" in line and "added" not in line]
+    assert len(lines) == 1 and "disk is full: 1 item(s) read were not stored" in lines[0]
+    assert "INSERT" not in err and str(tmp_path) not in err and "4 added" in err and "1 not stored" in err
+    store.close()

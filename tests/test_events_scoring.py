@@ -107,8 +107,11 @@ def test_a_trial_leaves_the_actor_table_as_it_was(pipeline):
         added = actors.ad_hoc("Zembla Holdings", 0, 8, kind="other")
         assert added is not None and actors.get(added.id) is added
         actors.add_mention(existing, 20, 25)
-        existing.country = "XXA"
-        existing.notes.append("a note")
+        actors.set_country(existing, "XXA", "a note")
+        with actors.trial():  # nested: undone with the outer one
+            actors.add_mention(existing, 30, 34)
+            actors.ad_hoc("Ruritania Mining", 0, 8, kind="other")
+        assert existing.country == "XXA" and len(actors.mentions()) == len(mentions) + 2  # Zembla, and 20-25
     assert [a.model_dump() for a in actors.actors] == before
     assert actors.mentions() == mentions
     assert actors.get(added.id) is None

@@ -13,11 +13,22 @@ from fusion_fixtures import call_reports
 
 @pytest.fixture
 def ran(monkeypatch):
-    """uvicorn.run replaced: the app, host and port the command would serve."""
+    """The listening socket and uvicorn's server replaced: the app, host and port the command would
+    serve (no port is taken)."""
     import uvicorn
 
+    from communique.cli import serve as serve_command
+
     calls: list[dict] = []
-    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: calls.append({"app": application, **kw}))
+    bound: list[tuple[str, int]] = []
+
+    class FakeSocket:
+        def close(self):
+            pass
+
+    monkeypatch.setattr(serve_command, "listening_socket", lambda host, port: bound.append((host, port)) or FakeSocket())
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: calls.append(
+        {"app": self.config.app, "host": bound[-1][0], "port": bound[-1][1]}))
     monkeypatch.delenv("COMMUNIQUE_API_TOKEN", raising=False)
     return calls
 
@@ -69,3 +80,34 @@ def test_a_database_without_a_record_is_refused(ran, tmp_path):
 def test_a_bad_port_is_a_usage_error(ran, db):
     result = CliRunner().invoke(app, ["serve", "--db", db, "--port", "70000"])
     assert result.exit_code == 2 and not ran
+
+
+def test_a_busy_port_is_said_before_serving(db, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: pytest.fail("served on a busy port"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--db", db, "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"port {port} on 127.0.0.1 is busy" in result.output and "serving" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_socket_is_bound_before_serving_and_handed_to_the_server(db, monkeypatch):
+    import socket
+
+    import uvicorn
+
+    with socket.socket() as probe:  # a port free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    served = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: served.append(sockets[0].getsockname()))
+    result = CliRunner().invoke(app, ["serve", "--db", db, "--port", str(port)])
+    assert result.exit_code == 0, result.output
+    assert served == [("127.0.0.1", port)] and f"http://127.0.0.1:{port}/" in result.output

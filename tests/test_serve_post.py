@@ -4,6 +4,7 @@ the limit, bad JSON or an article that cannot be ingested is refused whole, and 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -70,12 +71,16 @@ def test_the_token_comes_from_the_environment(store, monkeypatch):
 @pytest.mark.parametrize(
     "headers",
     [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"Authorization": f"Basic {TOKEN}"},
-     {"Authorization": f"Bearer {TOKEN}x"}],
-    ids=["missing", "wrong", "no-scheme", "basic", "longer"],
+     {"Authorization": f"Bearer {TOKEN}x"}, {"Authorization": ""}, {"Authorization": "Bearer"},
+     {"Authorization": "Bearer "}, {"Authorization": "   "}, {"Authorization": "Bearer \xff\xfe".encode("latin-1")},
+     {"Authorization": "x" * 5000}],
+    ids=["missing", "wrong", "no-scheme", "basic", "longer", "empty", "scheme-only", "scheme-space", "blank",
+         "latin-1", "huge"],
 )
 def test_a_missing_or_wrong_token_gets_401(client, store, headers):
     got = client.post("/api/articles", json=ARTICLE, headers=headers)
     assert got.status_code == 401 and got.headers["www-authenticate"] == "Bearer"
+    assert set(got.json()) == {"detail", "errors"}
     assert _articles(store) == 0
 
 
@@ -95,15 +100,19 @@ def test_a_body_over_the_limit_gets_413(client, store):
         (json.dumps(ARTICLE).encode() + b"\n{broken", "line 2: invalid JSON"),
         (json.dumps(ARTICLE).encode() + b"\n" + json.dumps({"id": "x", "text": ""}).encode(), "line 2: empty text"),
         (json.dumps({"id": "x"}).encode(), "neither 'text' nor 'html'"),
+        (json.dumps(dict(ARTICLE, headline="a" * 2100)).encode(), "'headline' is longer than 2048"),
+        (b"[" * 3000, "invalid JSON"),
+        (b"{}\n" * 1001, "more than 1000 articles"),
         (json.dumps({"text": "Der Minister sprach am Montag lange mit seinem Amtskollegen über den Handel."}).encode(),
          "not English"),
     ],
-    ids=["empty", "array", "not-utf8", "bad-json-line", "empty-text-line", "no-text", "german"],
+    ids=["empty", "array", "not-utf8", "bad-json-line", "empty-text-line", "no-text", "long-headline", "deep", "many",
+         "german"],
 )
 def test_bad_json_gets_422_with_the_reason_and_nothing_is_stored(client, store, body, reason):
     got = client.post("/api/articles", content=body, headers=AUTH)
     assert got.status_code == 422, got.text
-    assert any(reason in line for line in got.json()["detail"]), got.json()
+    assert any(reason in e["msg"] for e in got.json()["errors"]) and reason in got.json()["detail"], got.json()
     assert _articles(store) == 0
 
 
@@ -137,3 +146,99 @@ def test_an_article_with_the_token_is_ingested_like_the_cli(client, store, pipel
     both = client.post("/api/articles", content=jsonl, headers={**AUTH, "Content-Type": "application/x-ndjson"})
     assert both.status_code == 201 and len(both.json()["added"]) == 1 and both.json()["already_stored"] == [article_id]
     assert _articles(store) == 2
+
+
+def test_a_stored_source_names_the_request_not_a_server_path(client, store):
+    got = client.post("/api/articles", json=ARTICLE, headers=AUTH)
+    assert got.status_code == 201, got.text
+    [article_id] = got.json()["added"]
+    source = client.get(f"/api/articles/{article_id}").json()["article"]["source"]
+    assert re.fullmatch(r"api:\d{8}T\d{6}Z-[0-9a-f]{6}:1", source), source
+    assert "/" not in source and "communique-post" not in source
+
+
+def test_a_lone_surrogate_is_replaced_as_in_a_jsonl_file_not_a_server_error(client, store):
+    body = json.dumps(dict(ARTICLE, id="surrogate", headline="Talks \ud800 by phone"))  # the escape, as JSON allows
+    assert "\\ud800" in body
+    got = client.post("/api/articles", content=body.encode(), headers=AUTH)
+    assert got.status_code == 201, got.text
+    [article_id] = got.json()["added"]
+    assert client.get(f"/api/articles/{article_id}").json()["article"]["headline"] == "Talks \ufffd by phone"
+    jsonl = json.dumps(dict(SECOND, headline="Aid \udfff pledge")) + "\n"
+    got = client.post("/api/articles", content=jsonl.encode(), headers=AUTH)
+    assert got.status_code == 201, got.text
+
+
+def test_a_line_separator_inside_a_string_does_not_split_the_article(client, store):
+    body = json.dumps(dict(ARTICLE, headline="Ministers\u2028talk"), ensure_ascii=False) + "\n"
+    got = client.post("/api/articles", content=body.encode(), headers=AUTH)
+    assert got.status_code == 201, got.text
+
+
+def test_an_article_that_cannot_be_stored_is_a_500_without_internal_detail(store, caplog):
+    from types import SimpleNamespace
+
+    from store_fixtures import harbour_gazette
+
+    class FakePipeline:
+        def process(self, items):
+            return [harbour_gazette() for _ in items]
+
+    app = create_app(store, token=TOKEN, pipeline_factory=FakePipeline)
+    secret = "/var/lib/secret/communique.db: (sqlite3.IntegrityError) INSERT INTO articles VALUES (?)"
+
+    def failing_ingest(items, on_item=None):
+        return SimpleNamespace(errors=[secret for _ in items], unwritten=0, stopped=None)
+
+    app.state.reader.ingest = failing_ingest
+    with TestClient(app) as client, caplog.at_level("ERROR", logger="communique.serve"):
+        got = client.post("/api/articles", json=ARTICLE, headers=AUTH)
+    assert got.status_code == 500
+    body = got.json()
+    assert body["not_stored"] == 1 and "could not be stored" in body["detail"] and isinstance(body["errors"], list)
+    assert "secret" not in got.text and "INSERT" not in got.text and "sqlite" not in got.text
+    assert secret in caplog.text  # the operator reads why in the server log
+
+
+def test_readers_are_answered_while_many_posts_wait_to_be_written(store):
+    """Posted articles are written one request at a time on the ingester's own thread: 60 requests
+    waiting their turn hold none of the threads that answer readers (the pool has 40)."""
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    from store_fixtures import harbour_gazette
+
+    release = threading.Event()
+
+    class SlowPipeline:
+        def process(self, items):
+            release.wait(timeout=30)  # the first request holds the writer until the readers are done
+            return [harbour_gazette() for _ in items]
+
+    app = create_app(store, token=TOKEN, pipeline_factory=SlowPipeline)
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            posts = [asyncio.create_task(client.post("/api/articles", json=dict(ARTICLE, id=f"p{i}"), headers=AUTH))
+                     for i in range(60)]
+            await asyncio.sleep(0.5)  # every POST has been read and is waiting for the writer
+            latencies = []
+            try:
+                for path in ["/api/articles", "/articles", "/", "/api/actors", "/search?q=talks"] * 2:
+                    started = time.perf_counter()
+                    got = await asyncio.wait_for(client.get(path), timeout=5)
+                    latencies.append(time.perf_counter() - started)
+                    assert got.status_code == 200, path
+            finally:
+                release.set()
+            answers = await asyncio.gather(*posts)
+        return latencies, answers
+
+    latencies, answers = asyncio.run(scenario())
+    print(f"reader latency during 60 waiting POSTs: max {max(latencies):.3f} s")
+    assert max(latencies) < 1.0
+    assert {a.status_code for a in answers} <= {200, 201}

@@ -1,5 +1,6 @@
 """Schemathesis against /openapi.json: requests generated for every operation, fitting the schema
-and not, get no server error, on SQLite and PostgreSQL.
+and not, get no server error, and every answer is one the description documents (its status code,
+its content type, its body's schema: errors in the one `Error` shape), on SQLite and PostgreSQL.
 
 Kept small (eight examples per operation and mode) so the default run stays fast. POST
 /api/articles runs with no token configured, so every generated body is refused (405) without
@@ -12,6 +13,11 @@ from collections import Counter
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.generation import GenerationMode
 
 from communique.serve import create_app
@@ -21,6 +27,7 @@ from store_fixtures import harbour_gazette
 pytest_plugins = ["store_db"]
 
 EXAMPLES = 8
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def test_generated_requests_get_no_server_error(store):
@@ -38,7 +45,7 @@ def test_generated_requests_get_no_server_error(store):
             def run(case):
                 response = case.call()
                 statuses[response.status_code] += 1
-                case.validate_response(response, checks=[not_a_server_error])
+                case.validate_response(response, checks=CHECKS)
 
             run()
     print(f"schemathesis: {sum(statuses.values())} requests to {len(operations)} operations, statuses {dict(sorted(statuses.items()))}")

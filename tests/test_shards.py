@@ -105,3 +105,19 @@ def test_a_shard_without_sequence_numbers_is_one_clear_line(tmp_path):
     result = runner.invoke(app, ["load", str(folder), "--db", str(tmp_path / "s.db")])
     assert result.exit_code == 1
     assert "cannot read the shards" in result.output and "Traceback" not in result.output
+
+
+def test_a_bad_shard_row_is_reported_and_the_rows_after_it_are_loaded(tmp_path):
+    items = _items()
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    rows = _rows(items, 0)
+    rows["json"][2] = "{broken"  # a row that cannot be read back
+    rows["json"][5] = json.dumps({"article": {"id": 5}})  # one that is not an extraction
+    pq.write_table(pa.table(rows), folder / "job.parquet")
+    result = runner.invoke(app, ["load", str(folder), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 0, result.output
+    bad = [line for line in result.output.splitlines() if "bad shard row" in line]
+    assert len(bad) == 2 and "job.parquet:seq 2" in bad[0] and "job.parquet:seq 5" in bad[1]
+    with Store.open(str(tmp_path / "s.db")) as store:
+        assert store.count()["articles"] == len(items) - 1 - 2  # all but the rejection and the two bad rows

@@ -42,6 +42,27 @@ def _published(value: date | str | None) -> date | None:
         raise ValueError(f"published={value!r} is not a date in YYYY-MM-DD form") from None
 
 
+def _document_bytes(value, source: str, limit: int) -> bytes:
+    """The document as UTF-8 bytes, checked as the command line checks a file: at most `limit` bytes."""
+    if isinstance(value, str):
+        if len(value) > limit:  # every character is at least one byte: refuse before encoding
+            raise NotAnalysed(source, f"text too large ({len(value)} characters > limit {limit} bytes)")
+        try:
+            data = value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise NotAnalysed(
+                source, f"the text holds a lone surrogate (U+{ord(value[exc.start]):04X} at character {exc.start}): "
+                "it is not valid Unicode; decode the input with errors='replace'"
+            ) from None
+    elif isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+    else:
+        raise TypeError(f"extract() takes the article as str or bytes, not {type(value).__name__}")
+    if len(data) > limit:
+        raise NotAnalysed(source, f"text too large ({len(data)} bytes > limit {limit})")
+    return data
+
+
 def extract(
     text_or_html: str | bytes,
     published: date | str | None = None,
@@ -54,13 +75,15 @@ def extract(
     `published` (a date or YYYY-MM-DD) is used when the page's own metadata has no date; `url` is
     kept on the article (and helps HTML extraction name the outlet). Raises `NotAnalysed` (a
     ValueError) with a one-line `reason` for an input the command line would reject: empty, not
-    English, an HTML page with no article text. Events are dated as the record dates them: an event
+    English, an HTML page with no article text, a text over the size limit (`Settings.max_bytes`, as
+    the command line's), a str holding a lone surrogate. A value that is not text raises TypeError. Events are dated as the record dates them: an event
     the text does not date takes the publication date at precision "publication"."""
     from communique.readers import read_document
 
     day = _published(published)
-    data = text_or_html.encode("utf-8") if isinstance(text_or_html, str) else bytes(text_or_html)
     source = url or "<text>"
+    settings = settings or Settings()
+    data = _document_bytes(text_or_html, source, settings.max_bytes)
     article = read_document(data, source, url=url)
     if not hasattr(article, "text"):  # a Rejection
         raise NotAnalysed(article.source, article.reason)
@@ -73,8 +96,14 @@ def open(db: str | None = None, create: bool = False):  # noqa: A001  (communiqu
 
     A database that does not exist, or holds no communique record, raises `StoreOpenError` (a
     RuntimeError naming it) and nothing is created, unless `create=True` (an empty record)."""
+    import os
+
     from communique.query import Record
 
+    if db is not None and not isinstance(db, str):
+        if not isinstance(db, os.PathLike):
+            raise TypeError(f"open() takes a SQLite path or a postgresql:// URL as str, not {type(db).__name__}")
+        db = os.fspath(db)
     return Record(db, create=create)
 
 

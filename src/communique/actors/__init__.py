@@ -28,6 +28,7 @@ class ActorTable:
     _by_id: dict[str, Actor] = field(default_factory=dict)
     _longest: int = 0  # the longest mention, so that span queries look only at mentions that can reach
     _starts_by_id: dict[str, list[int]] = field(default_factory=dict)  # actor id -> its mentions' starts, sorted
+    _journal: list | None = field(default=None, repr=False)  # while a trial is open: how to undo each change, in order
 
     def get(self, actor_id: str | None) -> Actor | None:
         return self._by_id.get(actor_id) if actor_id else None
@@ -36,32 +37,61 @@ class ActorTable:
         if actor.id not in self._by_id:
             self.actors.append(actor)
             self._by_id[actor.id] = actor
+            if self._journal is not None:
+                self._journal.append(lambda: (self.actors.pop(), self._by_id.pop(actor.id)))
         return self._by_id[actor.id]
 
     def add_mention(self, actor: Actor, doc_start: int, doc_end: int) -> None:
         actor = self.add(actor)
         span = self.annotated.span((doc_start, doc_end))
         at = bisect_left(actor.mentions, span)  # kept sorted, so a bisection finds a repeat
-        if at == len(actor.mentions) or actor.mentions[at] != span:
+        new_span = at == len(actor.mentions) or actor.mentions[at] != span
+        if new_span:
             actor.mentions.insert(at, span)
-        insort(self._mentions, (doc_start, doc_end, actor.id))
+        entry = (doc_start, doc_end, actor.id)
+        insort(self._mentions, entry)
         insort(self._starts_by_id.setdefault(actor.id, []), doc_start)
-        self._longest = max(self._longest, doc_end - doc_start)
+        longest, self._longest = self._longest, max(self._longest, doc_end - doc_start)
+        if self._journal is not None:
+            self._journal.append(lambda: self._unmention(actor, span if new_span else None, entry, longest))
+
+    def _unmention(self, actor: Actor, span, entry: tuple[int, int, str], longest: int) -> None:
+        """Undo one `add_mention` (the last one not yet undone)."""
+        if span is not None:
+            del actor.mentions[bisect_left(actor.mentions, span)]
+        del self._mentions[bisect_left(self._mentions, entry)]
+        starts = self._starts_by_id[actor.id]
+        del starts[bisect_left(starts, entry[0])]
+        if not starts:
+            del self._starts_by_id[actor.id]
+        self._longest = longest
+
+    def set_country(self, actor: Actor, country: str, note: str) -> None:
+        """Give an actor a country, with the note that says why (undone on leaving a trial)."""
+        before = (actor.country, len(actor.notes))
+        actor.country = country
+        actor.notes.append(note)
+        if self._journal is not None:
+            self._journal.append(lambda: (setattr(actor, "country", before[0]), actor.notes.__delitem__(slice(before[1], None))))
 
     @contextmanager
     def trial(self) -> Iterator[None]:
-        """Look without touching: inside the block actors may be added, given mentions or a country,
-        and on leaving it the table is as it was before (a caller asks what an event's arguments would
-        be before deciding to make the event)."""
-        state = (list(self.actors), list(self._mentions), dict(self._by_id), self._longest,
-                 {k: list(v) for k, v in self._starts_by_id.items()})
-        fields = [(a, a.country, list(a.notes), list(a.mentions)) for a in self.actors]
+        """Look without touching: inside the block actors may be added, given mentions or a country
+        (`set_country`), and on leaving it the table is as it was before (a caller asks what an
+        event's arguments would be before deciding to make the event). The changes are journaled
+        and undone, last first, so a trial costs what it changes, not the size of the table."""
+        outermost = self._journal is None
+        if outermost:
+            self._journal = []
+        mark = len(self._journal)
         try:
             yield
         finally:
-            self.actors, self._mentions, self._by_id, self._longest, self._starts_by_id = state
-            for actor, country, notes, mentions in fields:
-                actor.country, actor.notes, actor.mentions = country, notes, mentions
+            journal = self._journal
+            while len(journal) > mark:
+                journal.pop()()
+            if outermost:
+                self._journal = None
 
     def _from(self, doc_start: int) -> int:
         """The index of the first mention that can end after `doc_start`: none before it starts late enough."""

@@ -464,15 +464,20 @@ class Resolver(TitlesMixin, DescriptionsMixin, PronounsMixin):
             return
         doc = self.doc
         date_tokens = {i for e in doc.ents if e.label_ in {"DATE", "TIME"} for i in range(e.start, e.end)}
-        forms = sorted(self.short_forms, key=lambda f: -len(f.split()))
+        # the forms by their first word, longest first: a token is tried only against the forms that
+        # begin with it (a span's text equals an n-word form only when its first token is that word),
+        # so the pass is linear in the article however many surnames it holds
+        by_first: dict[str, list[tuple[str, int]]] = {}
+        for form in sorted(self.short_forms, key=lambda f: -len(f.split())):
+            words = form.split()
+            by_first.setdefault(words[0], []).append((form, len(words)))
         i = 0
         while i < len(doc):
             tok = doc[i]
             if self.covered[i] or not tok.text[:1].isupper() or i in date_tokens:
                 i += 1
                 continue
-            for form in forms:
-                n = len(form.split())
+            for form, n in by_first.get(tok.text, ()):
                 if doc[i : i + n].text == form and not any(self.covered[j] for j in range(i, min(i + n, len(doc)))):
                     span = doc[i : i + n]
                     if span.end < len(doc) and doc[span.end].text[:1].isupper() and doc[span.end].pos_ == "PROPN":

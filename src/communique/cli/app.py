@@ -16,11 +16,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import sys
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 from typer.core import TyperGroup
 
@@ -32,8 +34,32 @@ except ImportError:  # pragma: no cover
 _state = {"debug": False}
 
 
+# C0 controls but newline and tab, DEL and C1: a headline or file name holding them would move the
+# cursor, retitle the window or recolour the terminal when printed
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with its terminal control characters shown as escapes (ESC as \\x1b)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class PlainConsole(Console):
+    """Rich's console with no markup, and every piece of text from the data printed inert: control
+    characters in it are escaped (Rich's own cursor and colour codes are not text, and pass)."""
+
+    def render_str(self, text: str, **kwargs):
+        return super().render_str(printable(text), **kwargs)
+
+    def render(self, renderable, options=None):
+        for segment in super().render(renderable, options):
+            if segment.control is None and _CONTROL.search(segment.text):
+                segment = Segment(printable(segment.text), segment.style)
+            yield segment
+
+
 def _plain_console(**kwargs) -> Console:
-    return Console(markup=False, emoji=False, highlight=False, **kwargs)
+    return PlainConsole(markup=False, emoji=False, highlight=False, **kwargs)
 
 
 console = _plain_console(stderr=True)  # progress, messages and errors
@@ -153,6 +179,22 @@ def _is_int(param) -> bool:
     return getattr(getattr(param, "type", None), "name", "").startswith("integer")
 
 
+INT_MAX = 2**63 - 1  # the largest integer a database column holds
+
+
+def _bound_integer(param) -> None:
+    """An integer option takes at most INT_MAX (and at least -INT_MAX): beyond is a one-line usage
+    error, not an overflow deep in a query. Typer checks the range its option info declares."""
+    descriptor = getattr(param, "type_descriptor", None)
+    info = getattr(descriptor, "parameter_info", None)
+    if info is None or getattr(descriptor, "annotation", None) is not int:
+        return
+    if info.max is None or info.max > INT_MAX:
+        info.max = INT_MAX  # checked, not shown in --help (param.max is what help shows)
+    if info.min is None or info.min < -INT_MAX:
+        info.min = -INT_MAX
+
+
 def plain_metavars(command) -> None:
     """Give the options of `command` and of its sub-commands plain placeholders in --help: none for
     flags and counts, DATE, URL|PATH, N, TEXT or the few choices otherwise; an explicit metavar wins."""
@@ -175,6 +217,7 @@ def plain_metavars(command) -> None:
             param.metavar = "|".join(str(c) for c in choices)
         else:
             param.metavar = "N" if _is_int(param) else "TEXT"
+        _bound_integer(param)
     if not getattr(command, "_plain_help_option", False):
         make_help_option = command.get_help_option
 

@@ -94,10 +94,11 @@ def run_pipeline(
 
     try:
         for result in analyse_in_order(read(), settings, workers):
-            if isinstance(result, Rejection):
+            rejected = isinstance(result, Rejection)
+            if rejected:
                 report_rejection(result)
-            elif tick:
-                tick(result.article.source or "")
+            if tick:  # rejections count too: a long run of them shows as progress, not silence
+                tick(result.source if rejected else result.article.source or "")
             yield result
     except (ModelNotInstalled, WorkersFailing) as exc:
         fail(str(exc))
@@ -286,7 +287,8 @@ def load(
     store = open_store(db, create=True)
     try:
         with progress_bar("loading") as tick:
-            report = store.bulk_ingest(read_shards(directory), on_item=lambda item, outcome: tick())
+            report = store.bulk_ingest(read_shards(directory, on_bad_row=report_rejection),
+                                       on_item=lambda item, outcome: tick())
     except ImportError:
         fail("reading Parquet needs pyarrow: pip install 'communique[parquet]'")
     except (OSError, ValueError) as exc:
@@ -296,6 +298,8 @@ def load(
 
 def _finish_ingest(report) -> None:
     print_report(report)
+    if getattr(report, "stopped", None):
+        raise typer.Exit(1)
     if report.added + report.unchanged == 0 and not report.errors:
         fail("no article could be read from the input", code=1)
     if report.errors:
@@ -308,10 +312,13 @@ def print_report(report, prefix: str = "") -> None:
         notice("dated", line, "green")
     for line in report.errors:
         notice("not stored", line, "red")
+    if getattr(report, "stopped", None):
+        notice("not stored", f"{report.stopped}: {report.unwritten} item(s) read were not stored and the rest of the "
+               "input was not read; free some space and run the same command again (what is stored is skipped)", "red")
     dated = f" ({len(report.dated)} of them given the date they lacked)" if report.dated else ""
     console.print(
         f"{prefix}{report.added} added, {report.unchanged} already stored{dated}, {report.rejected} rejected, "
-        f"{len(report.errors)} not stored",
+        f"{len(report.errors) + getattr(report, 'unwritten', 0)} not stored",
         soft_wrap=True,
     )
 
@@ -354,8 +361,8 @@ def print_rows(rows: Iterable[dict], columns: list[str], as_json: bool, title: s
 def articles(
     db: Optional[str] = DbOption,
     as_json: bool = JsonOption,
-    limit: int = typer.Option(50, "--limit"),
-    offset: int = typer.Option(0, "--offset"),
+    limit: int = typer.Option(50, "--limit", min=0, help="Articles per page."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many (the next page: the note says which)."),
 ) -> None:
     """List stored articles."""
     store = open_store(db)

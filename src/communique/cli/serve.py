@@ -33,6 +33,40 @@ def open_for_serving(db: Optional[str]):
     return store
 
 
+class _Refused(OSError):
+    """A port that cannot be listened on, said in a line."""
+
+
+def listening_socket(host: str, port: int):
+    """A socket listening on host:port, bound here (not by the server later) so that a busy port is
+    said before anything claims to be serving."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise _Refused(errno.EADDRNOTAVAIL, f"cannot listen on {host}: not an address of this machine ({exc.strerror})")
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop may rebind
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise _Refused(exc.errno, f"port {port} on {host} is busy: another server listens there; "
+                                      "stop it, or give another --port") from None
+        if exc.errno == errno.EACCES:
+            raise _Refused(exc.errno, f"port {port} on {host} needs privileges: give a --port above 1023") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise _Refused(exc.errno, f"cannot listen on {host}: not an address of this machine") from None
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
 @app.command()
 def serve(
     db: Optional[str] = DbOption,
@@ -48,6 +82,11 @@ def serve(
     from communique.serve import TOKEN_ENV, create_app
 
     store = open_for_serving(db)
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        store.close()
+        fail(exc.strerror if isinstance(exc, _Refused) else f"cannot listen on {host}:{port} ({exc.strerror or exc})", code=1)
     application = create_app(store)
     shown = f"[{host}]" if ":" in host else host
     mode = f"POST /api/articles open to holders of {TOKEN_ENV}" if application.state.token else "read-only"
@@ -55,6 +94,7 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         notice("note:", f"listening on {host}: other machines can read this record")
     try:
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        uvicorn.Server(uvicorn.Config(application, log_level="warning")).run(sockets=[sock])
     finally:
+        sock.close()
         store.close()

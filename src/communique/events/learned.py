@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from spacy.tokens import Span, Token
@@ -103,10 +105,16 @@ def in_quote_flags(ctx: ArticleContext, sents: list[Span]) -> list[bool]:
     for q in ctx.quotes:
         if q.content_span:
             spans += q.content_span if isinstance(q.content_span[0], (list, tuple)) else [q.content_span]
+    # spans by start, with the furthest end among each prefix: a sentence [s, e) overlaps a quote when
+    # some span starting before e ends after s (a bisection per sentence, not a scan of every quote)
+    spans = sorted((a, b) for a, b in spans if b > a)
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))
     out = []
     for sent in sents:
         s, e = ctx.annotated.span(sent)
-        out.append(any(min(e, b) > max(s, a) for a, b in spans))
+        k = bisect_left(starts, e)
+        out.append(k > 0 and reach[k - 1] > s and e > s)
     return out
 
 

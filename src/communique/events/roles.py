@@ -142,8 +142,7 @@ class ArticleContext:
         if actor.country or actor.kind not in ("group", "other", "organisation", "person") or token.pos_ != "NOUN":
             return
         if token.lemma_.lower() in self.lex.domestic_groups and self.main_country:
-            actor.country = self.main_country
-            actor.notes.append("country: the article's main country")
+            self.actors.set_country(actor, self.main_country, "country: the article's main country")
 
     def speaker_of(self, token: Token) -> Actor | None:
         """The speaker of the quote the token is in ("'We stand with Kyiv,' the chancellor said")."""

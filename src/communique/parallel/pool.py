@@ -7,7 +7,8 @@ would copy a parent that may hold database connections and threads. At most `wor
 batches are in flight, so memory stays flat in the corpus size. One writer (the caller) consumes
 the results.
 
-An article a worker cannot analyse comes back as a Rejection, as in one process. A worker that dies
+Every worker watches the process that started it and ends when that process is gone (killed with
+-9, say): no worker outlives its job. An article a worker cannot analyse comes back as a Rejection, as in one process. A worker that dies
 (killed, out of memory) takes its batch with it: each article of that batch becomes a Rejection
 naming the cause, a fresh pool is started, and the batches that were in flight are sent again.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,8 +62,38 @@ def _context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _start_worker(settings: Settings) -> None:
+WATCH_SECONDS = 1.0  # how often a worker checks that the process that started it is still there
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed and not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no /proc (not Linux): kill(0) said enough
+        return True
+    return state not in (b"Z", b"X")
+
+
+def _watch_parent(pid: int) -> None:
+    """End this worker when the process that started the pool is gone (killed with -9, say): no one
+    is left to read its results, and nothing else would stop it."""
+    while _alive(pid):
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def _start_worker(parent: int, settings: Settings, load: bool) -> None:
     global _pipeline, _start_error
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="communique-watch-parent").start()
+    if not load:
+        return
     from communique.nlp import ModelNotInstalled
     from communique.pipeline import Pipeline
 
@@ -85,15 +118,34 @@ def _lost(batch: list, exc: BaseException) -> list:
     return [Rejection(item.source, reason) if isinstance(item, Article) else item for item in batch]
 
 
+MAX_PASSING = 256  # items other than articles (rejections) in one batch: they go on without waiting
+
+
 def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """`items` cut into batches of `size` articles; a run of rejections is cut every MAX_PASSING
+    items, so that it streams out (and is reported) at the rate it is read, whatever its length."""
     batch: list = []
+    articles = 0
     for item in items:
         batch.append(item)
-        if sum(isinstance(i, Article) for i in batch) >= size:
+        if isinstance(item, Article):
+            articles += 1
+        if articles >= size or len(batch) - articles >= MAX_PASSING:
             yield batch
-            batch = []
+            batch, articles = [], 0
     if batch:
         yield batch
+
+
+def _has_articles(batch: list) -> bool:
+    return any(isinstance(item, Article) for item in batch)
+
+
+def _passed_on(batch: list) -> Future:
+    """A batch with no article to analyse, as the finished future of its own items."""
+    done: Future = Future()
+    done.set_result(batch)
+    return done
 
 
 def analyse_in_order(
@@ -113,9 +165,12 @@ def analyse_in_order(
     if second is None and task is None:
         from communique.pipeline import Pipeline
 
-        pipeline = Pipeline(settings)
-        rest = [first] if workers > 1 else [first, *batches]
-        for batch in rest:
+        pipeline = None  # loaded for the first batch that holds an article
+        for batch in ([first] if workers > 1 else _chain(first, None, batches)):
+            if not _has_articles(batch):
+                yield from batch
+                continue
+            pipeline = pipeline or Pipeline(settings)
             results = iter(pipeline.process([i for i in batch if isinstance(i, Article)]))
             yield from (next(results) if isinstance(i, Article) else i for i in batch)
         return
@@ -126,7 +181,8 @@ def analyse_in_order(
 
 def _chain(first, second, rest) -> Iterator[list]:
     yield first
-    yield second
+    if second is not None:
+        yield second
     yield from rest
 
 
@@ -146,12 +202,13 @@ class WorkerPool:
             os.environ.setdefault(name, "1")
         self.settings, self.workers = settings, max(1, workers)
         self.task = task or _analyse_batch
-        self._start = _start_worker if self.task is _analyse_batch else None
+        self._load = self.task is _analyse_batch  # a given task needs no pipeline
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=self._start, initargs=(self.settings,)
+            self.workers, mp_context=_context(), initializer=_start_worker,
+            initargs=(os.getpid(), self.settings, self._load),
         )
 
     def _renew(self) -> None:
@@ -176,6 +233,9 @@ class WorkerPool:
         """`run` over `items` cut into batches."""
         return self.run(_batches(items, max(1, batch_articles)))
 
+    def _submit(self, batch: list) -> Future:
+        return self._pool.submit(self.task, batch) if _has_articles(batch) else _passed_on(batch)
+
     def run(self, batches: Iterator[list]) -> Iterator:
         """The items of every batch in order, analysed (see `analyse_in_order`)."""
         in_flight: deque[tuple[list, Future]] = deque()
@@ -185,7 +245,7 @@ class WorkerPool:
                 batch = next(batches, None)
                 if batch is None:
                     break
-                in_flight.append((batch, self._pool.submit(self.task, batch)))
+                in_flight.append((batch, self._submit(batch)))
             if not in_flight:
                 return
             batch, future = in_flight.popleft()
@@ -217,4 +277,4 @@ class WorkerPool:
                     ) from exc
                 yield from _lost(batch, exc)
                 self._renew()
-            in_flight = deque((b, self._pool.submit(self.task, b)) for b, _ in in_flight)
+            in_flight = deque((b, self._submit(b)) for b, _ in in_flight)

@@ -217,12 +217,21 @@ def read_shard(path: str):
     return pq.read_table(path, columns=list(SHARD_COLUMNS)).sort_by("seq")
 
 
-def read_shards(directory: str) -> Iterator[Extraction | Rejection]:
+def read_shards(directory: str, on_bad_row=None) -> Iterator[Extraction | Rejection]:
     """The rows of every Parquet shard under `directory`, shard by shard (`shard_paths`), each
     shard's rows in sequence order: memory holds one shard at a time, whatever the corpus size.
     The store does not depend on the order items arrive in (fusion is order-free), and for one
-    job's shards this is the job's input order anyway."""
+    job's shards this is the job's input order anyway. A row that is not a valid item (broken
+    JSON, a field of the wrong kind) becomes a Rejection naming its shard and seq, is passed to
+    `on_bad_row`, and the rows after it go on."""
     for path in shard_paths(directory):
         for batch in read_shard(path).to_batches(max_chunksize=500):
             for row in batch.to_pylist():
-                yield _item(row)
+                try:
+                    item = _item(row)
+                except (ValueError, TypeError, KeyError, AttributeError) as exc:  # pydantic's errors are ValueErrors
+                    why = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+                    item = Rejection(f"{path}:seq {row.get('seq')}", f"bad shard row ({why})")
+                    if on_bad_row is not None:
+                        on_bad_row(item)
+                yield item

@@ -27,7 +27,7 @@ from communique.cleaning import clean
 from communique.config import Settings
 from communique.models import Article, Rejection
 from communique.readers.html import read_html
-from communique.readers.jsonl import read_jsonl
+from communique.readers.jsonl import Prefixed, bounded_lines, read_jsonl
 from communique.readers.language import detect_language
 from communique.readers.parquet import MAGIC as PARQUET_MAGIC
 from communique.readers.parquet import read_parquet
@@ -35,7 +35,7 @@ from communique.readers.paths import expand_paths
 from communique.readers.text import printable_name, read_text, repair_unencodable
 from communique.readers.warc import read_warc
 
-__all__ = ["load_articles", "detect_format", "expand_paths", "finish_article", "read_document"]
+__all__ = ["load_articles", "load_jsonl", "detect_format", "expand_paths", "finish_article", "read_document"]
 
 TEXT, HTML, JSONL, WARC, JSON_ARRAY, PARQUET = "text", "html", "jsonl", "warc", "json-array", "parquet"
 
@@ -79,7 +79,9 @@ def sniff(head: bytes) -> str | None:
         return HTML
     stripped = body.lstrip()
     if stripped.startswith(b"{"):
-        first_line = stripped.split(b"\n", 1)[0]
+        first_line, newline, _ = stripped.partition(b"\n")
+        if not newline and len(head) >= _SNIFF_BYTES and re.match(rb'\{\s*"', first_line):
+            return JSONL  # a first object longer than the bytes sniffed: the JSONL reader checks it
         try:
             if isinstance(json.loads(first_line), dict):
                 return JSONL
@@ -168,7 +170,7 @@ def read_file(path: str, settings: Settings) -> Iterator[Article | Rejection]:
                 yield from read_warc(handle, path, settings.max_bytes)
                 return
             if fmt == JSONL:
-                yield from read_jsonl(handle, path, settings.max_bytes)
+                yield from read_jsonl(bounded_lines(handle, settings.max_bytes), path, settings.max_bytes)
                 return
             if fmt == PARQUET:
                 yield from read_parquet(path, settings.max_bytes)
@@ -210,7 +212,8 @@ def read_stdin(settings: Settings, stream: BinaryIO | None = None) -> Iterator[A
             yield from read_warc(spool, source, settings.max_bytes)
         return
     if fmt == JSONL:
-        yield from read_jsonl(_lines(head, stream), source, settings.max_bytes)
+        # line by line, as from a file: a line over the limit is skipped unread, however long
+        yield from read_jsonl(bounded_lines(Prefixed(head, stream), settings.max_bytes), source, settings.max_bytes)
         return
     if fmt == PARQUET:
         yield Rejection(source, "Parquet cannot be read from standard input: give the file")
@@ -223,19 +226,6 @@ def read_stdin(settings: Settings, stream: BinaryIO | None = None) -> Iterator[A
         yield Rejection(source, "empty input")
         return
     yield from _read_whole(fmt, data, source)
-
-
-def _lines(head: bytes, stream: BinaryIO) -> Iterator[bytes]:
-    pending = head
-    while True:
-        *complete, pending = pending.split(b"\n")
-        yield from complete
-        chunk = stream.read(1 << 16)
-        if not chunk:
-            break
-        pending += chunk
-    if pending:
-        yield pending
 
 
 # ---------------------------------------------------------------- finishing
@@ -322,3 +312,16 @@ def load_articles(
             except Exception as exc:  # noqa: BLE001
                 source = item.source if isinstance(item, Article) else path
                 yield _printable(Rejection(source, f"could not process ({_one_line(exc)})"))
+
+
+def load_jsonl(
+    lines: Iterable[bytes], name: str, settings: Settings | None = None
+) -> Iterator[Article | Rejection]:
+    """Cleaned English articles from JSONL lines held in memory (a POST body), exactly as the lines of
+    a `.jsonl` file are read; sources are "NAME:LINE"."""
+    settings = settings or Settings()
+    for item in _guarded(read_jsonl(lines, name, settings.max_bytes), name):
+        try:
+            yield _printable(finish_article(item))
+        except Exception as exc:  # noqa: BLE001
+            yield _printable(Rejection(getattr(item, "source", name), f"could not process ({_one_line(exc)})"))

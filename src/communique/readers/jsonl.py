@@ -54,12 +54,58 @@ def line_article(obj: object, source: str) -> Article | Rejection:
     return article
 
 
+class LineTooLong:
+    """Stands for a line longer than the limit, which was skipped without being held: its size."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping the rest of a line over the limit
+
+
+def bounded_lines(stream, max_bytes: int) -> Iterator[bytes | LineTooLong]:
+    """The lines of a binary stream (each with its newline), never holding more than `max_bytes` + 1
+    bytes of one: a longer line is read past in chunks and given as its `LineTooLong` size."""
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        size = len(line)
+        while more := stream.readline(SKIP_CHUNK):
+            size += len(more)
+            if more.endswith(b"\n"):
+                break
+        yield LineTooLong(size)
+
+
+class Prefixed:
+    """A stream whose first bytes were already read (`head`): readline() gives them back first."""
+
+    def __init__(self, head: bytes, stream):
+        import io
+
+        self.head, self.stream = io.BytesIO(head), stream
+
+    def readline(self, size: int = -1) -> bytes:
+        part = self.head.readline(size)
+        if part.endswith(b"\n") or (size >= 0 and len(part) >= size):
+            return part
+        return part + self.stream.readline(size - len(part) if size >= 0 else -1)
+
+
 def read_jsonl(lines: Iterable[bytes], name: str, max_bytes: int) -> Iterator[Article | Rejection]:
     """Articles from JSONL lines (bytes, as read); a line over `max_bytes` is rejected by itself."""
     noted = False  # one note about fields not read, for the whole file
     for number, raw in enumerate(lines, start=1):
         source = f"{name}:{number}"
-        if len(raw) > max_bytes:
+        if isinstance(raw, LineTooLong) or len(raw) > max_bytes:
             yield Rejection(source, f"line too large ({len(raw)} bytes > limit {max_bytes})")
             continue
         try:

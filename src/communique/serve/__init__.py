@@ -15,14 +15,15 @@ from importlib import resources
 from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from communique.config import Settings
+from communique.serve.security import SecurityHeaders
 from communique.store import Store
 
 TOKEN_ENV = "COMMUNIQUE_API_TOKEN"
 MAX_BODY = 5 * 1024 * 1024  # bytes in one POST /api/articles request
+MAX_TARGET = 8192  # characters of a request's path and query together
 
 
 def _package_dir(name: str) -> str:
@@ -55,14 +56,19 @@ def create_app(
     app.state.token = token if token is not None else (os.environ.get(TOKEN_ENV) or None)
     app.state.max_body = max_body
     app.state.ingester = Ingester(app.state.reader, settings=settings, pipeline_factory=pipeline_factory)
-    app.state.db_name = store.engine.url.render_as_string(hide_password=True)
+    app.state.db_name = store.engine.url.render_as_string(hide_password=True)  # for the operator's console only
 
     @app.middleware("http")
     async def refuse_nul(request: Request, call_next):
+        if len(request.url.path) + len(request.url.query) > MAX_TARGET:
+            return errors.error_response(414, f"the URL is over {MAX_TARGET} characters", type="too_long")
         # no database stores NUL in text (PostgreSQL refuses it): say so instead of failing
         if "\x00" in unquote(request.url.path) or any("\x00" in k + v for k, v in request.query_params.multi_items()):
-            return JSONResponse({"detail": "the request contains a NUL character"}, status_code=422)
+            return errors.error_response(422, "the request contains a NUL character", type="nul_character")
         return await call_next(request)
+
+    app.add_middleware(SecurityHeaders)  # outside the NUL check: every answer carries the headers
+    errors.install(app)
 
     app.include_router(api.router)
     app.include_router(pages.router)

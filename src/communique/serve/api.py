@@ -4,29 +4,35 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from communique.serve import params
+from communique.serve.errors import error_body, error_response
 from communique.serve.ingest import BadArticles
 from communique.serve.queries import RecordReader
 
 router = APIRouter(prefix="/api")
+log = logging.getLogger("communique.serve")
 
-Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip (the pages read).")]
+MAX_LIMIT, MAX_OFFSET, MAX_NAME = 500, 1_000_000, 200  # the bounds of every page size, offset and name
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (the pages read).")]
 Since = Annotated[date | None, Query(description="Earliest event date, YYYY-MM-DD.")]
 Until = Annotated[date | None, Query(description="Latest event date, YYYY-MM-DD.")]
-Side = Annotated[str, Path(min_length=1, max_length=200, description="A country code (CHN, EU) or an actor name or id.")]
-Ident = Annotated[str, Path(min_length=1, max_length=200)]
+Side = Annotated[str, Path(min_length=1, max_length=MAX_NAME, description="A country code (CHN, EU) or an actor name or id.")]
+Ident = Annotated[str, Path(min_length=1, max_length=MAX_NAME)]
 
 
 def reader(request: Request) -> RecordReader:
     return request.app.state.reader
+
+
+_NOT_FOUND = {404: {"description": "No single stored record has this id (or a unique prefix of it)"}}
 
 
 def _not_found(what: str, ident: str) -> HTTPException:
@@ -38,7 +44,7 @@ def list_articles(request: Request, limit: Limit = 50, offset: Offset = 0) -> di
     return reader(request).articles(limit=limit, offset=offset)
 
 
-@router.get("/articles/{article_id}", summary="One article: everything found in it (the extract contract)")
+@router.get("/articles/{article_id}", summary="One article: everything found in it (the extract contract)", responses=_NOT_FOUND)
 def get_article(request: Request, article_id: Ident) -> dict:
     found = reader(request).article(article_id)
     if found is None:
@@ -57,7 +63,7 @@ def list_actors(
     return reader(request).actors(country=country, q=q, limit=limit, offset=offset)
 
 
-@router.get("/actors/{actor_id}", summary="One actor: mentions, quotes, events and contacts")
+@router.get("/actors/{actor_id}", summary="One actor: mentions, quotes, events and contacts", responses=_NOT_FOUND)
 def get_actor(request: Request, actor_id: Ident) -> dict:
     found = reader(request).actor(actor_id)
     if found is None:
@@ -151,7 +157,7 @@ def get_last_contact(
     return {"last_contact": found, "undated_contacts": undated}
 
 
-@router.get("/events/{event_id}", summary="One fused event: its reports and why they were merged")
+@router.get("/events/{event_id}", summary="One fused event: its reports and why they were merged", responses=_NOT_FOUND)
 def get_event(request: Request, event_id: Ident) -> dict:
     found = reader(request).event(event_id)
     if found is None:
@@ -169,7 +175,7 @@ def search(
     return reader(request).search(q, limit=limit, offset=offset)
 
 
-@router.get("/check-claims/{article_id}", summary='Claims like "the first ... since March 1" checked against the record')
+@router.get("/check-claims/{article_id}", summary='Claims like "the first ... since March 1" checked against the record', responses=_NOT_FOUND)
 def check_claims(request: Request, article_id: Ident) -> dict:
     found = reader(request).check_claims(article_id)
     if found is None:
@@ -207,8 +213,15 @@ _POST_BODY = {
     status_code=201,
     summary="Ingest articles (only with COMMUNIQUE_API_TOKEN set and `Authorization: Bearer <token>`)",
     openapi_extra=_POST_BODY,
-    responses={401: {"description": "No or wrong token"}, 405: {"description": "Posting is off (no token configured)"},
-               413: {"description": "Body over the size limit"}, 422: {"description": "Bad JSON or an article that cannot be ingested"}},
+    responses={
+        200: {"description": "Every article was already stored"},
+        401: {"description": "No, empty, malformed or wrong token"},
+        405: {"description": "Posting is off (no token configured)"},
+        413: {"description": "Body over the size limit"},
+        422: {"description": "Bad JSON, a field over its length, or an article that cannot be ingested"},
+        500: {"description": "Some articles could not be stored (the server log has why)"},
+        503: {"description": "Too many requests are waiting to be written: try again (Retry-After)"},
+    },
 )
 async def post_articles(
     request: Request,
@@ -216,32 +229,38 @@ async def post_articles(
 ) -> JSONResponse:
     state = request.app.state
     if not state.token:
-        return JSONResponse(
-            {"detail": "posting articles is off: start the server with COMMUNIQUE_API_TOKEN set to allow it"},
-            status_code=405,
-            headers={"Allow": "GET"},
+        return error_response(
+            405, "posting articles is off: start the server with COMMUNIQUE_API_TOKEN set to allow it",
+            type="method_not_allowed", headers={"Allow": "GET"},
         )
-    scheme, _, given = (authorization or "").partition(" ")
+    scheme, _, given = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), state.token.encode()):
-        return JSONResponse(
-            {"detail": "a valid `Authorization: Bearer <token>` header is needed to post articles"},
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
+        return error_response(
+            401, "a valid `Authorization: Bearer <token>` header is needed to post articles",
+            type="unauthorized", headers={"WWW-Authenticate": "Bearer"},
         )
-    too_large = JSONResponse({"detail": f"the body is over the limit of {state.max_body} bytes"}, status_code=413)
+    too_large = error_response(413, f"the body is over the limit of {state.max_body} bytes", type="too_large")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > state.max_body:
         return too_large
+    if state.ingester.queue_full():
+        return error_response(503, "too many requests are waiting to be written: try again shortly",
+                              type="busy", headers={"Retry-After": "5"})
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > state.max_body:
             return too_large
     try:
-        result = await run_in_threadpool(state.ingester.ingest, bytes(body))
+        # written on the ingester's own thread: waiting for it holds none of the threads readers use
+        result = await state.ingester.submit(bytes(body))
     except BadArticles as exc:
-        return JSONResponse({"detail": exc.reasons}, status_code=422)
-    payload = {"added": result.added, "already_stored": result.already_stored, "not_stored": result.errors}
+        return error_response(
+            422, "; ".join(exc.reasons), errors=[{"loc": ["body"], "msg": r, "type": "bad_article"} for r in exc.reasons]
+        )
+    payload = {"added": result.added, "already_stored": result.already_stored}
     if result.errors:
-        return JSONResponse(payload, status_code=500)
+        log.error("POST /api/articles: %d not stored: %s", len(result.errors), "; ".join(result.errors))
+        body = error_body(f"{len(result.errors)} article(s) could not be stored: the server log has why", type="not_stored")
+        return JSONResponse({**body, **payload, "not_stored": len(result.errors)}, status_code=500)
     return JSONResponse(payload, status_code=201 if result.added else 200)

@@ -2,7 +2,8 @@
 
 The body is one JSON article object or JSONL (one object per line, the `communique ingest` JSONL
 format). It is read, cleaned and checked exactly as a `.jsonl` file given to `communique ingest`
-(`communique.readers.load_articles`), analysed by the same pipeline and stored by `Store.ingest`.
+(`communique.readers.load_jsonl`; a stored article's source is "api:<request>:<line>", never a
+server path), analysed by the same pipeline and stored by `Store.ingest`.
 Everything is checked and analysed before anything is written: a bad line, an article the readers
 reject (empty, not English) or one the pipeline cannot analyse refuses the whole request, so a
 request is stored whole or not at all (each article is then its own transaction, as in the CLI).
@@ -10,12 +11,14 @@ request is stored whole or not at all (each article is then its own transaction,
 
 from __future__ import annotations
 
+import asyncio
 import json
-import os
-import tempfile
+import secrets
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from communique.config import Settings
 from communique.models import Extraction, Rejection
@@ -36,8 +39,25 @@ class IngestResult:
     errors: list[str] = field(default_factory=list)
 
 
+# the longest value of each metadata field a posted article may hold (the text's limit is the body's)
+FIELD_LIMITS = {"id": 512, "url": 4096, "publisher": 512, "headline": 2048, "byline": 1024, "published": 64,
+                "language": 32}
+MAX_ARTICLES = 1000  # articles in one request
+MAX_WAITING = 64  # requests waiting to be written before more are answered 503
+
+
+def _field_problems(obj: dict) -> list[str]:
+    out = []
+    for key, limit in FIELD_LIMITS.items():
+        value = obj.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            out.append(f"'{key}' is longer than {limit} characters")
+    return out
+
+
 def jsonl_lines(body: bytes) -> list[bytes]:
-    """The request body as JSONL lines: one JSON object (pretty-printed or not) becomes one line."""
+    """The request body as JSONL lines: one JSON object (pretty-printed or not) becomes one line.
+    Lines are split at newlines only: U+2028 and the like may stand inside a JSON string."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,17 +73,33 @@ def jsonl_lines(body: bytes) -> list[bytes]:
             raise BadArticles(["a JSON array is not accepted: send one JSON object, or JSONL (one object per line)"])
         if not isinstance(whole, dict):
             raise BadArticles(["the body is JSON but not an object: send an object with 'text' or 'html'"])
-        return [json.dumps(whole, ensure_ascii=False).encode("utf-8")]
-    lines = [line for line in text.splitlines() if line.strip()]
+        if problems := _field_problems(whole):
+            raise BadArticles(problems)
+        # ASCII: a lone surrogate (\ud800) stays an escape here and is replaced with U+FFFD by the
+        # readers, as in a .jsonl file
+        return [json.dumps(whole).encode("ascii")]
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > MAX_ARTICLES:
+        raise BadArticles([f"more than {MAX_ARTICLES} articles in one request: send them in several"])
     reasons = []
     for number, line in enumerate(lines, start=1):
         try:
-            json.loads(line)
+            obj = json.loads(line)
         except (ValueError, RecursionError) as exc:
             reasons.append(f"line {number}: invalid JSON ({getattr(exc, 'msg', 'too deeply nested')})")
+            continue
+        if isinstance(obj, dict):
+            reasons += [f"line {number}: {problem}" for problem in _field_problems(obj)]
     if reasons:
         raise BadArticles(reasons)
     return [line.encode("utf-8") for line in lines]
+
+
+def request_name() -> str:
+    """The source name of one request's articles ("api:20261207T224001Z-3f9a1c"); each article's
+    source adds its line ("…:2")."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"api:{stamp}-{secrets.token_hex(3)}"
 
 
 class Ingester:
@@ -76,6 +112,21 @@ class Ingester:
         self._factory = pipeline_factory
         self._pipeline = None
         self._lock = threading.Lock()
+        # posted articles are analysed and written here, one request at a time: a request waiting
+        # for its turn holds no thread of the server's pool (readers keep answering)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="communique-post")
+        self._waiting = 0  # requests submitted and not finished (changed on the event loop only)
+
+    def queue_full(self) -> bool:
+        return self._waiting >= MAX_WAITING
+
+    async def submit(self, body: bytes) -> IngestResult:
+        """`ingest(body)` on the writer thread, awaited without holding a thread of the pool."""
+        self._waiting += 1
+        try:
+            return await asyncio.wrap_future(self._writer.submit(self.ingest, body))
+        finally:
+            self._waiting -= 1
 
     def _get_pipeline(self):
         if self._pipeline is None:
@@ -89,20 +140,18 @@ class Ingester:
 
     def ingest(self, body: bytes) -> IngestResult:
         lines = jsonl_lines(body)
-        from communique.readers import load_articles
+        from communique.readers import load_jsonl
 
-        with self._lock, tempfile.TemporaryDirectory(prefix="communique-post-") as folder:
-            path = os.path.join(folder, "request.jsonl")
-            with open(path, "wb") as handle:
-                handle.write(b"\n".join(lines) + b"\n")
-            items = list(load_articles([path], self.settings))
-            rejected = [_reason(item, folder) for item in items if isinstance(item, Rejection)]
+        name = request_name()
+        with self._lock:
+            items = list(load_jsonl(lines, name, self.settings))
+            rejected = [_reason(item, name) for item in items if isinstance(item, Rejection)]
             if rejected:
                 raise BadArticles(rejected)
             extractions = []
             for item in self._get_pipeline().process(items):
                 if isinstance(item, Rejection):
-                    rejected.append(_reason(item, folder))
+                    rejected.append(_reason(item, name))
                 else:
                     extractions.append(item)
             if rejected:
@@ -122,14 +171,13 @@ class Ingester:
                 result.already_stored.append(ident or "")
 
         report = self.reader.ingest(extractions, on_item=record)
-        result.errors = list(report.errors)
+        result.errors = list(report.errors) + [report.stopped or "not stored"] * report.unwritten
         return result
 
 
-def _reason(item: Rejection, folder: str) -> str:
-    """'line N: reason' for a rejection of the temporary file's line N."""
+def _reason(item: Rejection, name: str) -> str:
+    """'line N: reason' for a rejection of the request's line N."""
     source = str(item.source)
-    prefix = os.path.join(folder, "request.jsonl")
-    if source.startswith(prefix):
-        source = "line " + source[len(prefix) :].lstrip(":") if source != prefix else "the body"
+    if source.startswith(name):
+        source = "line " + source[len(name) :].lstrip(":") if source != name else "the body"
     return f"{source}: {item.reason}"

@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
-from communique.serve import cache, charts, counting, counts, labels, marks, params, sides, statements
+from communique.serve import cache, charts, counting, counts, labels, marks, params, security, sides, statements
+from communique.serve.api import MAX_NAME, Ident, Offset, Side
 from communique.serve.queries import RecordReader
 from communique.store.schema import articles as article_rows
 from communique.store.schema import events as event_rows
@@ -30,7 +31,9 @@ templates.env.filters.update(
 )
 templates.env.globals.update(event_date=labels.event_date, reported_date=labels.reported_date, highlight=labels.highlight)
 templates.env.globals.update(tally=counting.tally, tally_text=counting.tally_text)
+templates.env.filters["weburl"] = security.web_url  # the only way a URL from the record becomes a link
 
+Name = Annotated[str, Query(max_length=MAX_NAME)]  # the pages take the API's bounds (422 beyond them)
 REPORTS_SIDE_BY_SIDE = 12  # more reports than this are listed below the columns
 
 
@@ -39,7 +42,6 @@ def reader(request: Request) -> RecordReader:
 
 
 def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-    context.setdefault("db_name", request.app.state.db_name)
     context.setdefault("writable", bool(request.app.state.token))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -66,7 +68,8 @@ def home(request: Request):
 
 
 @router.get("/timeline", response_class=HTMLResponse)
-def timeline_form(request: Request, a: str = "", b: str = "", type: str = "", since: str = "", until: str = ""):
+def timeline_form(request: Request, a: Name = "", b: Name = "", type: Annotated[str, Query(max_length=32)] = "",
+                  since: Name = "", until: Name = ""):
     a, b = a.strip(), b.strip()
     if a and b:
         narrowed = {k: v.strip() for k, v in (("type", type), ("since", since), ("until", until)) if v.strip()}
@@ -78,12 +81,12 @@ def timeline_form(request: Request, a: str = "", b: str = "", type: str = "", si
 @router.get("/timeline/{a}/{b}", response_class=HTMLResponse)
 def timeline(
     request: Request,
-    a: str,
-    b: str,
-    type: str = "",
-    before: str = "",
-    since: str = "",
-    until: str = "",
+    a: Side,
+    b: Side,
+    type: Annotated[str, Query(max_length=32)] = "",
+    before: Name = "",
+    since: Name = "",
+    until: Name = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ):
     r = reader(request)
@@ -117,7 +120,7 @@ def timeline(
 
 
 @router.get("/event/{event_id}", response_class=HTMLResponse)
-def event(request: Request, event_id: str):
+def event(request: Request, event_id: Ident):
     r = reader(request)
     found = r.event(event_id)
     if found is None:
@@ -139,7 +142,7 @@ def article_text(r: RecordReader, article_id: str) -> str:
 
 
 @router.get("/article/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: str):
+def article(request: Request, article_id: Ident):
     found = reader(request).article(article_id)
     if found is None:
         return missing(request, "article", article_id, "Pick an article from the list of articles.")
@@ -154,12 +157,12 @@ def article(request: Request, article_id: str):
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles(request: Request, offset: Annotated[int, Query(ge=0)] = 0):
+def articles(request: Request, offset: Offset = 0):
     return render(request, "articles.html", page=reader(request).articles(limit=50, offset=offset))
 
 
 @router.get("/actor/{actor_id}", response_class=HTMLResponse)
-def actor(request: Request, actor_id: str):
+def actor(request: Request, actor_id: Ident):
     found = reader(request).actor(actor_id)
     if found is None:
         return missing(request, "actor", actor_id, "Find actors on the actors page.")
@@ -167,7 +170,7 @@ def actor(request: Request, actor_id: str):
 
 
 @router.get("/actors", response_class=HTMLResponse)
-def actors(request: Request, q: str = "", country: str = "", offset: Annotated[int, Query(ge=0)] = 0):
+def actors(request: Request, q: Name = "", country: Annotated[str, Query(max_length=16)] = "", offset: Offset = 0):
     page = reader(request).actors(country=country.strip() or None, q=q.strip() or None, limit=100, offset=offset)
     return render(request, "actors.html", page=page, q=q, country=country)
 
@@ -207,6 +210,6 @@ def api_docs(request: Request):
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: str = ""):
+def search(request: Request, q: Annotated[str, Query(max_length=400)] = ""):
     results = reader(request).search(q, limit=100)["items"] if q.strip() else []
     return render(request, "search.html", q=q, results=results)

@@ -18,7 +18,15 @@ from sqlalchemy.exc import DBAPIError
 from communique.models import Extraction, Rejection
 from communique.store import queries
 from communique.store.engine import WRITE, is_sqlite_busy, make_engine
-from communique.store.errors import StoreOpenError, check_backend, check_sqlite_path, describe, display_name
+from communique.store.errors import (
+    DiskFull,
+    StoreOpenError,
+    check_backend,
+    check_sqlite_path,
+    describe,
+    display_name,
+    is_disk_full,
+)
 from communique.store.ingest import (
     ADDED,
     DATED,
@@ -53,6 +61,13 @@ class IngestReport:
     dated: list[str] = field(default_factory=list)  # one line per stored article whose missing date this call filled in
     retries: int = 0  # items written again after a deadlock, serialization failure or busy SQLite file
     bulk_fallbacks: int = 0  # bulk batches that failed and were written item by item
+    # a full disk stops the call: why (one line, no SQL, no path), and how many items read were not stored
+    stopped: str | None = None
+    unwritten: int = 0
+
+    @property
+    def not_stored(self) -> int:
+        return len(self.errors) + self.unwritten
 
     def __str__(self) -> str:
         return f"{self.added} added, {self.unchanged} unchanged, {self.rejected} rejected, {len(self.errors)} errors"
@@ -208,8 +223,8 @@ class Store:
         """
         report = IngestReport()
         for batch, failure in _batches(items, max(1, int(batch_size))):
-            if batch:
-                self._ingest_batch(batch, report, on_item)
+            if batch and not _stops_when_full(report, batch, self._ingest_batch, on_item):
+                return report
             if failure is not None:
                 raise failure
         return report
@@ -230,8 +245,8 @@ class Store:
         # (and completed) by a committed batch are not looked up again by the next
         resolver = ActorResolver(None)
         for batch, failure in _batches(items, max(1, int(batch_size))):
-            if batch:
-                self._bulk_batch(batch, report, on_item, copy, resolver)
+            if batch and not _stops_when_full(report, batch, self._bulk_batch, on_item, copy, resolver):
+                return report
             if failure is not None:
                 raise failure
         return report
@@ -331,6 +346,8 @@ class Store:
                 resolver.forget()  # what it remembered may have been rolled back with it
                 if conn.invalidated or getattr(exc, "connection_invalidated", False):
                     raise  # the database went away: nothing more can be stored
+                if is_disk_full(exc):
+                    raise DiskFull("the database's disk is full") from exc
                 if not _transient(exc):
                     return ERROR, f"{_label(item)}: {exc.__class__.__name__}: {_one_line(exc)}"
                 if attempt == ITEM_ATTEMPTS:
@@ -434,6 +451,20 @@ class Store:
                 until=until,
                 limit=limit,
             )
+
+
+def _stops_when_full(report: IngestReport, batch: list, write: Callable[..., None], *args) -> bool:
+    """Write one batch (`write(batch, report, *args)`); False when the disk is full: the batch's items not yet counted are
+    counted as not stored, once, and the caller reads no more input."""
+    before = report.added + report.unchanged + report.rejected + len(report.errors)
+    try:
+        write(batch, report, *args)
+    except DiskFull as exc:
+        done = report.added + report.unchanged + report.rejected + len(report.errors) - before
+        report.unwritten += len(batch) - done
+        report.stopped = str(exc)
+        return False
+    return True
 
 
 def _transient(exc: BaseException) -> bool:

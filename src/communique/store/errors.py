@@ -25,6 +25,29 @@ class StoreOpenError(RuntimeError):
         super().__init__(f"{target} {problem}")
 
 
+class DiskFull(RuntimeError):
+    """The database's disk (or its quota) is full: no later item can be stored either."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a write failed for want of space: SQLite's SQLITE_FULL, PostgreSQL's disk_full
+    (SQLSTATE 53100), or the file system's ENOSPC / EDQUOT."""
+    import errno
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if (getattr(exc, "sqlstate", None) or "") == "53100":
+            return True
+        message = str(exc).lower()
+        if "database or disk is full" in message or "no space left on device" in message:
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__
+    return False
+
+
 def display_name(value: str) -> str:
     """The database as the user named it, with any password hidden."""
     if "://" not in value:

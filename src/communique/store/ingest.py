@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, case, func, or_, select, text, update
+from sqlalchemy import Connection, Table, TextClause, bindparam, select, text, update
 
 from communique.models import Actor, Extraction, Rejection
 from communique.store import fusion, identity, locks
@@ -172,9 +172,14 @@ class ActorResolver:
                     "kb_id": actor.kb_id,
                 },
             )
-            # A concurrent writer may have stored this key first: its row wins.
-            target = conn.execute(select(actors.c.id).where(actors.c.key == primary)).scalar_one()
-            self._completed.setdefault(target, set()).update(self._offered(actor, country))
+            # A concurrent writer may have stored this key first: then what this article says is
+            # weighed against its row as for any stored actor (see `_complete`)
+            row = conn.execute(select(actors.c.id, *(actors.c[c] for c in _CHOSEN)).where(actors.c.key == primary)).one()
+            target = row.id
+            if all(getattr(row, c) == v for c, v in self._values(actor, country).items()):
+                self._completed.setdefault(target, set()).update(self._offered(actor, country))
+            else:
+                self._complete(target, actor, country)
         else:
             self._complete(target, actor, country)
 
@@ -186,6 +191,7 @@ class ActorResolver:
     @staticmethod
     def _offered(actor: Actor, country: str | None) -> set[tuple[str, str | None]]:
         return {
+            ("name", actor.name),
             ("country", country),
             ("sector", actor.sector),
             ("role", actor.role),
@@ -193,45 +199,73 @@ class ActorResolver:
             ("kind", actor.kind),
         }
 
+    @staticmethod
+    def _values(actor: Actor, country: str | None) -> dict[str, str]:
+        """The stored columns this article gives the actor, as they would be stored."""
+        given = {"name": actor.name, "country": country, "sector": actor.sector, "role": actor.role,
+                 "kb_id": actor.kb_id}
+        values = {c: identity.safe_row(actors, {c: v})[c] for c, v in given.items() if v}
+        values["kind"] = actor.kind or "other"
+        return values
+
     def _complete(self, actor_id: str, actor: Actor, country: str | None) -> None:
-        """Note what the stored actor may lack from what this article says (`flush` writes it)."""
+        """Note what this article says of a stored actor (`flush` writes it). Where articles differ
+        (a name's case, a role, a sector), the stored value is the one that ranks first (`_rank`),
+        whichever article came first: the record does not depend on the order
+        articles arrive in. An empty column takes any value; a kind other than "other" beats it."""
         offered = self._offered(actor, country)
         done = self._completed.setdefault(actor_id, set())
         if offered <= done:
             return
         done |= offered
         pending = self._pending.setdefault(actor_id, {})
-        for column, value in (
-            ("country", country),
-            ("sector", actor.sector),
-            ("role", actor.role),
-            ("kb_id", actor.kb_id),
-        ):
-            if value:  # the first value offered wins, as it would if written at once
-                pending.setdefault(column, identity.safe_row(actors, {column: value})[column])
-        if actor.kind and actor.kind != "other":
-            pending.setdefault("kind", actor.kind)
+        for column, value in self._values(actor, country).items():
+            if column == "kind" and value == "other":
+                continue
+            if column not in pending or _rank(column, value) < _rank(column, pending[column]):
+                pending[column] = value
 
     def flush(self) -> list[str]:
-        """Fill in what stored actors lack; never overwrite. Rows in id order (see `store.locks`).
-        Returns the ids of the actors that did lack something (their events' participants and
-        dyads, which carry their country and rank, are then out of date)."""
+        """Write what this transaction's articles say of stored actors: a column takes the offered
+        value when it is empty or when the value ranks first (`_rank`; see `_complete`). Rows are
+        read (locked, on PostgreSQL) and written in id order (see `store.locks`). Returns the ids of
+        the actors that changed (their events' participants and dyads, which carry their country
+        and rank, are then out of date)."""
         changed = []
+        lock = self.conn.dialect.name == "postgresql"
         for actor_id in sorted(self._pending):
-            values, lacking = {}, []
-            for column, value in self._pending[actor_id].items():
-                if column == "kind":
-                    values["kind"] = case((actors.c.kind == "other", value), else_=actors.c.kind)
-                    lacking.append(actors.c.kind == "other")
-                else:
-                    values[column] = func.coalesce(actors.c[column], value)
-                    lacking.append(actors.c[column].is_(None))
+            offered = self._pending[actor_id]
+            if not offered:
+                continue
+            query = select(*(actors.c[c] for c in offered)).where(actors.c.id == actor_id)
+            row = self.conn.execute(query.with_for_update() if lock else query).one_or_none()
+            if row is None:
+                continue
+            values = {c: v for c, v in offered.items() if _better(c, v, getattr(row, c))}
             if values:
-                statement = update(actors).where(actors.c.id == actor_id, or_(*lacking)).values(**values)
-                if self.conn.execute(statement.returning(actors.c.id)).first() is not None:
-                    changed.append(actor_id)
+                self.conn.execute(update(actors).where(actors.c.id == actor_id).values(**values))
+                changed.append(actor_id)
         self._pending.clear()
         return changed
+
+
+def _rank(column: str, value: str) -> tuple:
+    """How a value of an actor column ranks against another (smaller first): a name written as a name
+    (no stray spaces, a capital first) before others, then code-point order."""
+    if column == "name":
+        return (value != " ".join(value.split()), not value[:1].isupper(), value)
+    return (value,)
+
+
+def _better(column: str, offered: str, stored: str | None) -> bool:
+    if stored is None:
+        return True
+    if column == "kind":
+        return stored == "other" or (offered != "other" and offered < stored)
+    return _rank(column, offered) < _rank(column, stored)
+
+
+_CHOSEN = ("name", "country", "sector", "role", "kb_id", "kind")  # the actor columns `flush` may change
 
 
 def stored_article_id(extraction: Extraction) -> str | None:
