@@ -114,6 +114,32 @@ def train_actors(
     console.print(f"saved to {out}")
 
 
+def _require_torch() -> None:
+    try:
+        import torch  # noqa: F401  (the small models are fitted by L-BFGS in torch)
+    except ImportError:
+        error(_NEEDS_TRAIN)
+        raise typer.Exit(2) from None
+
+
+def _named(path: Path) -> str:
+    """A gold file as its folder and name (realnews-train/gold.jsonl): what a reproduce line needs."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def _save(model, out: Path, gold_file: Path, articles: int, dev: Optional[Path], figures: dict, command: str) -> None:
+    """Write a small model with its provenance: the files it learned from and was measured on (with
+    their SHA-256), its figures and the command that reproduces it."""
+    from communique.provenance import file_sha256
+
+    model.info.update({"trained_on": {"file": _named(gold_file), "sha256": file_sha256(gold_file), "articles": articles},
+                       **figures, **({"dev_file": {"file": _named(dev), "sha256": file_sha256(dev)}} if dev else {}),
+                       "reproduce": command + (f" --dev {_named(dev)}" if dev else "")})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    console.print(f"saved to {out}")
+
+
 @train_app.command("speakers")
 def train_speakers(
     gold_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Real-news gold JSONL with quotes and their speakers."),
@@ -125,13 +151,8 @@ def train_speakers(
     dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False, help="A gold file to report figures on (never trained on)."),
 ) -> None:
     """Train the speaker linking model on a real-news gold file's quotes."""
-    try:
-        import torch  # noqa: F401  (the fit runs L-BFGS in torch)
-    except ImportError:
-        error(_NEEDS_TRAIN)
-        raise typer.Exit(2) from None
+    _require_torch()
     from communique.learn.speakers import cross_validate, figures_on, train, train_groups
-    from communique.provenance import file_sha256
 
     corpus = _load(gold_file)
     kb = corpus.pipeline.kb
@@ -147,15 +168,8 @@ def train_speakers(
         figures.update(figures_on(dev_corpus.articles, kb, model))
         console.print(f"{dev.name}: speaker F1 {figures['dev_speaker_prf'][2]} "
                       f"(the rules alone: {figures['dev_rules_speaker_prf'][2]})")
-    named = lambda path: f"{path.parent.name}/{path.name}"  # noqa: E731  (realnews-train/gold.jsonl)
-    model.info.update({"trained_on": {"file": named(gold_file), "sha256": file_sha256(gold_file),
-                                      "articles": len(corpus.articles)}, **figures,
-                       **({"dev_file": {"file": named(dev), "sha256": file_sha256(dev)}} if dev else {}),
-                       "reproduce": f"communique train speakers {named(gold_file)} --out speakers.json --l2 {l2:g} "
-                                    f"--margin {margin:g} --cv {cv}" + (f" --dev {named(dev)}" if dev else "")})
-    out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(out)
-    console.print(f"saved to {out}")
+    _save(model, out, gold_file, len(corpus.articles), dev, figures,
+          f"communique train speakers {_named(gold_file)} --out speakers.json --l2 {l2:g} --margin {margin:g} --cv {cv}")
 
 
 @train_app.command("statements")
@@ -169,13 +183,8 @@ def train_statements(
     dev: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False, help="A gold file to report figures on (never trained on)."),
 ) -> None:
     """Train the model that decides which attributions are quotes on a real-news gold file."""
-    try:
-        import torch  # noqa: F401  (the fit runs L-BFGS in torch)
-    except ImportError:
-        error(_NEEDS_TRAIN)
-        raise typer.Exit(2) from None
+    _require_torch()
     from communique.learn.statements import cross_validate, figures_on, statement_rows, train
-    from communique.provenance import file_sha256
 
     corpus = _load(gold_file)
     kb = corpus.pipeline.kb
@@ -194,13 +203,6 @@ def train_statements(
         console.print(f"{dev.name}: quote content F1 {figures['dev_content_prf'][2]}, speaker F1 "
                       f"{figures['dev_speaker_prf'][2]} (the rules alone: {figures['dev_rules']['content_prf'][2]}, "
                       f"{figures['dev_rules']['speaker_prf'][2]})")
-    named = lambda path: f"{path.parent.name}/{path.name}"  # noqa: E731
-    model.info.update({"trained_on": {"file": named(gold_file), "sha256": file_sha256(gold_file),
-                                      "articles": len(corpus.articles)}, **figures,
-                       **({"dev_file": {"file": named(dev), "sha256": file_sha256(dev)}} if dev else {}),
-                       "reproduce": f"communique train statements {named(gold_file)} --out statements.json --l2 {l2:g} "
-                                    f"--cv {cv}" + (f" --threshold {threshold:g}" if threshold is not None else "")
-                                    + (f" --dev {named(dev)}" if dev else "")})
-    out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(out)
-    console.print(f"saved to {out}")
+    _save(model, out, gold_file, len(corpus.articles), dev, figures,
+          f"communique train statements {_named(gold_file)} --out statements.json --l2 {l2:g} --cv {cv}"
+          + (f" --threshold {threshold:g}" if threshold is not None else ""))

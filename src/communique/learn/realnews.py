@@ -87,6 +87,14 @@ def folds(ids: Sequence[str], k: int, seed: int = 0) -> list[set[str]]:
     return [set(order[i::k]) for i in range(k)]
 
 
+def fold_splits(articles: list, k: int, fraction: float = 1.0, seed: int = 0):
+    """For each of K folds by article: (the ids trained on, the held-out articles); the training ids
+    cut to `fraction` of the other folds' (a learning curve)."""
+    for held in folds([a.id for a in articles], k, seed):
+        trained = {a.id for a in _subsample([a for a in articles if a.id not in held], fraction, seed)}
+        yield trained, [a for a in articles if a.id in held]
+
+
 def _subsample(articles: list, fraction: float, seed: int) -> list:
     if fraction >= 1:
         return articles

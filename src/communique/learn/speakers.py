@@ -88,22 +88,14 @@ def cross_validate(articles: list, kb, groups: list[tuple[Group, str]], k: int, 
                    fraction: float = 1.0, seed: int = 0) -> dict:
     """Quote speaker and content P/R/F1 on each held-out fold (by article), with a model trained on
     the other folds (or `fraction` of their articles), against the rules alone on the same quotes."""
-    import random
-
-    from communique.learn.realnews import folds
+    from communique.learn.realnews import fold_splits
 
     learned, rules = [], []
-    for held in folds([a.id for a in articles], k, seed):
-        train_ids = sorted({a.id for a in articles} - held)
-        if fraction < 1:
-            random.Random(seed + 1).shuffle(train_ids)
-            train_ids = train_ids[: max(1, round(len(train_ids) * fraction))]
-        keep = set(train_ids)
+    for keep, held in fold_splits(articles, k, fraction, seed):
         model = train([g for g, art in groups if art in keep], l2, margin)
-        for a in articles:
-            if a.id in held:
-                learned.append(prediction(a, kb, model))
-                rules.append(prediction(a, kb, False))
+        for a in held:
+            learned.append(prediction(a, kb, model))
+            rules.append(prediction(a, kb, False))
     mine, base = quote_figures(articles, learned), quote_figures(articles, rules)
     return {"cv_folds": k, "cv_fraction": fraction, "cv_speaker_prf": mine["speaker_prf"],
             "cv_content_prf": mine["content_prf"], "cv_rules_speaker_prf": base["speaker_prf"]}

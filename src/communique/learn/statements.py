@@ -61,25 +61,17 @@ def cross_validate(articles: list, kb, groups: list[tuple[Group, str]], k: int, 
                    thresholds: Sequence[float] = THRESHOLDS, fraction: float = 1.0, seed: int = 0) -> dict:
     """Quote content and speaker P/R/F1 on held-out article folds at each threshold (speakers by the
     rules, so that only this model differs from the rules' row), and the threshold that does best."""
-    import random
-
-    from communique.learn.realnews import folds
+    from communique.learn.realnews import fold_splits
 
     by_threshold: dict[float, list[dict]] = {t: [] for t in thresholds}
     rules: list[dict] = []
-    for held in folds([a.id for a in articles], k, seed):
-        train_ids = sorted({a.id for a in articles} - held)
-        if fraction < 1:
-            random.Random(seed + 1).shuffle(train_ids)
-            train_ids = train_ids[: max(1, round(len(train_ids) * fraction))]
-        keep = set(train_ids)
+    for keep, held in fold_splits(articles, k, fraction, seed):
         model = train([g for g, art in groups if art in keep], l2)
-        for a in articles:
-            if a.id in held:
-                for t in thresholds:
-                    model.thresholds["keep"] = t
-                    by_threshold[t].append(prediction(a, kb, model))
-                rules.append(prediction(a, kb, False))
+        for a in held:
+            for t in thresholds:
+                model.thresholds["keep"] = t
+                by_threshold[t].append(prediction(a, kb, model))
+            rules.append(prediction(a, kb, False))
     sweep = {str(t): quote_figures(articles, docs) for t, docs in by_threshold.items()}
     # both questions count: what was said (content F1) and who said it (speaker F1)
     best = max(thresholds, key=lambda t: sweep[str(t)]["speaker_prf"][2] + sweep[str(t)]["content_prf"][2])
