@@ -281,6 +281,21 @@ def test_unreadable_subdirectory_is_a_rejected_row(tmp_path, db, monkeypatch):
     assert "locked" in result.stderr and "permission denied" in result.stderr
 
 
+@pytest.mark.parametrize("pattern", ["**/*.txt", "*/*.txt"])
+def test_a_glob_reports_an_unreadable_subdirectory(tmp_path, db, monkeypatch, pattern):
+    """A glob searches what it can read and says what it could not, as a plain walk does."""
+    root = tmp_path / "tree"
+    write_good(root / "open")
+    write_good(root / "locked", ("hidden_from_us.txt",))
+    _deny(monkeypatch, root / "locked")
+    result = ingest(str(root / pattern), "--db", db, "--published", "2024-03-04")
+    assert result.exit_code == 0, result.output
+    assert stored_sources(db) == ["a_good.txt", "z_good.txt"]
+    rows = rejected_rows(db)
+    assert [Path(r["source"]).name for r in rows] == ["locked"]
+    assert rows[0]["reason"] == "cannot read directory (permission denied)"
+
+
 def test_unreadable_subdirectory_with_real_permissions(tmp_path, db):
     root = tmp_path / "tree"
     write_good(root)

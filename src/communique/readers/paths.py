@@ -110,12 +110,17 @@ def _split(pattern: str) -> tuple[str, list[str]]:
     return base, [p for p in parts[first_magic:] if p]
 
 
-def _listdir(directory: str) -> list[os.DirEntry]:
+def _listdir(directory: str, skipped: list[Rejection]) -> list[os.DirEntry]:
+    """A directory's entries in name order; an unreadable one matches nothing (as in `glob`) but is
+    reported in `skipped`, as a plain walk reports it."""
     try:
         with os.scandir(directory or os.curdir) as it:
             return sorted(it, key=lambda e: e.name)
-    except OSError:
-        return []  # glob semantics: an unreadable directory matches nothing
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        skipped.append(Rejection(directory or os.curdir, f"cannot read directory ({_reason(exc)})"))
+        return []
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -128,7 +133,8 @@ def _is_dir(entry: os.DirEntry) -> bool:
 def glob_paths(pattern: str) -> tuple[list[str], list[Rejection]]:
     """The sorted matches of `pattern` (`*`, `?`, `[...]`, and `**` for any number of directories),
     as `glob.glob(pattern, recursive=True)` gives them but entering each real directory once per `**`;
-    and a Rejection for each link a `**` did not follow because its directory was already entered."""
+    and a Rejection for each link a `**` did not follow because its directory was already entered,
+    and for each directory it could not read."""
     base, parts = _split(pattern)
     matches: set[str] = set()
     skipped: list[Rejection] = []
@@ -151,13 +157,13 @@ def glob_paths(pattern: str) -> tuple[list[str], list[Rejection]]:
                 continue
             entered.add((key, k))
             stack.append((path, k + 1))  # `**` as no directory at all
-            for entry in _listdir(path):
+            for entry in _listdir(path, skipped):
                 if not entry.name.startswith(".") and _is_dir(entry):
                     stack.append((os.path.join(path, entry.name), k))
             continue
         last = k + 1 == len(parts)
         if glob.has_magic(part):
-            for entry in _listdir(path):
+            for entry in _listdir(path, skipped):
                 if entry.name.startswith(".") and not part.startswith("."):
                     continue
                 if fnmatch.fnmatchcase(entry.name, part) and (last or _is_dir(entry)):
