@@ -51,31 +51,7 @@ class SpeakerLinker:
         doc, table = resolver.doc, resolver.actors
         head = doc[item.source_head] if item.source_head is not None else None
         source_type = _source_type(head)
-        cue_sentence = self._sentence_of(item.cue[0])
-        first_char = self._sentence_start(max(0, cue_sentence - LOOKBACK_SENTENCES))
-        last_char = self._sentence_end(cue_sentence)
-        seen: dict[str, dict] = {}
-        for start, end, actor in table.mentions_backwards(last_char):
-            if start < first_char:
-                break
-            if actor.kind not in SPEAKING_KINDS:
-                continue
-            info = seen.setdefault(actor.id, {"actor": actor, "in_source": 0, "in_content": 0,
-                                              "before": None, "after": 0, "subject": 0, "near": 0})
-            info["near"] += 1
-            if item.source and start < item.source[1] and end > item.source[0]:
-                info["in_source"] = 1
-            elif item.content[0] <= start < item.content[1]:
-                info["in_content"] = 1
-            elif start < item.cue[0]:
-                if info["before"] is None:  # the latest mention before the cue (mentions come last first)
-                    info["before"] = cue_sentence - self._sentence_of(start)
-                    info["subject"] = int(self._is_subject(start))
-            else:
-                info["after"] = 1
-        if rules_pick is not None and rules_pick.id not in seen:
-            seen[rules_pick.id] = {"actor": rules_pick, "in_source": int(bool(item.source)), "in_content": 0,
-                                   "before": None, "after": 0, "subject": 0, "near": 0}
+        seen = self._named_near(item, rules_pick)
         detail = _source_detail(head, source_type)
         head_class = self._head_class(head) if source_type == "desc" else None
         latest_person = self._latest(seen, "person")
@@ -126,6 +102,38 @@ class SpeakerLinker:
                     f["gender_agrees" if agrees else "gender_differs"] = 1.0
             out.append(Candidate(actor, f))
         return out
+
+    def _named_near(self, item, rules_pick: Actor | None) -> dict[str, dict]:
+        """Each actor named in the quote's sentence and the LOOKBACK_SENTENCES before it (and the
+        rules' pick), with where it is named: in the source phrase, inside the quotation, how many
+        sentences before the cue (its latest mention, and whether that one is a subject), after it."""
+        table = self.resolver.actors
+        cue_sentence = self._sentence_of(item.cue[0])
+        first_char = self._sentence_start(max(0, cue_sentence - LOOKBACK_SENTENCES))
+        last_char = self._sentence_end(cue_sentence)
+        seen: dict[str, dict] = {}
+        for start, end, actor in table.mentions_backwards(last_char):
+            if start < first_char:
+                break
+            if actor.kind not in SPEAKING_KINDS:
+                continue
+            info = seen.setdefault(actor.id, {"actor": actor, "in_source": 0, "in_content": 0,
+                                              "before": None, "after": 0, "subject": 0, "near": 0})
+            info["near"] += 1
+            if item.source and start < item.source[1] and end > item.source[0]:
+                info["in_source"] = 1
+            elif item.content[0] <= start < item.content[1]:
+                info["in_content"] = 1
+            elif start < item.cue[0]:
+                if info["before"] is None:  # the latest mention before the cue (mentions come last first)
+                    info["before"] = cue_sentence - self._sentence_of(start)
+                    info["subject"] = int(self._is_subject(start))
+            else:
+                info["after"] = 1
+        if rules_pick is not None and rules_pick.id not in seen:
+            seen[rules_pick.id] = {"actor": rules_pick, "in_source": int(bool(item.source)), "in_content": 0,
+                                   "before": None, "after": 0, "subject": 0, "near": 0}
+        return seen
 
     def choose(self, item, rules_pick: Actor | None) -> Actor | None:
         """The speaker of `item`: the model's choice when it may overrule the rules and is more
@@ -192,6 +200,8 @@ class SpeakerLinker:
         return doc[max(0, at)]
 
     def _is_subject(self, char: int) -> bool:
+        """Whether the mention starting at `char` is a subject: its first token, or the word a few
+        tokens on that it hangs from ("Vladimir" -> "Putin", nsubj)."""
         tok = self._token_at(char)
         return any(t.dep_ in ("nsubj", "nsubjpass") for t in (tok, tok.head) if t.i <= tok.i + 3)
 
