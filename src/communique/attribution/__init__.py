@@ -53,8 +53,6 @@ class _Reading:
     resolver: SpeakerResolver
     linker: SpeakerLinker
     statements: StatementFilter
-    doc_text: str  # `Doc.text` rebuilds the text on every call: made once
-    token_starts: list[int]
     statements_only: bool
     collect: list | None = None  # speaker linking rows
     statement_rows: list | None = None  # statement model rows
@@ -83,8 +81,7 @@ def extract_quotes(annotated: AnnotatedDoc, actors: ActorTable, *, statements_on
     found = refine_with_tagger(annotated.doc, found)
     resolver = SpeakerResolver(actors)
     reading = _Reading(annotated, lexicon, resolver, linker_for(resolver, speaker_model),
-                       statement_filter(statement_model), annotated.doc.text, [t.idx for t in annotated.doc],
-                       statements_only, collect, statement_rows)
+                       statement_filter(statement_model), statements_only, collect, statement_rows)
     quotes: list[Quote] = []
     by_item: dict[int, Quote] = {}
     # attributions first, then the quotations that continue them (one may precede its parent)
@@ -115,8 +112,10 @@ def _to_quote(reading: _Reading, item: Found) -> Quote | None:
     text = annotated.text_of(content_span)
     if not text.strip():
         return None
-    rules_keep = not statements_only or reports_statement(doc, lex, item, text=reading.doc_text,
-                                                          token_starts=reading.token_starts)
+    # the Doc's text and token starts, made once by the resolver (`Doc.text` rebuilds the text on every call)
+    cue_span = annotated.span(item.cue)
+    rules_keep = not statements_only or reports_statement(doc, lex, item, text=resolver.doc_text,
+                                                          token_starts=resolver.token_starts)
     if not rules_keep and not reading.judged:
         return None
     speaker: Actor | None = None
@@ -130,7 +129,7 @@ def _to_quote(reading: _Reading, item: Found) -> Quote | None:
             return None
         speaker = _link(annotated, resolver, reading.linker, item, speaker, content_span, reading.collect)
     if reading.judged:
-        features = statement_features(text, item.kind, annotated.text_of(annotated.span(item.cue)), speaker, rules_keep)
+        features = statement_features(text, item.kind, annotated.text_of(cue_span), speaker, rules_keep)
         if reading.statement_rows is not None:
             reading.statement_rows.append((content_span, features))
         if not reading.statements.keep(features, rules_keep):
@@ -140,7 +139,6 @@ def _to_quote(reading: _Reading, item: Found) -> Quote | None:
     channel = item.channel or _channel(doc, lex, item)
     when = _date(doc, item, annotated.article.published)
     source_span = annotated.span(item.source) if item.source else None
-    cue_span = annotated.span(item.cue)
     quote = Quote(
         id=content_id(f"{annotated.article.id}|{content_span}|{cue_span}", "q-"),
         kind=item.kind,

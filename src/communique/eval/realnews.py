@@ -54,6 +54,13 @@ def _overlap(a: Sequence[int], b: Sequence[int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def contents_match(gold: Sequence[int], predicted: Sequence[int]) -> bool:
+    """A predicted quote content matches a gold one when they overlap by half of each (the scorer's
+    rule; the learners label their training rows by it too)."""
+    shared = _overlap(gold, predicted)
+    return shared >= 0.5 * (gold[1] - gold[0]) and shared >= 0.5 * max(1, predicted[1] - predicted[0])
+
+
 def _prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
     p = hits / predicted if predicted else 0.0
     r = hits / gold if gold else 0.0
@@ -224,9 +231,7 @@ def _match_quotes(art: _Article, c: Counts) -> None:
             for pi, p in enumerate(predicted):
                 if pi in used:
                     continue
-                span = _content_span(p)
-                shared = _overlap(where, span)
-                if shared < 0.5 * (where[1] - where[0]) or shared < 0.5 * max(1, span[1] - span[0]):
+                if not contents_match(where, _content_span(p)):
                     continue
                 if level == "speaker":
                     words = art.describe(p.get("speaker"))[1] | name_words(p.get("speaker_text"))

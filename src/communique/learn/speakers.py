@@ -13,12 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from communique.choice import ChoiceModel
-from communique.eval.realnews import find, name_words, score
+from communique.eval.realnews import contents_match, find, name_words, score
 from communique.learn.choice import Group, fit
-
-
-def _overlap(a: Sequence[int], b: Sequence[int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def _gold_quote(gold: dict, span: Sequence[int]) -> dict | None:
@@ -26,8 +22,7 @@ def _gold_quote(gold: dict, span: Sequence[int]) -> dict | None:
         where = find(gold["text"], g.get("content"))
         if where is None:
             continue
-        shared = _overlap(where, span)
-        if shared >= 0.5 * (where[1] - where[0]) and shared >= 0.5 * max(1, span[1] - span[0]):
+        if contents_match(where, span):
             return g
     return None
 

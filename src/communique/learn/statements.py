@@ -8,15 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from communique.choice import ChoiceModel
-from communique.eval.realnews import find
+from communique.eval.realnews import contents_match, find
 from communique.learn.choice import Group, fit
 from communique.learn.speakers import quote_figures
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
-
-
-def _overlap(a: Sequence[int], b: Sequence[int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def statement_rows(article, kb) -> list[tuple[Group, str]]:
@@ -32,8 +28,7 @@ def statement_rows(article, kb) -> list[tuple[Group, str]]:
     used: set[int] = set()
     out = []
     for span, features in sorted(rows, key=lambda r: tuple(r[0])):
-        hit = next((k for k, w in enumerate(gold) if k not in used and _overlap(w, span) >= 0.5 * (w[1] - w[0])
-                    and _overlap(w, span) >= 0.5 * max(1, span[1] - span[0])), None)
+        hit = next((k for k, w in enumerate(gold) if k not in used and contents_match(w, span)), None)
         if hit is not None:
             used.add(hit)
         out.append((Group([features], {"quote": [int(hit is not None)]}), article.id))
