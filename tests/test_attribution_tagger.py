@@ -58,6 +58,23 @@ def test_shipped_meta_records_provenance():
     assert meta["polnear_dev"]["combined"]["exact"]["content"]["f1"] > 0
 
 
+def _architecture(model_dir) -> dict:
+    """The network sizes a trained model's own config.cfg says it was built with."""
+    from spacy.util import load_config
+
+    components = load_config(model_dir / "config.cfg")["components"]
+    encode = components["tok2vec"]["model"]["encode"]
+    return {"width": encode["width"], "depth": encode["depth"], "window": encode["window_size"],
+            "hidden_width": components["ner"]["model"]["hidden_width"]}
+
+
+@shipped
+def test_shipped_meta_names_the_hyper_parameters_the_model_was_built_with():
+    # `communique train attribution` takes every one of these as an option, so the meta is a recipe
+    hyper = json.loads((default_model_path() / "meta.json").read_text(encoding="utf-8"))["communique"]["hyper_parameters"]
+    assert _architecture(default_model_path()) == {k: hyper[k] for k in ("width", "depth", "window", "hidden_width")}
+
+
 @shipped
 def test_shipped_meta_hashes_match_the_training_files(shared_dir):
     train = shared_dir / "data" / "polnear" / "train"
@@ -167,12 +184,14 @@ def test_train_attribution_on_a_tiny_sample(tmp_path):
     corpus = _tiny_polnear(tmp_path / "tiny")
     out = tmp_path / "model"
     result = CliRunner().invoke(app, ["train", "attribution", str(corpus), "--out", str(out), "--epochs", "1",
-                                      "--vectors-keys", "0", "--work-dir", str(tmp_path / "work")])
+                                      "--vectors-keys", "0", "--work-dir", str(tmp_path / "work"),
+                                      "--width", "32", "--depth", "2", "--window", "1", "--hidden-width", "16"])
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))["communique"]
     assert meta["training"] == {"folder": "tiny", "limit": None, "annotator": meta["training"]["annotator"],
                                 **files_digest(corpus)}
     assert meta["hyper_parameters"]["max_epochs"] == 1 and meta["vectors"] is None
+    assert _architecture(out) == {"width": 32, "depth": 2, "window": 1, "hidden_width": 16}
     # the trained model loads and runs (one epoch on five sentences learns little)
     nlp = load_tagger(str(out))
     assert nlp is not None and nlp.pipe_names == ["tok2vec", "ner"]
@@ -185,3 +204,47 @@ def test_train_attribution_refuses_a_folder_without_polnear_layout(tmp_path):
 
     result = CliRunner().invoke(app, ["train", "attribution", str(tmp_path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2 and "no text/ and attributions/" in result.output
+
+
+def test_combination_of_reads_the_model_meta(tmp_path):
+    from communique.attribution.tagger import COMBINE, combination_of
+
+    named = tmp_path / "named"
+    named.mkdir()
+    (named / "meta.json").write_text(json.dumps({"communique": {"combination": {
+        "source_boundaries": True, "add_tagged": True, "drop_unsupported": True, "unknown_switch": True}}}))
+    assert combination_of(str(named)) == Combination(source_boundaries=True, add_tagged=True, drop_unsupported=True)
+    silent = tmp_path / "silent"
+    silent.mkdir()
+    (silent / "meta.json").write_text(json.dumps({"communique": {}}))
+    assert combination_of(str(silent)) == COMBINE
+    assert combination_of(str(tmp_path / "missing")) == COMBINE
+
+
+def test_best_combination_is_the_highest_sum_then_the_fewest_switches():
+    from communique.eval.polnear_combinations import Scored, best
+
+    def scored(how, source, cue, content):
+        f1 = {"source": {"f1": source}, "cue": {"f1": cue}, "content": {"f1": content}}
+        return Scored(how, f1, f1)
+
+    few = Combination(source_boundaries=True, add_tagged=True)
+    many = Combination(source_boundaries=True, content_boundaries=True, add_tagged=True)
+    worse = Combination(add_tagged=True)
+    assert best([scored(many, 70.0, 60.0, 50.2), scored(few, 70.0, 60.2, 50.0), scored(worse, 69.0, 60.0, 50.0)]).combination == few
+    assert best([scored(few, 70.0, 60.0, 50.0), scored(many, 70.0, 60.0, 50.5)]).combination == many
+
+
+@shipped
+def test_shipped_combination_is_the_best_of_those_its_meta_records():
+    from dataclasses import asdict
+
+    from communique.attribution.tagger import combination_of
+    from communique.eval.polnear_combinations import Scored, best
+
+    meta = json.loads((default_model_path() / "meta.json").read_text(encoding="utf-8"))["communique"]
+    tried = [Scored(Combination(**row["combination"]), {r: {"f1": v} for r, v in row["exact_f1"].items()}, {})
+             for row in meta["combinations"]["tried"]]
+    assert len(tried) == 2 ** len(asdict(Combination()))
+    assert asdict(best(tried).combination) == meta["combination"]
+    assert combination_of(str(default_model_path())) == best(tried).combination

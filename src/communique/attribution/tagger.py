@@ -12,7 +12,8 @@ step is switched by a `Combination`:
 * a tagged cue with a tagged content that no rule accounts for becomes an attribution of its own,
   with the tagged contents and source of its sentence;
 * rules attributions the tagger saw nothing of may be dropped.
-Which parts are taken from which side was measured on PolNeAR dev (`COMBINE`, the model's meta.json).
+Which parts are taken from which side was measured on PolNeAR dev with each model and is named in
+its meta.json (`combination_of`).
 
 Set COMMUNIQUE_ATTRIBUTION_TAGGER=0 to run the rules alone, COMMUNIQUE_ATTRIBUTION_MODEL=DIR to run
 another tagger model (one `communique train attribution` wrote).
@@ -41,10 +42,10 @@ EDGE = " \t\n,.;:!?-\u2014\u2013()"
 
 @dataclass(frozen=True)
 class Combination:
-    """Which side gives each part of an attribution. The defaults are what measured best on PolNeAR
-    dev (bench/attribution_combine.py) with the shipped tagger: its boundaries were worse than the
-    rules' for all three roles, so the rules keep theirs, and the tagger adds the attributions they
-    missed (source and cue exact F1 up, content about even)."""
+    """Which side gives each part of an attribution. A model says which combination measured best
+    with it on PolNeAR dev (bench/attribution_combine.py tries them all) under `combination` in its
+    meta.json; these defaults (the rules keep their boundaries, the tagger adds the attributions
+    they missed) are for a model that says nothing."""
 
     content_boundaries: bool = False  # tagged content boundaries replace the rules' when they overlap
     source_boundaries: bool = False
@@ -54,6 +55,19 @@ class Combination:
 
 
 COMBINE = Combination()
+
+
+@lru_cache(maxsize=4)
+def combination_of(path: str) -> Combination:
+    """The combination a tagger model's meta.json names (`communique.combination`), else COMBINE."""
+    import json
+
+    try:
+        meta = json.loads((Path(path) / "meta.json").read_text(encoding="utf-8"))
+        named = meta.get("communique", {}).get("combination") or {}
+        return Combination(**{k: bool(v) for k, v in named.items() if k in Combination.__dataclass_fields__})
+    except (OSError, ValueError):
+        return COMBINE
 
 
 @dataclass(frozen=True)
@@ -314,10 +328,11 @@ def refine(doc: Doc, found: list[Found]) -> list[Found]:
     if not enabled():
         return found
     try:
-        nlp = load_tagger(str(model_path()))
+        where = str(model_path())
+        nlp = load_tagger(where)
         if nlp is None:
             return found
-        return combine(doc, found, tag(doc.text, nlp))
+        return combine(doc, found, tag(doc.text, nlp), combination_of(where))
     except Exception:  # the tagger must cost its own improvement, never the rules' quotes
         log.debug("attribution tagger failed", exc_info=True)
         return found

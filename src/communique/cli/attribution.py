@@ -11,7 +11,10 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from communique.attribution.training import HyperParameters
 from communique.cli.app import JsonOption, app, console, error, eval_app, stdout, train_app  # noqa: F401
+
+training_defaults = HyperParameters()
 
 
 @eval_app.command("polnear")
@@ -68,6 +71,14 @@ def train_attribution(
     eval_frequency: int = typer.Option(400, "--eval-frequency", min=1, help="Updates between dev evaluations (checkpoints)."),
     work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Keep the converted data and checkpoints here."),
     seed: int = typer.Option(0, "--seed"),
+    width: int = typer.Option(training_defaults.width, "--width", min=8, help="Token vector width."),
+    depth: int = typer.Option(training_defaults.depth, "--depth", min=1, help="CNN layers."),
+    window: int = typer.Option(training_defaults.window, "--window", min=1, help="Tokens each side per CNN layer."),
+    embed_rows: int = typer.Option(training_defaults.embed_rows, "--embed-rows", min=100, help="Hash-embedding rows of the NORM feature."),
+    hidden_width: int = typer.Option(training_defaults.hidden_width, "--hidden-width", min=8, help="Width of the NER state layer."),
+    dropout: float = typer.Option(training_defaults.dropout, "--dropout", min=0.0, max=0.9),
+    patience: int = typer.Option(training_defaults.patience, "--patience", min=0, help="Stop after this many updates without a better dev score (0: never)."),
+    learn_rate: float = typer.Option(training_defaults.learn_rate, "--learn-rate", min=0.0),
 ) -> None:
     """Train the attribution tagger (spaCy NER over SOURCE / CUE / CONTENT spans) on PolNeAR."""
     from communique.attribution import training
@@ -78,7 +89,10 @@ def train_attribution(
                           highlight=False, soft_wrap=True)
             raise typer.Exit(2)
     params = training.HyperParameters(max_epochs=epochs, max_steps=max_steps, vectors_keys=vectors_keys,
-                                      vectors_dims=vectors_dims, eval_frequency=eval_frequency, seed=seed)
+                                      vectors_dims=vectors_dims, eval_frequency=eval_frequency, seed=seed,
+                                      width=width, depth=depth, window=window, embed_rows=embed_rows,
+                                      hidden_width=hidden_width, dropout=dropout, patience=patience,
+                                      learn_rate=learn_rate)
     target = out
     try:
         path = training.train(folder, dev, target, params, limit=limit, work_dir=work_dir, log=console.print)
