@@ -43,12 +43,13 @@ def create_app(
     from communique.serve import api, contact_pages, errors, list_pages, pages
     from communique.serve.ingest import Ingester
     from communique.serve.queries import RecordReader
+    from communique import __version__
     from communique.watch import metrics as watch_metrics
 
     app = FastAPI(
         title="communique",
         summary="A sourced record of diplomacy and conflict: articles, actors, quotes and fused PLOVER events.",
-        version="0.1.0",
+        version=__version__,
         docs_url=None,  # FastAPI's docs pages load their script from a CDN: /docs is our own page
         redoc_url=None,
     )
