@@ -18,7 +18,7 @@ from pathlib import Path
 
 from communique.attribution import find_attributions
 from communique.attribution.tagger import COMBINE, combine, load_tagger, tag
-from communique.eval.polnear import Attribution, _pieces, load_corpus, score
+from communique.eval.polnear import Attribution, pieces_of, load_corpus, score
 
 
 def found_to_attributions(found, text: str) -> list[Attribution]:
@@ -26,8 +26,8 @@ def found_to_attributions(found, text: str) -> list[Attribution]:
     contents: dict[int, list] = {}
     for f in found:
         if f.continues is None:
-            roots[id(f)] = Attribution(source=_pieces(text, [f.source]) if f.source else None,
-                                       cue=_pieces(text, [f.cue]) if f.cue else None)
+            roots[id(f)] = Attribution(source=pieces_of(text, [f.source]) if f.source else None,
+                                       cue=pieces_of(text, [f.cue]) if f.cue else None)
             contents[id(f)] = []
     for f in found:
         key = id(f.continues) if f.continues is not None else id(f)
@@ -35,7 +35,7 @@ def found_to_attributions(found, text: str) -> list[Attribution]:
             contents[key].append(f.content)
     out = []
     for key, item in roots.items():
-        item.content = _pieces(text, contents[key]) or None
+        item.content = pieces_of(text, contents[key]) or None
         for role in ("source", "cue", "content"):
             if getattr(item, role) == ():
                 setattr(item, role, None)

@@ -392,17 +392,3 @@ def show(
 
 def demo_corpus() -> Path:
     return Path(str(resources.files("communique") / "demo" / "articles"))
-
-
-@app.command()
-def demo(db: Optional[str] = DbOption) -> None:
-    """Ingest the bundled demo articles (written by the communique team) and print what was found."""
-    corpus = demo_corpus()
-    store, report = ingest_paths([str(corpus)], db, None, _settings(None))
-    print_report(report, prefix=f"demo corpus {corpus}: ")
-    from communique.cli.lists import actors, events, quotes
-
-    actors(country=None, name=None, db=db, as_json=False)
-    quotes(speaker=None, country=None, via=None, search=None, limit=100, offset=0, db=db, as_json=False)
-    events(actor=None, country=None, dyad=None, event_type=None, since=None, until=None, limit=None, offset=0,
-           db=db, as_json=False)

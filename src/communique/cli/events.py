@@ -103,7 +103,7 @@ def eval_plover(
         try:
             from communique.events import training
 
-            training._require()
+            training.check_available()
         except (ImportError, RuntimeError):
             error(f"--cv {folds} retrains the classifier, which {_NEEDS_TRAIN[9:]}")
             raise typer.Exit(2)

