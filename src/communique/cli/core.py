@@ -27,10 +27,12 @@ _CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.g
 def parse_date(value: Optional[str], option: str = "--published") -> Optional[date]:
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
+    from communique.dates import iso_date
+
+    day = iso_date(value, whole=True)
+    if day is None:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option)
+    return day
 
 
 def open_store(db: Optional[str], create: bool = False):
