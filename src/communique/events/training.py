@@ -79,8 +79,9 @@ def base_model_dir() -> Path:
 
 
 def _threads() -> int:
-    # one thread by default: on a shared 2-core machine two threads ran a step 4x slower than one
-    return max(1, int(os.environ.get("COMMUNIQUE_TRAIN_THREADS", "1")))
+    from communique.config import Settings
+
+    return Settings().train_threads
 
 
 def _tokenizer(max_tokens: int):

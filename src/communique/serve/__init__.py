@@ -9,7 +9,6 @@ Read-only unless a token is configured: POST /api/articles then ingests articles
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from importlib import resources
 from urllib.parse import unquote
@@ -54,7 +53,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.reader = RecordReader(store)
-    app.state.token = token if token is not None else (os.environ.get(TOKEN_ENV) or None)
+    app.state.token = token if token is not None else (settings or Settings()).api_token
     app.state.max_body = max_body
     app.state.ingester = Ingester(app.state.reader, settings=settings, pipeline_factory=pipeline_factory)
     app.state.db_name = store.engine.url.render_as_string(hide_password=True)  # for the operator's console only

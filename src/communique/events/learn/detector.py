@@ -188,7 +188,9 @@ class TrainedDetector:
 
 
 def _threads(params: DetectorParams) -> int:
-    return params.threads or max(1, int(os.environ.get("COMMUNIQUE_TRAIN_THREADS", "1")))
+    from communique.config import Settings
+
+    return params.threads or Settings().train_threads
 
 
 def train(examples: Sequence[Example], params: DetectorParams | None = None,
