@@ -8,28 +8,12 @@ from importlib import resources
 
 import yaml
 
-from communique.dates import iso_date
 from communique.datafile import load_yaml
+from communique.dates import iso_date
+from communique.vocabulary import TYPE_LABELS
 
 # PLOVER event types, said the way a reader would say them
-EVENT_TYPES = {
-    "AGREE": "Agreement",
-    "CONSULT": "Talks or meeting",
-    "SUPPORT": "Statement of support",
-    "CONCEDE": "Concession",
-    "COOPERATE": "Cooperation",
-    "AID": "Aid",
-    "RETREAT": "Withdrawal",
-    "REQUEST": "Request or appeal",
-    "ACCUSE": "Accusation",
-    "REJECT": "Rejection",
-    "THREATEN": "Threat",
-    "PROTEST": "Protest",
-    "SANCTION": "Sanctions",
-    "MOBILIZE": "Mobilisation",
-    "COERCE": "Coercion",
-    "ASSAULT": "Attack",
-}
+EVENT_TYPES = TYPE_LABELS  # code -> label, in the table's order (data/events/plover_types.json)
 
 SECTORS = {
     "GOV": "government",
