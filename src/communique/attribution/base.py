@@ -84,14 +84,14 @@ def _is_edge_punct(tok: Token) -> bool:
 
 def trim_span(doc: Doc, lo: int, hi: int, keep_closing_quote: bool = True) -> tuple[int, int] | None:
     """Shrink token range [lo, hi] past edge punctuation; a closing quote mark at the end is kept."""
-    while lo <= hi and (_is_edge_punct(doc[lo]) or (doc[lo].text in QUOTE_CHARS and not _opens(doc[lo]))):
+    while lo <= hi and (_is_edge_punct(doc[lo]) or (doc[lo].text in QUOTE_CHARS and not opens_quote(doc[lo]))):
         lo += 1
-    while lo <= hi and (_is_edge_punct(doc[hi]) or (doc[hi].text in QUOTE_CHARS and (_opens(doc[hi]) or not keep_closing_quote))):
+    while lo <= hi and (_is_edge_punct(doc[hi]) or (doc[hi].text in QUOTE_CHARS and (opens_quote(doc[hi]) or not keep_closing_quote))):
         hi -= 1
     return (lo, hi) if lo <= hi else None
 
 
-def _opens(tok: Token) -> bool:
+def opens_quote(tok: Token) -> bool:
     if tok.text in ("\u201c", "\u201e", "\u00ab", "\u2018"):
         return True
     if tok.text in ("\u201d", "\u00bb", "\u2019"):

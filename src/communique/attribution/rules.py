@@ -44,7 +44,7 @@ from communique.attribution.base import (  # noqa: F401  (Found is part of this 
     XCOMP_CUES,
     Found,
     FrameMatch,
-    _opens,
+    opens_quote,
     sent_range,
     span_chars,
     subtree_range,

@@ -172,7 +172,7 @@ def extract(
     """
     from communique.models import Rejection
 
-    settings = _settings(max_bytes)
+    settings = reader_settings(max_bytes)
     day = parse_date(published)
     single = _single_document(paths)
     read = 0
@@ -236,11 +236,11 @@ def ingest(
     if out and not ray:
         raise typer.BadParameter("--out needs --ray", param_hint="--out")
     if ray:
-        report = _ingest_on_ray(paths, db, parse_date(published), _settings(max_bytes), ray, workers, out)
+        report = _ingest_on_ray(paths, db, parse_date(published), reader_settings(max_bytes), ray, workers, out)
         if report is None:
             return
     else:
-        _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes), _workers(workers), bulk)
+        _, report = ingest_paths(paths, db, parse_date(published), reader_settings(max_bytes), _workers(workers), bulk)
     _finish_ingest(report)
 
 
@@ -325,7 +325,7 @@ def print_report(report, prefix: str = "") -> None:
     )
 
 
-def _settings(max_bytes: Optional[int]) -> Settings:
+def reader_settings(max_bytes: Optional[int]) -> Settings:
     """Settings from the environment, with --max-bytes over COMMUNIQUE_MAX_BYTES."""
     from communique.config import Settings
 

@@ -129,7 +129,7 @@ def _pad(encodings):
     return ids, mask
 
 
-def _length_batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
+def length_batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches of rows of similar length: shuffle, sort within windows of 50 batches, cut."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
@@ -220,7 +220,7 @@ def train(
     for epoch in range(params.epochs):
         network.train()
         total = 0.0
-        for batch in _length_batches(lengths, params.batch_size, rng):
+        for batch in length_batches(lengths, params.batch_size, rng):
             ids, mask = _pad([encoded[i] for i in batch])
             loss = loss_fn(network(ids, mask), target[batch])
             opt.zero_grad()

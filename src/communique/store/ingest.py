@@ -55,7 +55,7 @@ def _ignoring_insert(conn: Connection, table: Table, columns: tuple[str, ...]) -
     return _IGNORING_INSERTS[key]
 
 
-def _insert_ignore(conn: Connection, table: Table, row: dict) -> int:
+def insert_ignore(conn: Connection, table: Table, row: dict) -> int:
     """Insert one row unless it clashes with a unique key; the number of rows inserted (0 or 1)."""
     row = identity.safe_row(table, row)
     columns = tuple(row)
@@ -76,7 +76,7 @@ def _span_columns(prefix: str, span) -> dict:
 
 def write_rejection(conn: Connection, item: Rejection) -> str:
     source, reason = str(item.source), str(item.reason)
-    _insert_ignore(
+    insert_ignore(
         conn,
         rejected,
         {"id": identity.rejection_id(source, reason), "source": source, "reason": reason, "at": _now()},
@@ -150,7 +150,7 @@ class ActorResolver:
 
         if target is None:
             primary = keys[0]
-            _insert_ignore(
+            insert_ignore(
                 conn,
                 actors,
                 {
@@ -177,7 +177,7 @@ class ActorResolver:
 
         for key in keys:
             if key not in found:
-                _insert_ignore(conn, actor_keys, {"key": key, "actor_id": target})
+                insert_ignore(conn, actor_keys, {"key": key, "actor_id": target})
         return target
 
     @staticmethod
@@ -338,7 +338,7 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
         identity_names += resolver.keys(actor)
     item_locks = locks.ItemLocks(conn, expected=len(identity_names) + len(extraction.quotes) + len(extraction.events))
     item_locks.take(locks.IDENTITY, identity_names)
-    if not _insert_ignore(conn, articles, article_row(extraction, article_id)):
+    if not insert_ignore(conn, articles, article_row(extraction, article_id)):
         if published is not None:
             from communique.store.redate import fill_date
 
