@@ -28,7 +28,7 @@ def main() -> None:
     from communique.actors import resolve_actors
     from communique.attribution import extract_quotes
     from communique.config import Settings
-    from communique.events import extract, extract_events
+    from communique.events import extract_events, sentence_scores
     from communique.models import Rejection
     from communique.nlp import annotate
     from communique.pipeline import Pipeline
@@ -40,13 +40,13 @@ def main() -> None:
     list(pipeline.run_stages(articles[:1]))
 
     scored = [0]
-    classify = extract.classify_sentences
+    classify = sentence_scores.classify_sentences
 
     def counting(classifier, sents):
         scored[0] += len(sents)
         return classify(classifier, sents)
 
-    extract.classify_sentences = counting
+    sentence_scores.classify_sentences = counting
     seconds: dict[str, float] = defaultdict(float)
     sentences = 0
     docs = annotate(articles, pipeline.nlp)
@@ -67,7 +67,7 @@ def main() -> None:
         seconds["quotes"] += t3 - t2
         seconds["events"] += t4 - t3
         sentences += sum(1 for _ in annotated.doc.sents)
-    extract.classify_sentences = classify
+    sentence_scores.classify_sentences = classify
 
     texts = [a.body or a.text for a in articles]
     t0 = time.perf_counter()

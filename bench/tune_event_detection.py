@@ -11,6 +11,7 @@ only.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import subprocess
 import sys
@@ -42,9 +43,11 @@ def main() -> None:
     articles = [a for a in load_articles([source], Settings()) if not isinstance(a, Rejection)]
     pipeline = Pipeline()
     annotated = list(annotate(articles, pipeline.nlp))
+    shipped = detect.thresholds()
     for none in [float(x) for x in args.none.split(",")]:
         for conf in [float(x) for x in args.type.split(",")]:
-            detect.NONE_THRESHOLD, detect.TYPE_CONFIDENCE = none, conf
+            tuned = replace(shipped, none_threshold=none, type_confidence=conf)
+            detect.thresholds = lambda tuned=tuned: tuned
             with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as out:
                 for doc in annotated:
                     out.write(json.dumps(pipeline.analyse(doc).to_json_dict(), ensure_ascii=False) + "\n")

@@ -5,6 +5,7 @@ hook in the event stage, the negatives' selection rules, the model's meta.json a
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 import hashlib
 import json
 
@@ -121,10 +122,11 @@ def test_confident_classifier_type_wins_over_the_dictionary(extract_text, monkey
 
     # "slammed" is an ACCUSE trigger; a classifier sure of REJECT retypes it, an unsure one does not
     text = "The interior minister slammed the union's proposal."
-    monkeypatch.setattr(detect, "TYPE_CONFIDENCE", 0.8)
+    shipped = detect.thresholds()
+    assert shipped.type_confidence < 1  # the shipped model lets a sure classifier retype a bare trigger
     monkeypatch.setattr(extract, "load_classifier", lambda: _fake_classifier(none=0.01, top="REJECT"))
     assert [e.type for e in extract_text(text).events] == ["REJECT"]
-    monkeypatch.setattr(detect, "TYPE_CONFIDENCE", 1.01)  # the override off
+    monkeypatch.setattr(detect, "thresholds", lambda: replace(shipped, type_confidence=1.01))  # the override off
     assert [e.type for e in extract_text(text).events] == ["ACCUSE"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from communique.dates import iso_date
 from communique.store import identity
 from communique.store.schema import actor_mentions, actors, quotes
 
@@ -43,13 +44,13 @@ def test_scoped_ids_fall_back_to_positions():
 
 
 def test_dates_parse_to_the_first_day_they_cover():
-    assert identity.parse_date("2022-04-04") == date(2022, 4, 4)
-    assert identity.parse_date("2022-04") == date(2022, 4, 1)
-    assert identity.parse_date("2022") == date(2022, 1, 1)
-    assert identity.parse_date("2022-W14") == date(2022, 4, 4)
-    assert identity.parse_date("2022-04-04T10:00:00+02:00") == date(2022, 4, 4)
+    assert iso_date("2022-04-04", periods=True) == date(2022, 4, 4)
+    assert iso_date("2022-04", periods=True) == date(2022, 4, 1)
+    assert iso_date("2022", periods=True) == date(2022, 1, 1)
+    assert iso_date("2022-W14", periods=True) == date(2022, 4, 4)
+    assert iso_date("2022-04-04T10:00:00+02:00", periods=True) == date(2022, 4, 4)
     for bad in [None, "", "yesterday", "2022-13-01", "2022-02-30", "2022-W60"]:
-        assert identity.parse_date(bad) is None
+        assert iso_date(bad, periods=True) is None
 
 
 def test_unsafe_text_keeps_its_length():

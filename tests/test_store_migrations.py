@@ -37,7 +37,7 @@ def test_downgrade_removes_everything_and_upgrade_restores_it(store_url):
 
     with Store(store_url) as store:
         store.migrate()
-        config = store._alembic_config()
+        config = store.alembic_config()
         command.downgrade(config, "base")
         assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
         assert store.revision() is None
@@ -76,4 +76,4 @@ def test_the_schema_head_constant_is_the_newest_migration(tmp_path):
     from communique.store.core import SCHEMA_HEAD
 
     with Store(f"sqlite:///{tmp_path / 'h.db'}") as store:
-        assert ScriptDirectory.from_config(store._alembic_config()).get_current_head() == SCHEMA_HEAD
+        assert ScriptDirectory.from_config(store.alembic_config()).get_current_head() == SCHEMA_HEAD

@@ -57,7 +57,7 @@ def extractions(pipeline) -> list[Extraction]:
     items = list(load_articles([str(folder)], Settings()))
     for i, (publisher, published, text) in enumerate(OWN_ARTICLES):
         from communique.readers import finish_article
-        from communique.readers.dates import parse_date
+        from communique.dates import iso_date as parse_date
 
         article = Article(text=text, source=f"own-{i}.txt", publisher=publisher, headline=text.split(".")[0],
                           published=parse_date(published))

@@ -142,7 +142,7 @@ def test_a_store_upgraded_in_place_gets_the_keys_the_write_path_writes(store):
     written = dump(store.engine)
     assert written["fusion_keys"] and any("name:the Zland delegation" in row for row in written["fusion_keys"])
     assert any("True" in row for row in written["fusion_keys"])  # month-dated events: long windows
-    config = store._alembic_config()
+    config = store.alembic_config()
     command.downgrade(config, "0005")
     with store.engine.connect() as conn:
         assert "published" not in {c["name"] for c in inspect(conn).get_columns("quotes")}

@@ -34,7 +34,7 @@ def test_the_views_exist_after_migrating_and_go_with_a_downgrade(store):
     from alembic import command
 
     assert {"events_flat", "quotes_flat", "dyad_month"} <= set(inspect(store.engine).get_view_names())
-    command.downgrade(store._alembic_config(), "0003")
+    command.downgrade(store.alembic_config(), "0003")
     assert not {"events_flat", "quotes_flat", "dyad_month"} & set(inspect(store.engine).get_view_names())
     store.migrate()
     assert "events_flat" in inspect(store.engine).get_view_names()

@@ -6,6 +6,12 @@
 | COMMUNIQUE_MAX_BYTES | the largest input file read: bytes or a human size (20MiB, 20MB, 1.5G) |
 | COMMUNIQUE_SPACY_MODEL | the spaCy pipeline to load |
 | COMMUNIQUE_KB | extra knowledge-base folders, separated like PATH (os.pathsep) |
+| COMMUNIQUE_WORKERS | processes analysing articles (default: the cores this process may run on) |
+| COMMUNIQUE_DEBUG | tracebacks on unexpected errors (1/true/on) |
+| COMMUNIQUE_API_TOKEN | the token that opens POST /api/articles on `communique serve` (default: read-only) |
+| COMMUNIQUE_ATTRIBUTION_MODEL | another attribution tagger model folder (default: the shipped one) |
+| COMMUNIQUE_ATTRIBUTION_TAGGER | 0/false/off: the attribution rules alone, without the tagger |
+| COMMUNIQUE_TRAIN_THREADS | torch threads when training a classifier (default 1) |
 | COMMUNIQUE_WATCH_* | `communique watch`'s politeness and state settings (`WatchSettings` below) |
 
 pydantic-settings reads and validates them; a value that cannot be used raises `ConfigError`, whose
@@ -72,13 +78,21 @@ class StoreSettings(_Base):
     db: str | None = None
 
 
-class Settings(_Base):
-    """What the readers and the pipeline need. `Settings(max_bytes=...)` overrides the environment."""
+class Settings(StoreSettings):
+    """Every COMMUNIQUE_* setting but the watcher's (the table above). `Settings(max_bytes=...)`
+    overrides the environment; the stages read their setting here, never os.environ."""
 
     spacy_model: str = DEFAULT_SPACY_MODEL
     max_bytes: int = DEFAULT_MAX_BYTES
     # the variable is COMMUNIQUE_KB (not ..._KB_PATHS); `Settings(kb_paths=[...])` works by field name
     kb_paths: Annotated[list[Path], NoDecode] = Field(default_factory=list, validation_alias="COMMUNIQUE_KB")
+    workers: int | None = None  # None: the cores this process may run on (`parallel.default_workers`)
+    debug: bool = False
+    api_token: str | None = None
+    attribution_model: Path | None = None  # None: the shipped model (`attribution.tagger.MODEL_DIR`)
+    attribution_tagger: bool = True
+    # one thread by default: on a shared 2-core machine two threads ran a training step 4x slower than one
+    train_threads: int = Field(1, ge=1)
 
     def __init__(self, **values: Any):
         try:
@@ -90,6 +104,14 @@ class Settings(_Base):
     @classmethod
     def _size(cls, value: Any) -> int:
         return parse_size(value, f"{ENV_PREFIX}MAX_BYTES")
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _workers(cls, value: Any) -> int | None:
+        text = str(value).strip() if value is not None else ""
+        if value is not None and (not text.isdigit() or int(text) < 1):
+            raise ConfigError(f"{ENV_PREFIX}WORKERS={value!r} is not a number of processes (1 or more)")
+        return int(text) if text else None
 
     @field_validator("kb_paths", mode="before")
     @classmethod

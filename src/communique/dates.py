@@ -1,6 +1,9 @@
 """Resolve the date expressions of news text ("on Monday", "last week", "since March 1", "in 2014")
 against the publication date, with an honest precision.
 
+`iso_date(value)` is the one reader of ISO-ish date text (metadata, stored values, command options
+and query parameters); the rest of this module reads the dates of news prose.
+
 This is the one date resolver of the pipeline: events (`communique.events.dating`) and quotes
 (`communique.attribution`, through `resolve_day`) both read their dates here.
 
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 Precision = str  # "day" | "week" | "month" | "year" | "publication" | "unknown"
 
@@ -51,6 +54,52 @@ _MONTH_YEAR = re.compile(rf"^{_MONTH_RE}(?:,?\s+(\d{{4}}))?$", re.I)
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _AGO = re.compile(r"^(\w+)\s+(day|week|month|year)s?\s+ago$", re.I)
+
+
+_ISO_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$")
+
+
+def iso_date(value: object, *, whole: bool = False, periods: bool = False) -> date | None:
+    """The day an ISO-ish value names, or None when it names none (never raises).
+
+    Reads a date, a datetime (its day), "2022-04-05" with spaces around it, an ISO date-time
+    ("2022-04-05T10:45:00+02:00", "2022-04-05 10:45") and any text whose first ten characters are a
+    date. `whole`: the text must be a date and nothing more (typed input: a command option, a query
+    parameter), so "2022-04-05x" is no date. `periods`: also "2022-04", "2022" and "2022-W14", as the
+    first day of the month, year or ISO week they cover (a date at a coarser precision)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    if periods:
+        week, period = _ISO_WEEK.match(text), _ISO_PERIOD.match(text)
+        try:
+            if week:
+                return date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+            if period:
+                return date(int(period.group(1)), int(period.group(2) or 1), 1)
+        except ValueError:
+            return None
+    if whole:
+        return None
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def _month_number(token: str) -> int | None:

@@ -1,18 +1,33 @@
 """Names and sizes the command line needs before anything heavy is imported (its options' choices
-and defaults are built when `communique --help` runs): the PLOVER event types with their quad
-codes, and the size of a timeline page. Nothing here imports beyond the standard library."""
+and defaults are built when `communique --help` runs): the PLOVER event types with their labels,
+quad codes and modes, and the size of a timeline page. Nothing here imports beyond the standard
+library; the types are read from the one table of them, `data/events/plover_types.json`."""
 
 from __future__ import annotations
 
-# PLOVER's quad categories (the manual's "Quad categories in PLOVER" table, with its numeric codes).
-# The manual's summary table lists SANCTION under material conflict; its numeric table, which
-# defines `quad_code`, puts it under verbal conflict: the numeric table is followed here.
-QUAD_CODES = {
-    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
-    "COOPERATE": 2, "AID": 2, "RETREAT": 2,
-    "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "SANCTION": 3, "THREATEN": 3,
-    "PROTEST": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
-}  # fmt: skip
-QUAD_CLASSES = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str  # "ASSAULT"
+    label: str  # what the web pages call it: "Attack"
+    quad: int  # PLOVER's quad category, 1-4 (`QUAD_CLASSES`)
+    modes: tuple[str, ...]  # the modes an event of this type may carry
+
+
+def _table() -> dict:
+    return json.loads((resources.files("communique") / "data" / "events" / "plover_types.json").read_text(encoding="utf-8"))
+
+
+_TABLE = _table()
+PLOVER_TYPES = tuple(
+    EventType(t["code"], t["label"], int(t["quad"]), tuple(t["modes"])) for t in _TABLE["types"]
+)  # in the order pages, exports and option choices list them
+TYPE_LABELS = {t.code: t.label for t in PLOVER_TYPES}
+QUAD_CODES = {t.code: t.quad for t in PLOVER_TYPES}
+QUAD_CLASSES = {int(k): v for k, v in _TABLE["quad_classes"].items()}
 
 PAGE = 100  # events in a timeline page (the command's default --limit)

@@ -8,6 +8,7 @@ entities, descriptions, and the ad hoc actors other stages create for speakers a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from communique.actors.kb import KnowledgeBase, fold
 
@@ -23,8 +24,12 @@ class NonActorLists:
     words: frozenset[str]
 
 
+# the folded lists of each knowledge base, kept here rather than as a private attribute on the KB
+_LISTS: WeakKeyDictionary[KnowledgeBase, NonActorLists] = WeakKeyDictionary()
+
+
 def _lists(kb: KnowledgeBase) -> NonActorLists:
-    cached = getattr(kb, "_non_actor_lists", None)
+    cached = _LISTS.get(kb)
     if cached is None:
         lex = kb.lexicon
         cached = NonActorLists(
@@ -32,7 +37,7 @@ def _lists(kb: KnowledgeBase) -> NonActorLists:
             heads=frozenset(fold(str(w)) for w in lex.get("non_actor_heads") or []),
             words=frozenset(fold(str(w)) for w in lex.get("non_actor_words") or []),
         )
-        kb._non_actor_lists = cached
+        _LISTS[kb] = cached
     return cached
 
 

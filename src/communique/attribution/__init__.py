@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Found", "extract_quotes", "find_attributions", "resolve_day"]
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
 
 def find_attributions(doc: Doc, lexicon: Lexicon | None = None) -> list[Found]:
     """The attributions of a Doc in Doc terms (no actors); [] on any failure."""

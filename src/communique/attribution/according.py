@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 
 from spacy.tokens import Token
 
-from communique.attribution.base import Found, _sent_range, _span_chars, _subtree_range, _trim
+from communique.attribution.base import Found, sent_range, span_chars, subtree_range, trim_span
 
 
 class AccordingTo:
@@ -34,8 +34,8 @@ class AccordingTo:
                 if not objs:
                     continue
                 obj = objs[0]
-                lo, hi = _subtree_range(obj)
-                trimmed = _trim(doc, lo, hi)
+                lo, hi = subtree_range(obj)
+                trimmed = trim_span(doc, lo, hi)
                 if trimmed is None:
                     continue
                 found[tok.i] = (tok.i, len(phrase), trimmed[0], trimmed[1], obj.i)
@@ -55,7 +55,7 @@ class AccordingTo:
         doc = self.doc
         head = doc[first].head
         pp = set(range(first, o_hi + 1))
-        s_lo, s_hi = _sent_range(doc[first])
+        s_lo, s_hi = sent_range(doc[first])
         if head.i in pp or head.i == first:
             lo, hi = s_lo, s_hi
         else:
@@ -65,19 +65,19 @@ class AccordingTo:
             own_clause = head.pos_ in ("VERB", "AUX") and head.dep_ == "conj" and head.i > first
             while not own_clause and root.dep_ not in ("ROOT",) and root.head.i != root.i and root.head.i not in pp and root.dep_ in ("conj", "aux"):
                 root = root.head
-            lo, hi = _subtree_range(root, pp)
+            lo, hi = subtree_range(root, pp)
             lo, hi = max(lo, s_lo), min(hi, s_hi)
         # the content is the clause without the phrase: take the longer side if the phrase sits inside
         if lo < first <= hi:
             before, after = (lo, first - 1), (o_hi + 1, hi)
             lo, hi = before if before[1] - before[0] >= 2 else after
-        trimmed = _trim(doc, lo, hi)
+        trimmed = trim_span(doc, lo, hi)
         if trimmed is None or trimmed[1] - trimmed[0] < 2:
             return None
-        content, kind = self.snap_to_quotes(_span_chars(doc, *trimmed))
+        content, kind = self.snap_to_quotes(span_chars(doc, *trimmed))
         return Found(
-            cue=_span_chars(doc, first, first + n - 1), content=content, kind=kind,
-            source=_span_chars(doc, o_lo, o_hi), source_head=o_head, cue_token=first,
+            cue=span_chars(doc, first, first + n - 1), content=content, kind=kind,
+            source=span_chars(doc, o_lo, o_hi), source_head=o_head, cue_token=first,
             scope=set(range(first, o_hi + 1)),
         )
 

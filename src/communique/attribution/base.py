@@ -73,7 +73,7 @@ class Claimed:
 # ---------------------------------------------------------------- small helpers
 
 
-def _span_chars(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+def span_chars(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
     """Char range of tokens [lo, hi] (inclusive)."""
     return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
@@ -82,16 +82,16 @@ def _is_edge_punct(tok: Token) -> bool:
     return tok.is_space or tok.text in PUNCT_EDGE or (tok.is_punct and tok.text not in QUOTE_CHARS)
 
 
-def _trim(doc: Doc, lo: int, hi: int, keep_closing_quote: bool = True) -> tuple[int, int] | None:
+def trim_span(doc: Doc, lo: int, hi: int, keep_closing_quote: bool = True) -> tuple[int, int] | None:
     """Shrink token range [lo, hi] past edge punctuation; a closing quote mark at the end is kept."""
-    while lo <= hi and (_is_edge_punct(doc[lo]) or (doc[lo].text in QUOTE_CHARS and not _opens(doc[lo]))):
+    while lo <= hi and (_is_edge_punct(doc[lo]) or (doc[lo].text in QUOTE_CHARS and not opens_quote(doc[lo]))):
         lo += 1
-    while lo <= hi and (_is_edge_punct(doc[hi]) or (doc[hi].text in QUOTE_CHARS and (_opens(doc[hi]) or not keep_closing_quote))):
+    while lo <= hi and (_is_edge_punct(doc[hi]) or (doc[hi].text in QUOTE_CHARS and (opens_quote(doc[hi]) or not keep_closing_quote))):
         hi -= 1
     return (lo, hi) if lo <= hi else None
 
 
-def _opens(tok: Token) -> bool:
+def opens_quote(tok: Token) -> bool:
     if tok.text in ("\u201c", "\u201e", "\u00ab", "\u2018"):
         return True
     if tok.text in ("\u201d", "\u00bb", "\u2019"):
@@ -100,11 +100,11 @@ def _opens(tok: Token) -> bool:
     return bool(nxt is not None and not tok.whitespace_ and not nxt.is_space)
 
 
-def _subtree_range(tok: Token, exclude: set[int] | None = None) -> tuple[int, int]:
+def subtree_range(tok: Token, exclude: set[int] | None = None) -> tuple[int, int]:
     idx = [t.i for t in tok.subtree if not exclude or t.i not in exclude]
     return (min(idx), max(idx)) if idx else (tok.i, tok.i)
 
 
-def _sent_range(tok: Token) -> tuple[int, int]:
+def sent_range(tok: Token) -> tuple[int, int]:
     s = tok.sent
     return s.start, s.end - 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from communique.attribution.base import FrameMatch, _subtree_range
+from communique.attribution.base import FrameMatch, subtree_range
 
 
 class FrameRules:
@@ -38,23 +38,23 @@ class FrameRules:
         obj, xcomp, oprd = by_dep.get("dobj"), by_dep.get("xcomp"), by_dep.get("oprd")
         ccomp = by_dep.get("ccomp")
         if "clause" in frames and ccomp is not None:
-            return FrameMatch(*_subtree_range(ccomp), cue_end=tok.i)
+            return FrameMatch(*subtree_range(ccomp), cue_end=tok.i)
         if "object_complement" in frames and obj is not None and (oprd is not None or xcomp is not None):
-            end = _subtree_range(oprd if oprd is not None else xcomp)[1]
-            return FrameMatch(_subtree_range(obj)[0], end, cue_end=tok.i)
+            end = subtree_range(oprd if oprd is not None else xcomp)[1]
+            return FrameMatch(subtree_range(obj)[0], end, cue_end=tok.i)
         if "object_complement" in frames and ccomp is None and obj is None and xcomp is not None:
             # "called it shameful" parsed as a small clause
             subj = [c for c in xcomp.children if c.dep_ == "nsubj"]
             if subj:
-                return FrameMatch(*_subtree_range(xcomp), cue_end=tok.i)
+                return FrameMatch(*subtree_range(xcomp), cue_end=tok.i)
         if "object_infinitive" in frames and obj is not None and xcomp is not None and xcomp.i > obj.i:
-            return FrameMatch(_subtree_range(obj)[0], self._extend_over_arguments(tok, _subtree_range(xcomp)[1]), cue_end=tok.i)
+            return FrameMatch(subtree_range(obj)[0], self._extend_over_arguments(tok, subtree_range(xcomp)[1]), cue_end=tok.i)
         if "infinitive" in frames and xcomp is not None and obj is None and any(
             c.dep_ == "aux" and c.lower_ == "to" for c in xcomp.children
         ):
-            return FrameMatch(*_subtree_range(xcomp), cue_end=tok.i)
+            return FrameMatch(*subtree_range(xcomp), cue_end=tok.i)
         if "object" in frames and obj is not None:
-            lo, hi = _subtree_range(obj)
+            lo, hi = subtree_range(obj)
             # "described the deal as a disaster": the role given to the object goes with it
             return FrameMatch(lo, self._extend_over_arguments(tok, hi), cue_end=tok.i)
         for c in kids:
@@ -62,8 +62,8 @@ class FrameRules:
                 objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
                 if not objs or c.i != self._next_word(tok):
                     continue
-                lo, hi = _subtree_range(objs[0])
-                return FrameMatch(lo, self._extend_over_arguments(tok, _subtree_range(c)[1]), cue_end=c.i)
+                lo, hi = subtree_range(objs[0])
+                return FrameMatch(lo, self._extend_over_arguments(tok, subtree_range(c)[1]), cue_end=c.i)
         return None
 
     def _extend_over_arguments(self, tok: Token, hi: int) -> int:
@@ -71,7 +71,7 @@ class FrameRules:
         "accused him of lying", "criticized Sanders for taking the data", "called on leaders to act"."""
         kids = sorted((c for c in tok.children if c.i > hi), key=lambda c: c.i)
         for child in kids:
-            lo_c, hi_c = _subtree_range(child)
+            lo_c, hi_c = subtree_range(child)
             if lo_c != hi + 1 or child.dep_ not in self.lex.content_argument_deps:
                 break
             if child.dep_ == "prep" and child.lower_ in self.lex.content_preps_excluded:

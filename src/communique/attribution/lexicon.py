@@ -41,9 +41,6 @@ class Lexicon:
     # verbs of asking: in the passive ("was asked whether") the question belongs to the asker
     question_cues: frozenset[str] = frozenset()
 
-    def is_cue_lemma(self, lemma: str) -> bool:
-        return lemma in self.cue_lemmas or lemma in self.np_cue_lemmas
-
     def is_clause_cue(self, lemma: str) -> bool:
         """A verb that reports whatever clause it takes (say, believe), not only in its frames."""
         return lemma in self.cue_lemmas or lemma in self.np_cue_lemmas or lemma in self._phrasal_verbs

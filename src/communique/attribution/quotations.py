@@ -27,15 +27,6 @@ class QuotationRules:
         hi = bisect_left(self._quoted_starts, end)
         return self.quoted[lo:hi]
 
-    def quote_at(self, start: int, end: int) -> Quoted | None:
-        """The quoted stretch overlapping the char range most."""
-        best, best_overlap = None, 0
-        for q in self.quoted_near(start, end):
-            overlap = min(q.end, end) - max(q.start, start)
-            if overlap > best_overlap:
-                best, best_overlap = q, overlap
-        return best
-
     def inside_long_quote(self, tok: Token) -> bool:
         for q in self.quoted_near(tok.idx, tok.idx + 1):
             if q.start < tok.idx < q.end and q.words(self.text) >= 4:

@@ -44,11 +44,11 @@ from communique.attribution.base import (  # noqa: F401  (Found is part of this 
     XCOMP_CUES,
     Found,
     FrameMatch,
-    _opens,
-    _sent_range,
-    _span_chars,
-    _subtree_range,
-    _trim,
+    opens_quote,
+    sent_range,
+    span_chars,
+    subtree_range,
+    trim_span,
 )
 from communique.attribution.frames import FrameRules
 from communique.attribution.lexicon import Lexicon
@@ -118,7 +118,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                 hi = child.i
             if (self.lemma(tok), child.lower_) in self.lex.phrasal_cues and child.i > hi:
                 hi = child.i
-        return _span_chars(self.doc, lo, hi)
+        return span_chars(self.doc, lo, hi)
 
     def cue_left_edge(self, tok: Token) -> int:
         """The first token of the cue: the verb with the auxiliaries, negation and manner adverbs right
@@ -189,7 +189,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
             exclude = exclude | {t.i for c in subj.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
         # "Trump on Tuesday", "Cruz, when asked about it,", "Even the organizer": not part of the name
         exclude = exclude | {t.i for c in subj.children if self._not_of_source(c) for t in c.subtree}
-        lo, hi = _subtree_range(subj, exclude)
+        lo, hi = subtree_range(subj, exclude)
         # keep the source contiguous around its head
         while lo < subj.i and any(i in exclude for i in range(lo, subj.i)):
             lo += 1
@@ -201,10 +201,10 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
             if "\n" in t.text or t.text in ("\u2014", "--", ":", ")") or "\n" in t.whitespace_:
                 lo = i + 1
                 break
-        trimmed = _trim(self.doc, lo, hi, keep_closing_quote=False)
+        trimmed = trim_span(self.doc, lo, hi, keep_closing_quote=False)
         if not trimmed:
             return None
-        start, end = _span_chars(self.doc, *trimmed)
+        start, end = span_chars(self.doc, *trimmed)
         # "Jane Roe, a farmer, said": with an apposition, the closing comma goes with the source
         if ", " in self.text[start:end] and self.text[end : end + 1] == ",":
             end += 1
@@ -226,7 +226,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
             if frame is None:
                 return None
             self._frame_content.add(tok.i)
-            return _trim(doc, frame.lo, frame.hi)
+            return trim_span(doc, frame.lo, frame.hi)
         # a clause with no subject of its own, past the verb's object ("asked Putin to wait until the
         # Games were over" parsed with "were over" hanging off "asked") is a misparse, not the content
         comps = [c for c in tok.children if c.dep_ in CLAUSE_DEPS and (
@@ -238,18 +238,18 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
         if not comps and self.frame(tok) is not None and "object_infinitive" in self.lex.frames.get(lemma, ()):
             frame = self.frame(tok)
             self._frame_content.add(tok.i)
-            return _trim(doc, frame.lo, frame.hi)
+            return trim_span(doc, frame.lo, frame.hi)
         if not comps and lemma in XCOMP_CUES:
             comps = [c for c in tok.children if c.dep_ == "xcomp"]
         if not comps and lemma in self.lex.np_cue_lemmas:
             objs = [c for c in tok.children if c.dep_ == "dobj"]
             if objs:
-                lo, hi = _subtree_range(objs[0])
-                return _trim(doc, lo, self._extend_over_arguments(tok, hi))
+                lo, hi = subtree_range(objs[0])
+                return trim_span(doc, lo, self._extend_over_arguments(tok, hi))
         if not comps and self.frame(tok) is not None:
             frame = self.frame(tok)
             self._frame_content.add(tok.i)
-            return _trim(doc, frame.lo, frame.hi)
+            return trim_span(doc, frame.lo, frame.hi)
         if comps:
             # a clause on either side: take the one nearest the verb; an object of "tell" is not content
             comp = min(comps, key=lambda c: abs(c.i - tok.i))
@@ -262,7 +262,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                     exclude |= {g.i for g in t.subtree}
                     exclude |= {g.i for g in comp.children if g.dep_ in ("cc", "punct") and g.i < t.i and g.i > comp.i
                                 and all(x.i < g.i for x in comp.children if x.dep_ not in ("cc", "punct", "conj") and x.i > comp.i) }
-            lo, hi = _subtree_range(comp, exclude)
+            lo, hi = subtree_range(comp, exclude)
             if comp.i > tok.i:
                 # a "that" or "whether" before the clause belongs to the content
                 for child in comp.children:
@@ -278,19 +278,19 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                     if child.dep_ == "conj" and child.i > hi and not self.is_cue(child) and any(
                         g.dep_ in ("nsubj", "nsubjpass", "expl") for g in child.children
                     ):
-                        hi = max(hi, _subtree_range(child, exclude)[1])
-            return _trim(doc, lo, hi)
+                        hi = max(hi, subtree_range(child, exclude)[1])
+            return trim_span(doc, lo, hi)
         as_clause = tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
         if (tok.dep_ == "parataxis" or as_clause) and tok.head.i != tok.i:
             own = {t.i for t in tok.subtree}
             head = tok.head
             while as_clause and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
                 head = head.head  # "The bridge, as the mayor said, will reopen": the clause of "bridge"
-            lo, hi = _subtree_range(head, own)
-            s_lo, s_hi = _sent_range(tok)
+            lo, hi = subtree_range(head, own)
+            s_lo, s_hi = sent_range(tok)
             lo, hi = max(lo, s_lo), min(hi, s_hi)
             if hi < tok.i:
-                return _trim(doc, lo, hi)
+                return trim_span(doc, lo, hi)
             if lo > tok.i:
                 if as_clause:
                     # "As the mayor said last week, the bridge ...": what precedes the comma goes with the cue
@@ -298,14 +298,14 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                     comma = next((i for i in range(lo, min(subj, head.i)) if doc[i].text == ","), None)
                     if comma is not None:
                         lo = comma + 1
-                return _trim(doc, lo, hi)
+                return trim_span(doc, lo, hi)
             # the parenthetical sits in the middle: the part before it, and the rest as a second piece
             if min(own) <= lo:
                 return None
-            rest = _trim(doc, max(own) + 1, hi)
+            rest = trim_span(doc, max(own) + 1, hi)
             if rest is not None:
                 self._second_piece[tok.i] = rest
-            return _trim(doc, lo, min(own) - 1)
+            return trim_span(doc, lo, min(own) - 1)
         return None
 
     def marked_clause(self, tok: Token) -> Token | None:
@@ -327,8 +327,8 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
     def cue_clause(self, tok: Token, content: tuple[int, int] | None) -> tuple[int, int]:
         """The cue's own clause: its subtree within its sentence, minus the content."""
         exclude = set(range(content[0], content[1] + 1)) if content else set()
-        lo, hi = _subtree_range(tok, exclude)
-        s_lo, s_hi = _sent_range(tok)
+        lo, hi = subtree_range(tok, exclude)
+        s_lo, s_hi = sent_range(tok)
         lo, hi = max(lo, s_lo), min(hi, s_hi)
         if content and content[0] <= tok.i <= content[1]:
             return (tok.i, tok.i)
@@ -336,7 +336,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
             hi = min(hi, content[0] - 1)
         if content and content[1] < tok.i:
             lo = max(lo, content[1] + 1)
-        trimmed = _trim(self.doc, lo, hi)
+        trimmed = trim_span(self.doc, lo, hi)
         return trimmed or (tok.i, tok.i)
 
     # -- the main pass
@@ -357,7 +357,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                 if after is not None and after.start > tok.idx:
                     content_toks = None
             if content_toks is not None:
-                content = _span_chars(doc, *content_toks)
+                content = span_chars(doc, *content_toks)
                 content, kind = self.snap_to_quotes(content)
                 if kind != "indirect" and self.paragraph_of(content[0]) != self.paragraph_of(content[1] - 1):
                     # a parse that joined quotations of two paragraphs: the quotation beside the cue only
@@ -405,7 +405,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
                 if first < tok.i and first in scope:
                     continue  # "According to X, Y said ...": X is a source of its own; nesting gives the relay
                 if first in scope or (first in content_tok_set and self._at_tail(first, o_hi, content)):
-                    item.via.append(_span_chars(doc, o_lo, o_hi))
+                    item.via.append(span_chars(doc, o_lo, o_hi))
                     item.via_heads.append(o_head)
                     claimed_according.add(first)
                     if first in content_tok_set:
@@ -413,7 +413,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
             found.append(item)
             second = self._second_piece.get(tok.i)
             if second is not None and kind != "direct":
-                rest, rest_kind = self.snap_to_quotes(_span_chars(doc, *second))
+                rest, rest_kind = self.snap_to_quotes(span_chars(doc, *second))
                 if rest[0] >= item.content[1]:
                     found.append(Found(
                         cue=item.cue, content=rest, kind=rest_kind, source=item.source, source_head=item.source_head,
@@ -440,7 +440,7 @@ class Rules(QuotationRules, AccordingTo, FrameRules, UnsourcedRules):
         return found
 
     def _scope(self, tok: Token, content: set[int], subj: Token | None) -> set[int]:
-        s_lo, s_hi = _sent_range(tok)
+        s_lo, s_hi = sent_range(tok)
         source = {t.i for t in subj.subtree} if subj is not None else set()
         return {t.i for t in tok.subtree if s_lo <= t.i <= s_hi and t.i not in content and t.i not in source} | {tok.i}
 

@@ -22,7 +22,6 @@ another tagger model (one `communique train attribution` wrote).
 from __future__ import annotations
 
 import logging
-import os
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -83,11 +82,16 @@ def default_model_path() -> Path:
 
 def model_path() -> Path:
     """The tagger model in use: COMMUNIQUE_ATTRIBUTION_MODEL, else the shipped one."""
-    return Path(os.environ.get("COMMUNIQUE_ATTRIBUTION_MODEL") or MODEL_DIR)
+    from communique.config import Settings
+
+    return Settings().attribution_model or MODEL_DIR
 
 
 def enabled() -> bool:
-    return os.environ.get("COMMUNIQUE_ATTRIBUTION_TAGGER", "1").strip().lower() not in ("0", "false", "no", "off")
+    """COMMUNIQUE_ATTRIBUTION_TAGGER: off (0/false/no/off) runs the rules alone."""
+    from communique.config import Settings
+
+    return Settings().attribution_tagger
 
 
 @lru_cache(maxsize=2)

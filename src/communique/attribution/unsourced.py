@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from communique.attribution.base import Found, _span_chars, _subtree_range, _trim
+from communique.attribution.base import Found, span_chars, subtree_range, trim_span
 
 
 class UnsourcedRules:
@@ -48,26 +48,26 @@ class UnsourcedRules:
         if comp is None:
             return None
         cue_hi = tok.i
-        lo, hi = _subtree_range(comp)
+        lo, hi = subtree_range(comp)
         if comp.dep_ == "prep" and comp.i == self._next_word(tok):
             objs = [g for g in comp.children if g.dep_ in ("pobj", "pcomp")]
             if not objs:
                 return None
             cue_hi = comp.i
-            lo, hi = _subtree_range(objs[0])
-        content = _trim(doc, lo, hi)
+            lo, hi = subtree_range(objs[0])
+        content = trim_span(doc, lo, hi)
         if content is None:
             return None
-        s_lo, s_hi = _subtree_range(subj)
-        subject = _trim(doc, s_lo, min(s_hi, tok.i - 1))
+        s_lo, s_hi = subtree_range(subj)
+        subject = trim_span(doc, s_lo, min(s_hi, tok.i - 1))
         cue = (doc[self.cue_left_edge(tok)].idx, doc[cue_hi].idx + len(doc[cue_hi].text))
         if subject is not None and subject[1] >= self.cue_left_edge(tok):
-            subject = _trim(doc, subject[0], self.cue_left_edge(tok) - 1)
-        main_content, kind = self.snap_to_quotes(_span_chars(doc, *content))
+            subject = trim_span(doc, subject[0], self.cue_left_edge(tok) - 1)
+        main_content, kind = self.snap_to_quotes(span_chars(doc, *content))
         main = Found(cue=cue, content=main_content, kind=kind, cue_token=tok.i,
                      scope=set(range(self.cue_left_edge(tok), cue_hi + 1)))
         items = [main]
         if subject is not None and not ("passive_complement" in frames and passive):
-            items.append(Found(cue=cue, content=_span_chars(doc, *subject), kind=kind, cue_token=tok.i,
+            items.append(Found(cue=cue, content=span_chars(doc, *subject), kind=kind, cue_token=tok.i,
                                continues=main, scope=main.scope))
         return items

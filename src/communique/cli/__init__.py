@@ -11,7 +11,7 @@ import types
 
 
 def _application():
-    from communique.cli import actors, attribution, core, doctor, events, learned, lists, realnews, record, serve  # noqa: F401  (they register commands)
+    from communique.cli import actors, attribution, core, demo, doctor, events, learned, lists, realnews, record, serve  # noqa: F401  (they register commands)
     from communique.cli import watch  # noqa: F401  (registers `communique watch`)
     from communique.cli.app import app
 

@@ -122,11 +122,23 @@ def _one_line(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
 
 
+def _debug_setting() -> bool:
+    """COMMUNIQUE_DEBUG; a value that is no yes or no leaves tracebacks off (the command says so)."""
+    from communique.config import ConfigError, Settings
+
+    try:
+        return Settings().debug
+    except ConfigError:
+        return False
+
+
 def _db_hint(args: list[str]) -> str:
     """Where the database a StoreOpenError names came from: --db, COMMUNIQUE_DB or the default."""
     if "--db" in args or any(a.startswith("--db=") for a in args):
         return "--db "
-    return "COMMUNIQUE_DB=" if os.environ.get("COMMUNIQUE_DB") else "the default database "
+    from communique.config import StoreSettings
+
+    return "COMMUNIQUE_DB=" if StoreSettings().db else "the default database "
 
 
 def report(exc: BaseException, args: list[str]) -> int:
@@ -268,7 +280,7 @@ class CommuniqueGroup(TyperGroup):
             if standalone_mode:
                 sys.exit(2)
             return 2
-        _state["debug"] = "--debug" in argv[:1] or os.environ.get("COMMUNIQUE_DEBUG", "") not in ("", "0")
+        _state["debug"] = "--debug" in argv[:1]
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Exit as exc:  # pragma: no cover  (typer returns it rather than raising it)
@@ -280,7 +292,8 @@ class CommuniqueGroup(TyperGroup):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so that Python's exit flush is quiet)
             code = 1
         except Exception as exc:  # the one place every failure becomes a line
-            if _state["debug"] and not isinstance(exc, click_exceptions.ClickException):
+            # COMMUNIQUE_DEBUG is read only here: `communique --help` loads no settings
+            if (_state["debug"] or _debug_setting()) and not isinstance(exc, click_exceptions.ClickException):
                 raise  # a usage error is one line even with --debug: its traceback says nothing
             code = report(exc, argv)
         else:

@@ -27,10 +27,12 @@ _CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.g
 def parse_date(value: Optional[str], option: str = "--published") -> Optional[date]:
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
+    from communique.dates import iso_date
+
+    day = iso_date(value, whole=True)
+    if day is None:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option)
+    return day
 
 
 def open_store(db: Optional[str], create: bool = False):
@@ -170,7 +172,7 @@ def extract(
     """
     from communique.models import Rejection
 
-    settings = _settings(max_bytes)
+    settings = reader_settings(max_bytes)
     day = parse_date(published)
     single = _single_document(paths)
     read = 0
@@ -234,11 +236,11 @@ def ingest(
     if out and not ray:
         raise typer.BadParameter("--out needs --ray", param_hint="--out")
     if ray:
-        report = _ingest_on_ray(paths, db, parse_date(published), _settings(max_bytes), ray, workers, out)
+        report = _ingest_on_ray(paths, db, parse_date(published), reader_settings(max_bytes), ray, workers, out)
         if report is None:
             return
     else:
-        _, report = ingest_paths(paths, db, parse_date(published), _settings(max_bytes), _workers(workers), bulk)
+        _, report = ingest_paths(paths, db, parse_date(published), reader_settings(max_bytes), _workers(workers), bulk)
     _finish_ingest(report)
 
 
@@ -323,7 +325,7 @@ def print_report(report, prefix: str = "") -> None:
     )
 
 
-def _settings(max_bytes: Optional[int]) -> Settings:
+def reader_settings(max_bytes: Optional[int]) -> Settings:
     """Settings from the environment, with --max-bytes over COMMUNIQUE_MAX_BYTES."""
     from communique.config import Settings
 
@@ -392,17 +394,3 @@ def show(
 
 def demo_corpus() -> Path:
     return Path(str(resources.files("communique") / "demo" / "articles"))
-
-
-@app.command()
-def demo(db: Optional[str] = DbOption) -> None:
-    """Ingest the bundled demo articles (written by the communique team) and print what was found."""
-    corpus = demo_corpus()
-    store, report = ingest_paths([str(corpus)], db, None, _settings(None))
-    print_report(report, prefix=f"demo corpus {corpus}: ")
-    from communique.cli.lists import actors, events, quotes
-
-    actors(country=None, name=None, db=db, as_json=False)
-    quotes(speaker=None, country=None, via=None, search=None, limit=100, offset=0, db=db, as_json=False)
-    events(actor=None, country=None, dyad=None, event_type=None, since=None, until=None, limit=None, offset=0,
-           db=db, as_json=False)

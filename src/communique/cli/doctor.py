@@ -54,7 +54,7 @@ def check_event_model() -> Check:
     return Check(OK, "event model", f"{len(detector.labels)} labels, runs ({folder})")
 
 
-def _sqlite_path(value: str) -> Path | None:
+def sqlite_path(value: str) -> Path | None:
     """The file a SQLite --db names (None for PostgreSQL or an in-memory database)."""
     if value.startswith(("postgresql://", "postgres://")):
         return None
@@ -73,7 +73,7 @@ def check_store(db: str | None) -> Iterator[Check]:
     from communique.store import Store, StoreOpenError
 
     value = db_value(db)
-    path = _sqlite_path(value)
+    path = sqlite_path(value)
     if path is not None and not path.exists():
         yield Check(OK, "store", f"{value} does not exist yet: it is created by the first `communique ingest`")
         return
@@ -94,14 +94,7 @@ def _check_schema(store) -> Check:
         return Check(OK, "schema", f"at the newest revision ({head})")
     if current is None:
         return Check(WARN, "schema", "none yet: the first command that stores creates it")
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
-    try:
-        known = ScriptDirectory.from_config(store._alembic_config()).get_revision(current) is not None
-    except CommandError:
-        known = False
-    if not known:
+    if not store.knows_revision(current):
         return Check(FAIL, "schema", f"revision {current} is newer than this communique ({head}): upgrade communique")
     return Check(WARN, "schema", f"revision {current}, older than {head}: the next command that opens it upgrades it (e.g. `communique articles`)")
 

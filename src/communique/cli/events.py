@@ -93,9 +93,13 @@ def eval_plover(
 ) -> None:
     """Score event typing (macro-F1, YIELD = CONCEDE + RETREAT) and source / target actors on a PLV CSV."""
     from communique.eval.plover import evaluate, shipped_train_file
-    from communique.events import extract as event_extract
+    from dataclasses import replace
 
-    event_extract.RETYPE = retype.value
+    from communique.events import detect
+
+    # this run's retyping rule over the shipped thresholds (the process ends with the command)
+    tuned = replace(detect.thresholds(), retype=retype.value)
+    detect.thresholds = lambda: tuned
     folds = cv if cv is not None else (5 if shipped_train_file() == file.name else 0)
     params = None
     negatives: list[str] = []
@@ -103,7 +107,7 @@ def eval_plover(
         try:
             from communique.events import training
 
-            training._require()
+            training.check_available()
         except (ImportError, RuntimeError):
             error(f"--cv {folds} retrains the classifier, which {_NEEDS_TRAIN[9:]}")
             raise typer.Exit(2)

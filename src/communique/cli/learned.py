@@ -31,7 +31,7 @@ def require_training() -> None:
         raise typer.Exit(2) from None
 
 
-def _load(path: Path):
+def load_gold(path: Path):
     from communique.learn.realnews import load_corpus
 
     try:
@@ -63,13 +63,13 @@ def train_events(
 
     config = RealnewsConfig(detector=detector_params(epochs, lr, freeze, negatives, max_tokens, seed, threads),
                             folds=max(cv, 1), seed=seed)
-    corpus = _load(gold_file)
+    corpus = load_gold(gold_file)
     report = None
     if cv >= 2:
         report = cross_validate(corpus, config, workdir, log=console.print)
         console.print(f"cross-validation: {json.dumps(summary(report))}")
     chosen = threshold if threshold is not None else (report["cv"]["detector_alone_best_threshold"] if report else 0.5)
-    dev_corpus = _load(dev) if dev else None
+    dev_corpus = load_gold(dev) if dev else None
     meta = train_and_export(corpus, config, out, workdir, chosen, report, dev_corpus, log=console.print)
     stdout.print_json(json.dumps({k: meta[k] for k in ("threshold", "cross_validation", "dev")}))
     console.print(f"saved to {out}")
@@ -88,7 +88,7 @@ def train_actors(
     from communique.learn.realnews import folds, reresolve
     from communique.provenance import file_sha256
 
-    corpus = _load(gold_file)
+    corpus = load_gold(gold_file)
     groups = []
     for a in corpus.articles:
         reresolve(a, corpus.pipeline.kb, False)
@@ -154,7 +154,7 @@ def train_speakers(
     _require_torch()
     from communique.learn.speakers import cross_validate, figures_on, train, train_groups
 
-    corpus = _load(gold_file)
+    corpus = load_gold(gold_file)
     kb = corpus.pipeline.kb
     groups = train_groups(corpus.articles, kb)
     figures: dict = {"quotes_with_candidates": len(groups)}
@@ -164,7 +164,7 @@ def train_speakers(
                       f"{figures['cv_speaker_prf'][2]} (the rules alone: {figures['cv_rules_speaker_prf'][2]})")
     model = train([g for g, _ in groups], l2, margin)
     if dev is not None:
-        dev_corpus = _load(dev)
+        dev_corpus = load_gold(dev)
         figures.update(figures_on(dev_corpus.articles, kb, model))
         console.print(f"{dev.name}: speaker F1 {figures['dev_speaker_prf'][2]} "
                       f"(the rules alone: {figures['dev_rules_speaker_prf'][2]})")
@@ -186,7 +186,7 @@ def train_statements(
     _require_torch()
     from communique.learn.statements import cross_validate, figures_on, statement_rows, train
 
-    corpus = _load(gold_file)
+    corpus = load_gold(gold_file)
     kb = corpus.pipeline.kb
     groups = [row for a in corpus.articles for row in statement_rows(a, kb)]
     figures: dict = {"attributions": len(groups), "quotes": sum(g.labels["quote"][0] for g, _ in groups)}
@@ -199,7 +199,7 @@ def train_statements(
     chosen = threshold if threshold is not None else figures.get("cv_best_threshold", 0.5)
     model = train([g for g, _ in groups], l2, chosen)
     if dev is not None:
-        figures.update(figures_on(_load(dev).articles, kb, model))
+        figures.update(figures_on(load_gold(dev).articles, kb, model))
         console.print(f"{dev.name}: quote content F1 {figures['dev_content_prf'][2]}, speaker F1 "
                       f"{figures['dev_speaker_prf'][2]} (the rules alone: {figures['dev_rules']['content_prf'][2]}, "
                       f"{figures['dev_rules']['speaker_prf'][2]})")

@@ -42,13 +42,13 @@ def eval_realnews(
         console.print(f"[red]error:[/red] {gold_file}: line(s) {bad[:5]} lack an id or a text", highlight=False)
         raise typer.Exit(2)
     if cv >= 2:
-        from communique.cli.learned import _load, detector_params, require_training
+        from communique.cli.learned import detector_params, load_gold, require_training
         from communique.learn.realnews import RealnewsConfig, cross_validate
 
         require_training()
         config = RealnewsConfig(detector=detector_params(epochs, 5e-5, freeze, negatives, max_tokens, 0, threads), folds=cv,
                                 fraction=fraction)
-        report = cross_validate(_load(gold_file), config, workdir, log=console.print)
+        report = cross_validate(load_gold(gold_file), config, workdir, log=console.print)
         report.pop("_scores", None)
     else:
         if predictions is None:

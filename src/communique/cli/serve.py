@@ -11,12 +11,12 @@ from communique.cli.app import DbOption, app, console, fail, notice
 
 def open_for_serving(db: Optional[str]):
     """The store, as it is: serving never creates a database or changes its schema."""
-    from communique.cli.doctor import _sqlite_path
+    from communique.cli.doctor import sqlite_path
     from communique.config import db_value
     from communique.store import Store
 
     value = db_value(db)
-    path = _sqlite_path(value)
+    path = sqlite_path(value)
     if path is not None and not path.exists():
         fail(f"no record at {value}: run `communique demo` or `communique ingest FILES` with this --db first", code=1)
     store = Store.open(value, migrate=False)

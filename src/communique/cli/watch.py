@@ -124,7 +124,7 @@ def watch(
     host that answers 429 or 503 is left alone until its Retry-After has passed. What was read is
     kept in the store: a watch that is stopped (or killed) starts again where it was, and two
     watchers on one PostgreSQL store share the sources."""
-    from communique.cli.core import _settings, open_store
+    from communique.cli.core import open_store, reader_settings
     from communique.config import WatchSettings
     from communique.watch import Watcher
     from communique.watch.state import WatchState
@@ -139,7 +139,7 @@ def watch(
     addresses = _addresses(sources or [])
     if sources and not addresses:
         fail("none of the sources given is a web address or a file of them", code=2)
-    watcher = Watcher(store, _settings(max_bytes), watch_settings, workers=workers, bulk=bulk, owner=name)
+    watcher = Watcher(store, reader_settings(max_bytes), watch_settings, workers=workers, bulk=bulk, owner=name)
     try:
         if addresses:
             watcher.add(addresses)

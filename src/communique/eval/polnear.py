@@ -63,7 +63,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _pieces(text: str, ranges: list[tuple[int, int]]) -> Pieces:
+def pieces_of(text: str, ranges: list[tuple[int, int]]) -> Pieces:
     out = []
     for s, e in sorted(ranges):
         s, e = _trim(text, max(0, s), min(len(text), e))
@@ -102,7 +102,7 @@ def parse_ann(content: str, text: str) -> list[Attribution]:
             label, ranges = spans[ref]
             key = label.lower()
             if key in ROLES and role.lower() in ROLES:
-                pieces = _pieces(text, ranges)
+                pieces = pieces_of(text, ranges)
                 if pieces:
                     setattr(item, key, pieces)
         if item.source or item.cue or item.content:
@@ -253,8 +253,8 @@ def quotes_to_attributions(quotes, text: str) -> list[Attribution]:
         key = parent if parent in roots else q.id
         if key not in roots:
             roots[key] = Attribution(
-                source=_pieces(text, [tuple(q.source_span)]) if q.source_span else None,
-                cue=_pieces(text, [tuple(q.cue_span)]) if q.cue_span else None,
+                source=pieces_of(text, [tuple(q.source_span)]) if q.source_span else None,
+                cue=pieces_of(text, [tuple(q.cue_span)]) if q.cue_span else None,
             )
             contents[key] = []
             order.append(key)
@@ -263,7 +263,7 @@ def quotes_to_attributions(quotes, text: str) -> list[Attribution]:
     out = []
     for key in order:
         item = roots[key]
-        item.content = _pieces(text, contents[key]) or None
+        item.content = pieces_of(text, contents[key]) or None
         for role in ROLES:
             if item.role(role) == ():
                 setattr(item, role, None)

@@ -16,7 +16,7 @@ from itertools import product
 from pathlib import Path
 
 from communique.attribution.tagger import Combination, combine, load_tagger, tag
-from communique.eval.polnear import ROLES, Attribution, Document, _pieces, load_corpus, score
+from communique.eval.polnear import ROLES, Attribution, Document, load_corpus, pieces_of, score
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ def found_to_attributions(found, text: str) -> list[Attribution]:
     contents: dict[int, list] = {}
     for f in found:
         if f.continues is None:
-            roots[id(f)] = Attribution(source=_pieces(text, [f.source]) if f.source else None,
-                                       cue=_pieces(text, [f.cue]) if f.cue else None)
+            roots[id(f)] = Attribution(source=pieces_of(text, [f.source]) if f.source else None,
+                                       cue=pieces_of(text, [f.cue]) if f.cue else None)
             contents[id(f)] = []
     for f in found:
         key = id(f.continues) if f.continues is not None else id(f)
@@ -50,7 +50,7 @@ def found_to_attributions(found, text: str) -> list[Attribution]:
             contents[key].append(f.content)
     out = []
     for key, item in roots.items():
-        item.content = _pieces(text, contents[key]) or None
+        item.content = pieces_of(text, contents[key]) or None
         for role in ROLES:
             if getattr(item, role) == ():
                 setattr(item, role, None)

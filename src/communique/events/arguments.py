@@ -46,7 +46,7 @@ _SPEECH = frozenset({"say", "tell", "state", "announce", "add", "claim", "insist
                      "stress", "argue", "declare", "confirm", "explain", "suggest", "believe", "think", "tweet"})
 # families of types, so that the model can learn that a statement's speaker acts while an attack's
 # victim is its recipient without a weight per type for every feature
-_FAMILY = {
+TYPE_FAMILY = {
     "ACCUSE": "verbal", "REJECT": "verbal", "REQUEST": "verbal", "SUPPORT": "verbal", "THREATEN": "verbal",
     "AGREE": "verbal", "CONCEDE": "verbal", "CONSULT": "meet", "COOPERATE": "meet", "AID": "material",
     "RETREAT": "material", "PROTEST": "material", "SANCTION": "material", "MOBILIZE": "material",
@@ -145,7 +145,7 @@ def features(
     `speakers`: ids of the speakers of quotes covering the sentence; `order`: actor id -> rank of its
     first mention in the sentence."""
     actor = cand.actor
-    family = _FAMILY.get(event_type, "other")
+    family = TYPE_FAMILY.get(event_type, "other")
     f: dict[str, float] = {
         "bias_type=" + event_type: 1.0,
         f"kind={actor.kind}": 1.0,

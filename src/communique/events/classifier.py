@@ -7,7 +7,7 @@ event stage makes of them is in `communique.events.detect`. It runs with onnxrun
 only, no torch; it is trained by `communique train events FILE --negatives-from DIR --out DIR`
 (`communique.events.training`, which needs the `train` extra). Its labels are PLV's: CONCEDE and
 RETREAT are one label there (YIELD); the event stage splits YIELD back with the verb dictionary.
-The event stage asks it only about the sentences whose events depend on it (`extract.SentenceScores`),
+The event stage asks it only about the sentences whose events depend on it (`sentence_scores.SentenceScores`),
 in one call per article where it can, in batches of similar length.
 """
 

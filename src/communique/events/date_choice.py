@@ -24,7 +24,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from communique.dates import narrative_year, resolve_date
-from communique.events.dating import NARRATIVE_LOOKBACK, _date_spans
+from communique.events.dating import NARRATIVE_LOOKBACK, date_spans
 from communique.events.roles import ArticleContext
 from communique.events.triggers import Candidate
 
@@ -90,13 +90,13 @@ def candidates(ctx: ArticleContext, sents: list[Span], i: int, cand: Candidate) 
             out[iso] = (iso, old[1], {**feats, **old[2]})
 
     clause = cand.date_token_span
-    for span in _date_spans(ctx, sents[i]):
+    for span in date_spans(ctx, sents[i]):
         iso, precision = resolve_date(span.text, published, narrative_year(ctx.doc, span.start_char))
         if iso is None or precision in ("publication", "unknown"):
             continue
         add(iso, precision, {"own_sentence": 1.0, **_span_features(ctx, span, cand.token, clause)})
     for j in range(i - 1, max(-1, i - 1 - NARRATIVE_LOOKBACK), -1):
-        for span in sorted(_date_spans(ctx, sents[j]), key=lambda s: s.start)[:1]:
+        for span in sorted(date_spans(ctx, sents[j]), key=lambda s: s.start)[:1]:
             iso, precision = resolve_date(span.text, published, narrative_year(ctx.doc, span.start_char))
             if iso is None or precision in ("publication", "unknown"):
                 continue

@@ -14,7 +14,7 @@ from communique.events.triggers import Candidate
 _PRIVATE_CLAUSES = frozenset({"relcl", "acl"})
 
 
-def _date_spans(ctx: ArticleContext, sent: Span) -> list[Span]:
+def date_spans(ctx: ArticleContext, sent: Span) -> list[Span]:
     """The sentence's date expressions: NER DATE/TIME entities plus the patterns spaCy misses."""
     doc = ctx.doc
     spans: list[Span] = [e for e in ctx.ents_starting_in(sent.start, sent.end) if e.label_ in ("DATE", "TIME")]
@@ -78,7 +78,7 @@ def attach_dates(ctx: ArticleContext, sent: Span, cands: list[Candidate]) -> lis
     attached: list[tuple[Candidate, str, Span]] = []
     owned: list[tuple[Candidate, str, Span, str, str]] = []
     loose: list[tuple[str, Span, str, str]] = []
-    for span in _date_spans(ctx, sent):
+    for span in date_spans(ctx, sent):
         iso, precision = resolve_date(span.text, ctx.published, narrative_year(doc, span.start_char))
         if iso is None:
             continue
@@ -141,7 +141,7 @@ class SentenceDates:
         """(ISO date, precision) of the first date expression of sentence i that resolves, or None."""
         if i not in self._cache:
             found = None
-            for span in sorted(_date_spans(self.ctx, self.sents[i]), key=lambda s: s.start):
+            for span in sorted(date_spans(self.ctx, self.sents[i]), key=lambda s: s.start):
                 iso, precision = resolve_date(span.text, self.ctx.published, narrative_year(self.ctx.doc, span.start_char))
                 if iso is not None and precision not in ("publication", "unknown"):
                     found = (iso, precision)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from communique.events.places import lookup_place
-from communique.events.roles import _REPORTING_DEPS, ArticleContext
+from communique.events.roles import REPORTING_DEPS, ArticleContext
 from communique.events.triggers import Candidate
 
 
@@ -62,7 +62,7 @@ def provenance(ctx: ArticleContext, cand: Candidate) -> None:
     chain: list[str] = []
     # the speaker of a reporting verb that governs the trigger ("Kuleba tweeted that he had spoken")
     node, steps = cand.token, 0
-    while node.dep_ in _REPORTING_DEPS | {"dobj", "pobj", "attr", "nsubj"} and node.head.i != node.i and steps < 6:
+    while node.dep_ in REPORTING_DEPS | {"dobj", "pobj", "attr", "nsubj"} and node.head.i != node.i and steps < 6:
         steps += 1
         governor = node.head
         if governor.pos_ in ("VERB", "AUX") and governor.lemma_.lower() in ctx.lex.factuality.get("neutral_governors", ()):

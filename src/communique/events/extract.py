@@ -10,10 +10,11 @@ For each sentence:
 3. factuality (`factuality.py`) marks events that are denied, planned, requested or hypothetical; an
    event only urged by a REQUEST trigger ("asked X to delay Y") is folded into that REQUEST; a harm
    a speaker reports without naming its doer is that speaker's ACCUSE;
-4. the sentence classifier (`classify_sentences`, the one call into `classifier.py`) picks the main
+4. the sentence classifier (`sentence_scores.py`, the one caller of `classifier.py`) picks the main
    event among the candidates and may retype it; a sentence with no dictionary trigger gets one
    classifier event when the classifier is confident and the root verb has an actor; sentences with
-   neither a live trigger nor such a root verb are never given to the classifier (`SentenceScores`);
+   neither a live trigger nor such a root verb are never given to the classifier; which candidates
+   become events is `selection.py`;
 5. dates come from the date expressions of the event's own clause (`dating.py`, resolved by
    `communique.dates`), else none ("unknown"); places, modes and `reported_by` from `details.py`;
    "the first X since DATE" also records the earlier X as an event of its own.
@@ -49,9 +50,17 @@ from communique.events.learned import (
 from communique.events.lexicon import Lexicon, load_lexicon
 from communique.events.anaphora import resolve_anaphors
 from communique.events.roles import ArticleContext
+from communique.events.selection import (
+    REFUSABLE,
+    fold_coordinated_harm,
+    has_required_complement,
+    interview_only,
+    kept,
+    reported_harm,
+)
+from communique.events.sentence_scores import SentenceScores
 from communique.events.statements import (
     labelled_in_statements,
-    reporting_verb,
     rulings,
     solidarity_in_statements,
     wrongdoing_in_statements,
@@ -64,16 +73,6 @@ __all__ = ["Candidate", "extract_events", "find_candidates", "kept"]
 
 log = logging.getLogger(__name__)
 
-# Scoring of the main event of a sentence and of classifier overrides, re-tuned for the MiniLM
-# classifier on its out-of-fold PLV scores (full pipeline, macro-F1): these values 62.8; RETYPE "all"
-# 65.8 and "nouns" 64.8 score higher on PLV but retype firm short news sentences ("signed a trade
-# agreement" -> SUPPORT), so "hint" stays. PROMINENCE_WEIGHT 0-0.5 scored the same; the OVERRIDE_*
-# values only act under "nouns"/"all"; FALLBACK_MIN_PROB 0.3 scored 0.2 lower (under "all").
-PROMINENCE_WEIGHT = 0.3
-OVERRIDE_MARGIN = 0.5
-OVERRIDE_MIN_PROB = 0.95
-RETYPE = "hint"  # "hint" | "nouns" | "all"
-FALLBACK_MIN_PROB = 0.5
 
 
 def _retype(lex: Lexicon, cand: Candidate, plv_label: str) -> str:
@@ -83,55 +82,6 @@ def _retype(lex: Lexicon, cand: Candidate, plv_label: str) -> str:
     retreat_words = {e.head for (pos, _), entries in lex.entries.items() for e in entries if e.type == "RETREAT"}
     lemmas = {t.lemma_.lower() for t in cand.sent}
     return "RETREAT" if lemmas & retreat_words else "CONCEDE"
-
-
-def classify_sentences(classifier, sents: list[Span]) -> list[dict[str, float]]:
-    """Class scores per sentence from the classifier: any callable that maps a list of texts to a list
-    of {label: score} dicts (the shipped ONNX model, a fold model under cross-validation), or a spaCy
-    textcat pipeline."""
-    if classifier is None or not sents:
-        return [{} for _ in sents]
-    try:
-        if not isinstance(classifier, Language) and callable(classifier):
-            return [dict(c) for c in classifier([s.text for s in sents])]
-        return [dict(d.cats) for d in classifier.pipe([s.text for s in sents], batch_size=64)]
-    except Exception:  # pragma: no cover - a broken model leaves the dictionary in charge
-        log.exception("event classifier failed")
-        return [{} for _ in sents]
-
-
-class SentenceScores:
-    """The classifier's scores of an article's sentences, computed only for the sentences whose events
-    depend on them. Most sentences of a news article hold no trigger and no actor-bearing main verb,
-    and the classifier (a transformer) costs more per sentence than all the rest of the pipeline.
-
-    The first sentence asked for is scored in one batch with every sentence `likely` (given a
-    sentence's index) says will be asked for (those with a dictionary trigger); any other is scored alone when asked for. The
-    model scores a sentence the same alone or in a batch (`classifier.py`), so which sentences share
-    a batch never changes a score."""
-
-    def __init__(self, classifier, sents: list[Span], likely: Callable[[int], bool]):
-        self.classifier, self.sents, self.likely = classifier, sents, likely
-        self._raw: dict[int, dict[str, float]] = {}
-        self._prefetched = False
-
-    def __bool__(self) -> bool:
-        return self.classifier is not None
-
-    def raw(self, i: int) -> dict[str, float]:
-        """All the classifier's scores of sentence i, NONE included ({} without a classifier)."""
-        if i not in self._raw:
-            wanted = [i]
-            if not self._prefetched:
-                self._prefetched = True
-                wanted += [j for j in range(len(self.sents)) if j != i and j not in self._raw and self.likely(j)]
-            for j, scores in zip(wanted, classify_sentences(self.classifier, [self.sents[j] for j in wanted])):
-                self._raw[j] = scores
-        return self._raw[i]
-
-    def types(self, i: int) -> dict[str, float]:
-        """The 15 type scores of sentence i, given that it holds an event (`detect.type_scores`)."""
-        return detect.type_scores(self.raw(i))
 
 
 def find_candidates(
@@ -277,12 +227,12 @@ def _sentence_events(
         ctx.fill_arguments(cand)
         fact = assess(cand.token, lex)
         cand.status, cand.governor = fact.status, fact.governor
-        if cand.type in _REFUSABLE and fact.status == "denied" and fact.governor is None:
+        if cand.type in REFUSABLE and fact.status == "denied" and fact.governor is None:
             # "did not accept the proposal", "neither would endorse the result": declining is a REJECT
             cand.type, cand.status = "REJECT", "occurred"
             if cand.entry is not None:  # a frame the sentence classifier (trained on PLV) cannot judge
                 cand.entry = replace(cand.entry, type="REJECT", frame="refusal")
-        if _interview_only(ctx, cand) or not _has_required_complement(cand):
+        if interview_only(ctx, cand) or not has_required_complement(cand):
             cand.suppressed = True
         # an event urged or refused by a REQUEST / REJECT trigger is that REQUEST / REJECT
         gov = cand.governor
@@ -290,8 +240,8 @@ def _sentence_events(
             gov_cand = next(c for c in cands if c.token.i == gov.i)
             if gov_cand.type == "REQUEST" or (gov_cand.type == "REJECT" and cand.token.dep_ == "xcomp"):
                 cand.folded = True
-    _fold_coordinated_harm(cands)
-    cands += _reported_harm(ctx, cands)
+    fold_coordinated_harm(cands)
+    cands += reported_harm(ctx, cands)
     cands += labelled_in_statements(ctx, sent, cands)
     cands += solidarity_in_statements(ctx, sent, cands)
     cands += wrongdoing_in_statements(ctx, sent, cands)
@@ -319,22 +269,23 @@ def _sentence_events(
     fallback = None if live or type_scores is None else _fallback_root(ctx, sent)
     cats = type_scores() if type_scores is not None and (live or fallback is not None) else {}
     if cats:
+        tuned = detect.thresholds()
         best_label = max(cats, key=cats.get)
         for c in live:
-            c.score = cats.get(lex.plv_label(c.type), 0.0) + PROMINENCE_WEIGHT / (1 + c.depth)
+            c.score = cats.get(lex.plv_label(c.type), 0.0) + tuned.prominence_weight / (1 + c.depth)
         if live:
             main = max(live, key=lambda c: (c.score, -c.token.i))
             own = cats.get(lex.plv_label(main.type), 0.0)
             hint = main.entry.type_hint if main.entry else None
-            # By default (RETYPE = "hint") the classifier retypes only triggers the dictionary marks as
+            # By default (retype "hint") the classifier retypes only triggers the dictionary marks as
             # ambiguous (type_hint): on short sentences unlike PLV's it is confidently wrong
             # ("The European Union imposed sanctions on Belarus" -> COERCE at p > 0.95). "nouns" / "all"
             # also let it retype noun / any triggers when near-certain (better on PLV itself).
             # a specific trigger (a frame, a multi-word pattern, a firm entry) keeps its type: the
             # classifier is sure of a type about the sentence, the frame knows the clause
             firm = detect.specific_trigger(main)
-            confident = cats[best_label] - own >= OVERRIDE_MARGIN and cats[best_label] >= OVERRIDE_MIN_PROB
-            may_retype = RETYPE == "all" or (RETYPE == "nouns" and main.token.pos_ != "VERB")
+            confident = cats[best_label] - own >= tuned.override_margin and cats[best_label] >= tuned.override_min_prob
+            may_retype = tuned.retype == "all" or (tuned.retype == "nouns" and main.token.pos_ != "VERB")
             if best_label != lex.plv_label(main.type) and not firm and (
                 (confident and may_retype)
                 or (hint and lex.plv_label(hint) == best_label)
@@ -342,7 +293,7 @@ def _sentence_events(
             ):
                 main.type = _retype(lex, main, best_label)
             main.main = True
-        elif fallback is not None and cats[best_label] >= FALLBACK_MIN_PROB:
+        elif fallback is not None and cats[best_label] >= tuned.fallback_min_prob:
             cand = Candidate(token=fallback, sent=sent, type="", source="classifier", depth=0)
             cand.type = _retype(lex, cand, best_label)
             # only now: finding the arguments may add ad-hoc actors ("the protesters") to the article
@@ -396,89 +347,6 @@ def _fallback_root(ctx: ArticleContext, sent: Span) -> Token | None:
     return root if probe.actors else None
 
 
-# Types whose negation ("did not accept", "would not endorse") is itself an act: refusing (PLOVER REJECT)
-_REFUSABLE = frozenset({"AGREE", "SUPPORT"})
-_COMPLEMENT_DEPS = frozenset({"dobj", "xcomp", "ccomp", "prep", "dative", "attr", "oprd"})
-
-
-def _has_required_complement(cand: Candidate) -> bool:
-    """Whether an entry that asks for an object or a complement ("signed a treaty", "agreed to talk")
-    has one; "X agreed, saying ..." and "signed a decree" are no agreement."""
-    entry = cand.entry
-    if entry is None or cand.token.pos_ != "VERB":
-        return True
-    children = list(cand.token.children)
-    # the object may be misparsed ("signed a fisheries deal": "deal" as a clause): look right of the verb
-    if entry.objects and not any(t.lemma_.lower() in entry.objects or t.lower_ in entry.objects
-                                 for right in cand.token.rights for t in right.subtree):
-        return False
-    if entry.needs_complement and not any(c.dep_ in _COMPLEMENT_DEPS for c in children):
-        return len(cand.participants) >= 2
-    return True
-
-
-def _interview_only(ctx: ArticleContext, cand: Candidate) -> bool:
-    """"Speaking to Reuters, the minister said": a speech verb whose only counterpart is an outlet (or
-    nobody) is how a statement was made, not a meeting."""
-    if cand.type != "CONSULT" or cand.token.lemma_.lower() not in ctx.lex.interview_verbs:
-        return False
-    sides = []
-    for actor_id in cand.participants:
-        actor = ctx.actors.get(actor_id)
-        if actor is not None and (actor.kind == "outlet" or actor.sector == "MED"):
-            continue
-        sides.append(actor_id)
-    return len(sides) < 2
-
-
-_HARM_TYPES = frozenset({"ASSAULT", "COERCE"})
-
-
-def _fold_coordinated_harm(cands: list[Candidate]) -> None:
-    """"Two people were killed and eight were injured in the bombing": one attack told by coordinated
-    harm verbs is one event, its victims together."""
-    by_token = {c.token.i: c for c in cands}
-    for cand in cands:
-        head = by_token.get(cand.token.head.i) if cand.token.dep_ == "conj" else None
-        if head is None or head.folded or cand.type not in _HARM_TYPES or head.type != cand.type:
-            continue
-        if cand.actors and head.actors and not set(cand.actors) & set(head.actors):
-            continue  # different doers: different deeds
-        head.actors += [x for x in cand.actors if x not in head.actors]
-        head.recipients += [x for x in cand.recipients if x not in head.recipients and x not in head.actors]
-        cand.folded = True
-
-
-def _reported_harm(ctx: ArticleContext, cands: list[Candidate]) -> list[Candidate]:
-    """"Berlin says the opposition leader was poisoned": a speaker who reports a harm nobody is named
-    as doing makes an accusation. One ACCUSE per reporting verb, with the speaker as actor and the
-    victim as recipient."""
-    out: list[Candidate] = []
-    seen: set[int] = set()
-    neutral = ctx.lex.factuality.get("neutral_governors", ())
-    for cand in cands:
-        if cand.type not in _HARM_TYPES or cand.actors or cand.token.pos_ != "VERB" or cand.status != "occurred":
-            continue
-        victims = [c for c in cand.token.children if c.dep_ == "nsubjpass"]
-        if not victims or not cand.recipients or any(c.dep_ == "nummod" or c.pos_ == "NUM" for v in victims for c in [v, *v.children]):
-            continue  # only a named victim of an unnamed doer; "90 civilians were wounded" is a casualty count
-        reporter = reporting_verb(cand.token, neutral)
-        if reporter is None or reporter.i in seen:
-            continue
-        agents, _ = ctx.subject_tokens(reporter)
-        speakers = [x for a in agents for x in ctx.actors_of(a)]
-        if not speakers:
-            continue
-        seen.add(reporter.i)
-        out.append(
-            Candidate(
-                token=reporter, sent=cand.sent, type="ACCUSE", mode="allege", actors=speakers,
-                recipients=[], depth=cand.depth, source="dictionary",
-            )
-        )
-    return out
-
-
 def to_event(ctx_article_id: str, annotated: AnnotatedDoc, cand: Candidate) -> Event:
     sent_span = annotated.span(cand.sent)
     trigger_span = annotated.span(cand.token)
@@ -502,35 +370,6 @@ def to_event(ctx_article_id: str, annotated: AnnotatedDoc, cand: Candidate) -> E
         trigger=annotated.text_of(trigger_span),
         trigger_span=trigger_span,
     )
-
-
-def kept(cands: list[Candidate]) -> list[Candidate]:
-    """The candidates that become events: with participants, not folded, not duplicates."""
-    out: list[Candidate] = []
-    seen: set[tuple] = set()
-    seen_keys: set[tuple] = set()  # the keys of `seen`, so that an undated repeat is found without a scan
-    requires_recipient = load_lexicon().requires_recipient
-    for cand in cands:
-        if cand.folded or cand.suppressed or not cand.participants or not cand.type:
-            continue
-        if cand.token.pos_ == "NOUN" and not cand.actors:  # "the war against X": nobody named as doing it
-            continue
-        if cand.type == "CONSULT" and len(cand.participants) < 2:  # a meeting takes two sides
-            continue
-        if cand.type in requires_recipient and not cand.recipients and not _is_ruling(cand):
-            continue  # a sanction on nobody; a court's ruling stands without the deed's author
-        key = (cand.type, frozenset(cand.actors), frozenset(cand.recipients), cand.refers_to_past, cand.status)
-        dated = cand.date_precision not in ("publication", "unknown")
-        if (key, cand.date if dated else None) in seen or (not dated and key in seen_keys):
-            continue
-        seen.add((key, cand.date if dated else None))
-        seen_keys.add(key)
-        out.append(cand)
-    return out
-
-
-def _is_ruling(cand: Candidate) -> bool:
-    return cand.entry is not None and cand.entry.frame == "ruling"
 
 
 def extract_events(

@@ -129,9 +129,9 @@ def decided_types(decider: EventDecider, labels, scores: list[dict[str, float]],
     return sorted(out, key=lambda kv: -kv[1])
 
 
-def _anchor(ctx: ArticleContext, sent: Span, rule_cands: list[Candidate], event_type: str) -> Candidate:
+def anchor_token(ctx: ArticleContext, sent: Span, rule_cands: list[Candidate], event_type: str) -> Candidate:
     """The trigger that carries an event of `event_type` in the sentence (see the module docstring)."""
-    family = args._FAMILY.get(event_type)
+    family = args.TYPE_FAMILY.get(event_type)
 
     def rank(c: Candidate):
         return (not c.main, not c.participants, c.folded, c.depth, c.token.i)
@@ -140,7 +140,7 @@ def _anchor(ctx: ArticleContext, sent: Span, rule_cands: list[Candidate], event_
             and not c.refers_to_past]
     if same:
         return min(same, key=rank)
-    kin = [c for c in rule_cands if args._FAMILY.get(c.type) == family and not c.suppressed and not c.refers_to_past
+    kin = [c for c in rule_cands if args.TYPE_FAMILY.get(c.type) == family and not c.suppressed and not c.refers_to_past
            and c.participants and c.source == "dictionary"]
     token: Token = min(kin, key=rank).token if kin else _main_verb(sent)
     cand = Candidate(token=token, sent=sent, type=event_type, source="detector", depth=depth(token))
@@ -199,7 +199,7 @@ def for_sentence(
     the argument model's roles (the rules' when `model` is None)."""
     out: list[Candidate] = []
     for event_type, score in types:
-        anchor = _anchor(ctx, sents[i], rule_cands, event_type)
+        anchor = anchor_token(ctx, sents[i], rule_cands, event_type)
         if any(anchor is o for o in out):  # two types on one trigger: a copy for the second
             anchor = Candidate(token=anchor.token, sent=anchor.sent, type=event_type, entry=anchor.entry,
                                status=anchor.status, governor=anchor.governor, depth=anchor.depth,

@@ -12,6 +12,7 @@ from importlib import resources
 from spacy.tokens import Token
 
 from communique.datafile import load_yaml
+from communique.vocabulary import PLOVER_TYPES
 
 DATA_PACKAGE = "communique"
 DATA_DIR = ("data", "events")
@@ -209,7 +210,7 @@ def load_lexicon() -> Lexicon:
                 entry = _entry(event_type, pos, raw, defaults)
                 lex.entries.setdefault((pos, entry.head), []).append(entry)
     modes = _read_yaml("modes.yaml")
-    lex.types = {t: list(m or []) for t, m in (modes.get("types") or {}).items()}
+    lex.types = {t.code: list(t.modes) for t in PLOVER_TYPES}
     lex.scoring_alias = dict(modes.get("scoring_alias") or {})
     lex.requires_recipient = frozenset(modes.get("requires_recipient") or [])
     lex.mode_cues = {

@@ -19,7 +19,6 @@ from communique.events.triggers import Candidate
 from communique.models import Actor, Quote
 from communique.nlp import AnnotatedDoc
 
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _NP_DROP_DEPS = {"relcl", "acl", "appos", "prep", "punct", "cc", "conj", "advcl", "det", "case"}
 _QUANTITY_HEADS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions", "group", "number", "crowd", "band", "unit"}
 _NOT_ACTOR_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -27,7 +26,7 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 _GROUP_PRONOUNS = {"they", "them", "their"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 _GROUP_KINDS = {"government", "organisation", "group"}
-_REPORTING_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis"}
+REPORTING_DEPS = {"ccomp", "xcomp", "conj", "advcl", "parataxis"}
 
 
 def _in_pieces(span) -> bool:

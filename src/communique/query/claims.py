@@ -24,9 +24,9 @@ from importlib import resources
 import yaml
 from sqlalchemy import Connection, select
 
+from communique.dates import resolve_date
 from communique.datafile import load_yaml
 from communique.query.record import event_records
-from communique.store import identity
 from communique.store.fusion import participants_for, report_window
 from communique.store.schema import articles, event_dyads, event_reports, events
 
@@ -80,11 +80,6 @@ def _shift(day: date, count: int, unit: str) -> date:
 
 
 def _since_date(expression: str, published: date | None) -> tuple[str | None, str]:
-    try:
-        from communique.dates import resolve_date
-    except ImportError:  # the dates module ships with the events stage
-        parsed = identity.parse_date(expression)
-        return (parsed.isoformat(), "day") if parsed else (None, "unknown")
     try:
         return resolve_date(expression, published)
     except Exception:  # noqa: BLE001  (an odd expression is no claim, never a crash)

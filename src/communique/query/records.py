@@ -15,23 +15,12 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
+from communique.dates import iso_date as as_date
 from communique.vocabulary import QUAD_CLASSES, QUAD_CODES  # noqa: F401  (re-exported)
 
 
 def quad_code(event_type: str | None) -> int | None:
     return QUAD_CODES.get((event_type or "").upper())
-
-
-def as_date(value: Any) -> date | None:
-    """A date from a date or ISO text (a datetime's date part); None for anything else."""
-    if isinstance(value, date):
-        return value if type(value) is date else value.date()
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def jsonable(value: Any) -> Any:

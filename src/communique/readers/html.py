@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 from communique.cleaning import publisher_for_domain
 from communique.models import Article, Rejection
-from communique.readers.dates import parse_date
+from communique.dates import iso_date
 from communique.readers.text import NotText, decode
 
 # trafilatura and htmldate log every odd page at WARNING/ERROR; a reader reports through Rejections.
@@ -81,7 +81,7 @@ def _find_date(html: str) -> date | None:
         found = find_date(html, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
     except Exception:  # noqa: BLE001 - htmldate on a broken page: no date
         return None
-    return parse_date(found)
+    return iso_date(found)
 
 
 def read_html(
@@ -107,7 +107,7 @@ def read_html(
     if not has_prose(text):
         return Rejection(source, "no article text found in HTML")
     url = url or getattr(doc, "url", None) or None
-    published = parse_date(getattr(doc, "date", None)) or _find_date(html)
+    published = iso_date(getattr(doc, "date", None)) or _find_date(html)
     host = urlparse(url).hostname if url else getattr(doc, "hostname", None)
     publisher = publisher_for_domain(host) or (getattr(doc, "sitename", None) or None)
     return Article(

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from communique.models import Article, Rejection
-from communique.readers.dates import parse_date
+from communique.dates import iso_date
 from communique.readers.html import read_html
 
 _OPTIONAL_STRINGS = ("url", "publisher", "headline", "title", "byline", "published", "language")
@@ -50,7 +50,7 @@ def line_article(obj: object, source: str) -> Article | Rejection:
     article.publisher = obj.get("publisher") or article.publisher
     article.headline = obj.get("headline") or obj.get("title") or article.headline
     article.byline = obj.get("byline") or article.byline
-    article.published = parse_date(obj.get("published")) or article.published
+    article.published = iso_date(obj.get("published")) or article.published
     return article
 
 

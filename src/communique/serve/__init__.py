@@ -9,7 +9,6 @@ Read-only unless a token is configured: POST /api/articles then ingests articles
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from importlib import resources
 from urllib.parse import unquote
@@ -43,17 +42,18 @@ def create_app(
     from communique.serve import api, contact_pages, errors, list_pages, pages
     from communique.serve.ingest import Ingester
     from communique.serve.queries import RecordReader
+    from communique import __version__
     from communique.watch import metrics as watch_metrics
 
     app = FastAPI(
         title="communique",
         summary="A sourced record of diplomacy and conflict: articles, actors, quotes and fused PLOVER events.",
-        version="0.1.0",
+        version=__version__,
         docs_url=None,  # FastAPI's docs pages load their script from a CDN: /docs is our own page
         redoc_url=None,
     )
     app.state.reader = RecordReader(store)
-    app.state.token = token if token is not None else (os.environ.get(TOKEN_ENV) or None)
+    app.state.token = token if token is not None else (settings or Settings()).api_token
     app.state.max_body = max_body
     app.state.ingester = Ingester(app.state.reader, settings=settings, pipeline_factory=pipeline_factory)
     app.state.db_name = store.engine.url.render_as_string(hide_password=True)  # for the operator's console only

@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
+from communique.dates import iso_date
 from communique.serve import counting, labels
 
 WIDTH = 960
@@ -15,13 +16,6 @@ RIGHT = 24
 ROW = 34
 TOP = 16
 AXIS = 34
-
-
-def _day(value) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:
@@ -90,7 +84,7 @@ def timeline_chart(events: list[dict]) -> dict | None:
     events. A mark is a dot for a day (or week), a hollow dot for a date known only from the
     publication, a bar over the period for a month or year (cut at the axis's ends); its size grows
     with the distinct outlets that reported the event, not with its sentences."""
-    dated = [(e, _day(e.get("date"))) for e in events]
+    dated = [(e, iso_date(e.get("date"))) for e in events]
     dated = [(e, d) for e, d in dated if d is not None]
     if not dated:
         return None

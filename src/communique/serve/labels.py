@@ -3,33 +3,17 @@ words, dates as people write them."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
 from communique.datafile import load_yaml
+from communique.dates import iso_date
+from communique.vocabulary import TYPE_LABELS
 
 # PLOVER event types, said the way a reader would say them
-EVENT_TYPES = {
-    "AGREE": "Agreement",
-    "CONSULT": "Talks or meeting",
-    "SUPPORT": "Statement of support",
-    "CONCEDE": "Concession",
-    "COOPERATE": "Cooperation",
-    "AID": "Aid",
-    "RETREAT": "Withdrawal",
-    "REQUEST": "Request or appeal",
-    "ACCUSE": "Accusation",
-    "REJECT": "Rejection",
-    "THREATEN": "Threat",
-    "PROTEST": "Protest",
-    "SANCTION": "Sanctions",
-    "MOBILIZE": "Mobilisation",
-    "COERCE": "Coercion",
-    "ASSAULT": "Attack",
-}
+EVENT_TYPES = TYPE_LABELS  # code -> label, in the table's order (data/events/plover_types.json)
 
 SECTORS = {
     "GOV": "government",
@@ -131,20 +115,9 @@ def country(code: str | None) -> str:
     return code
 
 
-def _parse(value) -> date | None:
-    if isinstance(value, date):
-        return value
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def day(value) -> str:
     """4 April 2022; the value unchanged when it is not a date."""
-    parsed = _parse(value)
+    parsed = iso_date(value)
     if parsed is None:
         return str(value or "")
     return f"{parsed.day} {parsed.strftime('%B')} {parsed.year}"
@@ -153,7 +126,7 @@ def day(value) -> str:
 def event_date(value, precision: str | None) -> str:
     """An event's date at its precision: "4 April 2022", "April 2022", "week of 4 April 2022",
     "reported 5 April 2022" (only the publication date is known)."""
-    parsed = _parse(value)
+    parsed = iso_date(value)
     if parsed is None:
         return "date unknown"
     precision = (precision or "day").lower()
@@ -167,7 +140,7 @@ def event_date(value, precision: str | None) -> str:
 
 def reported_date(value, precision: str | None) -> str:
     """A report's own date: in words when it is an ISO date, else as the article gave it."""
-    if _parse(value) is None:
+    if iso_date(value) is None:
         return str(value) if value else "none given"
     return event_date(value, precision)
 

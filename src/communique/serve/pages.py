@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from importlib import resources
 from typing import Annotated
 from urllib.parse import quote, urlencode
@@ -12,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
+from communique.dates import iso_date
 from communique.serve import cache, charts, counting, counts, labels, marks, params, security, sides, statements
 from communique.serve.api import MAX_NAME, Ident, Offset, Side
 from communique.serve.queries import RecordReader
@@ -48,13 +48,6 @@ def render(request: Request, name: str, status: int = 200, **context) -> HTMLRes
 
 def missing(request: Request, what: str, ident: str, hint: str) -> HTMLResponse:
     return render(request, "missing.html", status=404, what=what, ident=ident, hint=hint)
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value.strip()) if value and value.strip() else None
-    except ValueError:
-        return None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -97,7 +90,7 @@ def timeline(
         first, last = params.day("since", since), params.day("until", until)
     except params.BadParameter as exc:
         return render(request, "timeline.html", status=422, problem=str(exc), type="", events=[], chart=None, older=None, **page)
-    cursor = _date(before) or (before.strip() or None)
+    cursor = iso_date(before, whole=True) or (before.strip() or None)
     found = r.timeline(a, b, type=type or None, since=first, until=last, limit=limit, before=cursor)
     events = found["events"]
     # undated events are listed, not drawn; a date filter leaves them out: the page says how many

@@ -168,7 +168,19 @@ class Store:
 
     # ------------------------------------------------------------ schema
 
-    def _alembic_config(self):
+    def knows_revision(self, revision: str) -> bool:
+        """Whether `revision` is one of this communique's schema migrations (False for a database
+        written by a newer communique)."""
+        from alembic.script import ScriptDirectory
+        from alembic.util import CommandError
+
+        try:
+            return ScriptDirectory.from_config(self.alembic_config()).get_revision(revision) is not None
+        except CommandError:
+            return False
+
+    def alembic_config(self):
+        """The Alembic configuration of this store's migrations and database."""
         from alembic.config import Config
 
         config = Config()
@@ -183,7 +195,7 @@ class Store:
         """Upgrade the database to the newest schema; does nothing when it is already there."""
         from alembic import command
 
-        config = self._alembic_config()
+        config = self.alembic_config()
         with self.engine.connect().execution_options(**WRITE) as conn, conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date
 
 from sqlalchemy import JSON, Integer, String, Table
 
@@ -96,27 +95,6 @@ class ScopedIds:
             candidate = f"{self.article}:#{position}"
         self.used.add(candidate)
         return candidate
-
-
-_ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{2})")
-
-
-def parse_date(value: str | None) -> date | None:
-    """The first day an ISO-ish date string covers ("2022-04-04", "2022-04", "2022", "2022-W14"), or None."""
-    if not value:
-        return None
-    try:
-        week = _ISO_WEEK.match(value)
-        if week:
-            return date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
-        match = _ISO_DATE.match(value)
-        if match:
-            year, month, day = match.group(1), match.group(2) or "1", match.group(3) or "1"
-            return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-    return None
 
 
 # ---------------------------------------------------------------- values safe for both backends

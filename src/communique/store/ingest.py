@@ -12,10 +12,11 @@ writers take (identity keys first, then fusion); see there why.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Table, TextClause, bindparam, select, text, update
 
+from communique.dates import iso_date
 from communique.models import Actor, Extraction, Rejection
 from communique.store import fusion, identity, locks
 from communique.store.schema import (
@@ -54,7 +55,7 @@ def _ignoring_insert(conn: Connection, table: Table, columns: tuple[str, ...]) -
     return _IGNORING_INSERTS[key]
 
 
-def _insert_ignore(conn: Connection, table: Table, row: dict) -> int:
+def insert_ignore(conn: Connection, table: Table, row: dict) -> int:
     """Insert one row unless it clashes with a unique key; the number of rows inserted (0 or 1)."""
     row = identity.safe_row(table, row)
     columns = tuple(row)
@@ -73,18 +74,9 @@ def _span_columns(prefix: str, span) -> dict:
     return {f"{prefix}_start": start, f"{prefix}_end": end}
 
 
-def _published(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def write_rejection(conn: Connection, item: Rejection) -> str:
     source, reason = str(item.source), str(item.reason)
-    _insert_ignore(
+    insert_ignore(
         conn,
         rejected,
         {"id": identity.rejection_id(source, reason), "source": source, "reason": reason, "at": _now()},
@@ -158,7 +150,7 @@ class ActorResolver:
 
         if target is None:
             primary = keys[0]
-            _insert_ignore(
+            insert_ignore(
                 conn,
                 actors,
                 {
@@ -185,7 +177,7 @@ class ActorResolver:
 
         for key in keys:
             if key not in found:
-                _insert_ignore(conn, actor_keys, {"key": key, "actor_id": target})
+                insert_ignore(conn, actor_keys, {"key": key, "actor_id": target})
         return target
 
     @staticmethod
@@ -281,7 +273,7 @@ def known_article_ids(conn: Connection, items: list) -> tuple[set[str], set[str]
     """Which of these items' articles are already stored (one query for a batch): (stored, and to
     be dated). The second set holds those stored without a publication date that the item now
     brings: they go the whole way to `write_extraction`, which fills the date in (`store.redate`)."""
-    dated = {stored_article_id(item) for item in items if isinstance(item, Extraction) and _published(item.article.published)}
+    dated = {stored_article_id(item) for item in items if isinstance(item, Extraction) and iso_date(item.article.published)}
     ids = sorted({stored_article_id(item) for item in items if isinstance(item, Extraction)} - {None})
     known: set[str] = set()
     to_date: set[str] = set()
@@ -325,7 +317,7 @@ def article_row(extraction: Extraction, article_id: str) -> dict:
         "publisher": art.publisher,
         "headline": art.headline,
         "byline": art.byline,
-        "published": _published(art.published),
+        "published": iso_date(art.published),
         "language": art.language,
         "text": art.text,
         "body": art.body,
@@ -340,13 +332,13 @@ def write_extraction(conn: Connection, extraction: Extraction, resolver: ActorRe
     The caller's transaction should hold this one item (its advisory locks last until the end)."""
     art = extraction.article
     article_id = identity.article_id(art.body, art.text)
-    published = _published(art.published)
+    published = iso_date(art.published)
     identity_names = ["article:" + article_id]
     for actor in extraction.actors:
         identity_names += resolver.keys(actor)
     item_locks = locks.ItemLocks(conn, expected=len(identity_names) + len(extraction.quotes) + len(extraction.events))
     item_locks.take(locks.IDENTITY, identity_names)
-    if not _insert_ignore(conn, articles, article_row(extraction, article_id)):
+    if not insert_ignore(conn, articles, article_row(extraction, article_id)):
         if published is not None:
             from communique.store.redate import fill_date
 
@@ -474,7 +466,7 @@ def event_rows(extraction: Extraction, article_id: str, published, globalise) ->
                 "mode": event.mode,
                 "context": event.context,
                 "status": status,
-                "date": identity.parse_date(event.date),
+                "date": iso_date(event.date, periods=True),
                 "date_precision": event.date_precision,
                 "location": event.location,
                 "first_seen": published,

@@ -362,4 +362,3 @@ def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
         return False
     return True
 
-TABLES = [t.name for t in metadata.sorted_tables]

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin
 
+from communique.dates import iso_date
 from communique.watch.urls import is_web_url
 
 log = logging.getLogger(__name__)
@@ -136,15 +137,6 @@ def _read_feed(content: bytes, url: str) -> Listing:
 # ---------------------------------------------------------------- sitemaps
 
 
-def _parse_w3c_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
@@ -171,9 +163,9 @@ def _read_sitemap(content: bytes, url: str, recent_days: float) -> Listing:
         loc = urljoin(url, fields.get("loc", ""))
         if not fields.get("loc") or not is_web_url(loc):
             continue
-        published = _parse_w3c_date(fields.get("publication_date"))
+        published = iso_date(fields.get("publication_date"))
         modified = fields.get("lastmod")
-        day = published or _parse_w3c_date(modified)
+        day = published or iso_date(modified)
         if day is not None and day < oldest:
             continue  # the archive: a watch follows what is new
         if index:

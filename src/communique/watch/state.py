@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, func, insert, or_, select, update
 
 from communique.store.engine import WRITE
-from communique.store.ingest import _insert_ignore
+from communique.store.ingest import insert_ignore
 from communique.store.schema import watch_items, watch_sources, watch_versions
 from communique.watch.sources import Listed
 from communique.watch.urls import canonical_url, fetch_url, url_id
@@ -102,7 +102,7 @@ class WatchState:
             for url in urls:
                 source_id = url_id(url)
                 ids.append(source_id)
-                _insert_ignore(conn, watch_sources, {
+                insert_ignore(conn, watch_sources, {
                     "id": source_id, "url": url, "kind": kind, "parent_id": parent_id, "added_at": now(),
                 })
         return ids
@@ -217,7 +217,7 @@ class WatchState:
                     "status": PENDING, "listed_at": at, "listed_date": entry.published,
                     "listed_modified": entry.modified,
                 }
-                if _insert_ignore(conn, watch_items, row):
+                if insert_ignore(conn, watch_items, row):
                     new += 1
                     continue
                 # an address given up at one link (a 404 at its AMP or slash variant) gets another chance
@@ -316,7 +316,7 @@ class WatchState:
         """The page's canonical link names another address: note it as stored too, so that a
         listing of that address later is known."""
         with self._write() as conn, conn.begin():
-            _insert_ignore(conn, watch_items, {
+            insert_ignore(conn, watch_items, {
                 "id": url_id(canonical), "url": canonical, "fetch_url": canonical, "source_id": item.source_id,
                 "status": STORED, "listed_at": now(), "article_id": article_id, "fetched_at": now(),
             })

@@ -128,7 +128,7 @@ def argument_rows(article: AnalysedArticle) -> list[ArgumentRow]:
     """The argument model's examples of one article: for every gold event, each candidate participant
     of its sentence with features computed as at inference (`events.learned.for_sentence`)."""
     from communique.events.extract import rule_candidates
-    from communique.events.learned import _anchor, participant_rows
+    from communique.events.learned import anchor_token, participant_rows
     from communique.events.lexicon import load_lexicon
     from communique.events.roles import ArticleContext
 
@@ -140,7 +140,7 @@ def argument_rows(article: AnalysedArticle) -> list[ArgumentRow]:
     rows: list[ArgumentRow] = []
     for i, events in sorted(by_sentence.items()):
         for event in events:
-            anchor = _anchor(ctx, article.sents[i], rules.get(i, []), event["type"])
+            anchor = anchor_token(ctx, article.sents[i], rules.get(i, []), event["type"])
             found = participant_rows(ctx, article.sents, i, event["type"], anchor, rules.get(i, []))
             everyone = [c.actor for c, _ in found]
             for cand, feats in found:

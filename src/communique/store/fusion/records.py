@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import JSON, Connection, bindparam, delete, insert, select, update
 
+from communique.dates import iso_date
 from communique.store import identity
 from communique.store.fusion.dates import PRECISION_RANK, describe_date, overlap, refines, report_window
 from communique.store.fusion.keys import has_long_window, key_rows
@@ -112,7 +113,7 @@ def _event_values(reports: list) -> dict:
         "mode": mode,
         "context": chosen.context or next((r.context for r in reports if r.context), None),
         "status": chosen.status,
-        "date": identity.parse_date(chosen.date) if chosen.date else (window[1] if window else None),
+        "date": iso_date(chosen.date, periods=True) if chosen.date else (window[1] if window else None),
         "date_precision": chosen.date_precision if (chosen.date or window is None) else "publication",
         "location": location,
         "first_seen": min(published) if published else None,
