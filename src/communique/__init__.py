@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from communique.api import NotAnalysed, extract, open  # noqa: F401
+    from communique.api import NotAnalysed, extract, ingest, open  # noqa: F401
     from communique.query import Record  # noqa: F401
 
-_LAZY = {"extract": "communique.api", "open": "communique.api", "NotAnalysed": "communique.api",
+_LAZY = {"extract": "communique.api", "ingest": "communique.api", "open": "communique.api", "NotAnalysed": "communique.api",
          "Record": "communique.query"}
 
 
@@ -29,4 +29,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'communique' has no attribute {name!r}")
 
 
-__all__ = ["NotAnalysed", "Record", "__version__", "extract", "open"]
+__all__ = ["NotAnalysed", "Record", "__version__", "extract", "ingest", "open"]
