@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from communique.query import Record
 from communique.query.records import jsonable
 from communique.serve.facets import country_code, named_side
 from communique.store import Store
+from communique.store.filters import EventFilter
 from communique.store.schema import actor_mentions, articles, event_dyads
 
 ACTOR_EVENTS = 200  # an actor page shows its latest events (and its contacts from them)
@@ -123,34 +125,14 @@ class RecordReader:
         rows = self.store.quotes(speaker=speaker or None, via=via or None, search=q or None, limit=limit + 1, offset=offset)
         return page(rows, limit, offset)
 
-    def events(
-        self,
-        dyad: tuple[str, str] | None = None,
-        type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        country: str | None = None,
-        actor: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> dict:
+    def events(self, where: EventFilter, limit: int = 50, offset: int = 0) -> dict:
         # a side or country may be a name or demonym ("China", "Ukrainian"): read as its code
-        country = country_code(country)
-        dyad = (named_side(dyad[0]), named_side(dyad[1])) if dyad else None
-        rows = self.store.events(
-            actor=actor or None,
-            country=country,
-            dyad=dyad,
-            type=type.upper() if type else None,
-            since=since,
-            until=until,
-            limit=offset + limit + 1,
-        )
+        dyad = (named_side(where.dyad[0]), named_side(where.dyad[1])) if where.dyad else None
+        where = replace(where, country=country_code(where.country), dyad=dyad)
+        rows = self.store.events(where, limit=offset + limit + 1)
         found = page(rows[offset:], limit, offset)
         # a date range keeps dated events only: how many undated ones it left out
-        found["undated_left_out"] = self.record.undated_count(
-            actor=actor or None, country=country, dyad=dyad, type=type.upper() if type else None
-        ) if (since or until) else 0  # fmt: skip
+        found["undated_left_out"] = self.record.undated_count(where=where) if where.dated_only else 0
         return found
 
     def timeline(
