@@ -109,11 +109,10 @@ class Record:
         participants (names or country codes, either role); `type` a PLOVER type; `since` /
         `until` bound the date (inclusive): the keyword filters of an `EventFilter`, or one given
         whole as `where`. The same filters as `Store.events` and `communique events`."""
-        found = self.iter_events(event_filter(where, **filters), limit=limit, offset=offset)
-        page = Results(found, Event)
-        if limit and len(page) == limit:
-            page.next = str(offset + limit)
-        return page
+        # one event more than the page: `next` is set only when another page follows
+        found = list(self.iter_events(event_filter(where, **filters), limit=None if limit is None else limit + 1, offset=offset))
+        more = limit is not None and len(found) > limit
+        return Results(found[:limit] if limit is not None else found, Event, next=str(offset + limit) if more and limit else None)
 
     def timeline(
         self,
