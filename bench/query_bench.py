@@ -29,7 +29,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from communique.config import db_url  # noqa: E402
 from communique.query.record import last_contact, timeline  # noqa: E402
-from communique.store.filters import event_id_query  # noqa: E402
+from communique.store.filters import EventFilter, event_id_query  # noqa: E402
 from communique.store.queries import list_events  # noqa: E402
 from communique.store import Store  # noqa: E402
 from communique.store.schema import event_dyads, events  # noqa: E402
@@ -77,11 +77,11 @@ def main() -> None:
                 ("timeline_consult", lambda: timeline(conn, a, b, type="CONSULT", limit=args.limit)),
                 ("last_contact", lambda: last_contact(conn, a, b, before=before)),
                 ("last_contact_minister", lambda: last_contact(conn, a, b, before=before, level="minister")),
-                ("events_dyad", lambda: list_events(conn, dyad=(a, b), limit=API_PAGE)),
-                ("events_dyad_ids", lambda: conn.execute(event_id_query(conn, dyad=(a, b)).limit(API_PAGE)).all()),
+                ("events_dyad", lambda: list_events(conn, EventFilter(dyad=(a, b)), limit=API_PAGE)),
+                ("events_dyad_ids", lambda: conn.execute(event_id_query(conn, EventFilter(dyad=(a, b))).limit(API_PAGE)).all()),
                 (
                     "events_dyad_ids_participants",  # no connection to check the codes: the participant join
-                    lambda: conn.execute(event_id_query(None, dyad=(a, b)).limit(API_PAGE)).all(),
+                    lambda: conn.execute(event_id_query(None, EventFilter(dyad=(a, b))).limit(API_PAGE)).all(),
                 ),
             ):
                 started = time.perf_counter()

@@ -148,3 +148,35 @@ def test_open_takes_a_path_object_and_creates_nothing(tmp_path):
     with pytest.raises(StoreOpenError):
         communique.open(tmp_path / "missing" / "news.db")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ingest_stores_paths_and_article_dicts_and_reports_each_item(tmp_path):
+    """`communique.ingest` takes files and article objects alike; a bad item is one line, the rest
+    is stored, and a second ingest of the same input stores nothing new."""
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    db = str(tmp_path / "news.db")
+    inputs = [str(page), {"html": HTML, "published": "2022-04-05", "url": "https://example.org/fish"},
+              {"text": ""}, 42]
+
+    summary = communique.ingest(inputs, db=db, published="2022-04-04")
+
+    assert summary.stored == 2 and summary.errors == []
+    assert summary.skipped == 2  # the empty article and the int
+    assert len(summary.lines) == 4
+    assert summary.lines[0] == f"added {page}"
+    assert summary.lines[1] == "added python:1"
+    assert summary.lines[2].startswith("rejected python:2: ")
+    assert summary.lines[3].startswith("rejected python:3: ") and "int" in summary.lines[3]
+    from communique.store import Store
+
+    store = Store.open(db)
+    try:
+        sources = sorted(a["source"] for a in store.articles())
+    finally:
+        store.close()
+    assert sources == sorted([str(page), "python:1"])
+
+    again = communique.ingest(inputs[:2], db=db)
+    assert (again.stored, again.skipped) == (0, 2)
+    assert [line.split()[0] for line in again.lines] == ["unchanged", "unchanged"]

@@ -259,6 +259,15 @@ def test_record_answers_with_the_arguments_of_the_commands(record, store):
                                                                    since=date(2024, 3, 1))]
     assert [e.id for e in record.events(actor="Kariuki")] == [e["id"] for e in store.events(actor="Kariuki")]
     assert record.events(limit=1, offset=1)[0].id == record.events()[1].id
+    # one EventFilter, passed whole, means what its keywords mean (an empty dyad side is no dyad)
+    from communique.store.filters import EventFilter
+
+    where = EventFilter(dyad=("NOR", "KEN"), type="consult", since=date(2024, 3, 1))
+    assert where.type == "CONSULT" and where.dated_only and not where.without_dates().dated_only
+    assert [e.id for e in record.events(where)] == [e.id for e in typed] == [e["id"] for e in store.events(where)]
+    assert EventFilter(dyad=("NOR", ""), actor="").dyad is None and EventFilter(actor="").actor is None
+    with pytest.raises(TypeError):
+        record.events(where, type="ASSAULT")  # a filter and keywords: which one is meant is unclear
     call = typed[0]
     assert call.quad_code == 1 and call.quad_class == "verbal cooperation"
     assert {p.country for p in call.participants} == {"NOR", "KEN"}

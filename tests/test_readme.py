@@ -351,7 +351,7 @@ class Runner:
             page = wait_for(f"http://127.0.0.1:{port}/", process)
             assert "communique" in page.lower()
             timeline = json.loads(wait_for(f"http://127.0.0.1:{port}/api/timeline/CHN/UKR", process))
-            assert timeline["events"]
+            assert timeline["items"]
         finally:
             process.terminate()
             process.wait(timeout=30)

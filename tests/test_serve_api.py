@@ -5,6 +5,8 @@ a later call) and the articles of tests/store_fixtures.py (no spaCy needed)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -32,17 +34,17 @@ def client(stored):
 
 def _call(client) -> dict:
     """The fused call of 5 March that four articles reported."""
-    events = client.get("/api/timeline/NOR/KEN").json()["events"]
+    events = client.get("/api/timeline/NOR/KEN").json()["items"]
     return next(e for e in events if e["date"] == "2024-03-05")
 
 
 def test_articles_are_paged_newest_first(client):
     first = client.get("/api/articles", params={"limit": 2}).json()
-    assert len(first["items"]) == 2 and first["next_offset"] == 2
+    assert len(first["items"]) == 2 and first["next"] == "2"
     published = [a["published"] for a in first["items"]]
     assert published == sorted(published, reverse=True)
     rest = client.get("/api/articles", params={"limit": 10, "offset": 2}).json()
-    assert len(rest["items"]) == 3 and rest["next_offset"] is None
+    assert len(rest["items"]) == 3 and rest["next"] is None
     assert not {a["id"] for a in first["items"]} & {a["id"] for a in rest["items"]}
     assert client.get("/api/articles", params={"limit": 0}).status_code == 422
 
@@ -81,7 +83,7 @@ def test_quotes_by_speaker_intermediary_and_words(client):
     worded = client.get("/api/quotes", params={"q": "coastal towns"}).json()["items"]
     assert len(worded) == 2
     paged = client.get("/api/quotes", params={"limit": 1}).json()
-    assert len(paged["items"]) == 1 and paged["next_offset"] == 1
+    assert len(paged["items"]) == 1 and paged["next"] == "1"
 
 
 def test_events_by_dyad_type_and_dates(client):
@@ -99,15 +101,15 @@ def test_events_by_dyad_type_and_dates(client):
 def test_timeline_is_the_records_timeline_and_pages_back(client, stored):
     body = client.get("/api/timeline/NOR/KEN").json()
     with Record(stored) as record:
-        assert body["events"] == jsonable(record.timeline("NOR", "KEN", limit=100))
-    assert [e["date"] for e in body["events"]] == ["2024-03-05", "2024-03-12"]
-    assert body["next_before"] is None
+        assert body["items"] == jsonable(record.timeline("NOR", "KEN", limit=100))
+    assert [e["date"] for e in body["items"]] == ["2024-03-05", "2024-03-12"]
+    assert body["next"] is None
     latest = client.get("/api/timeline/KEN/NOR", params={"limit": 1}).json()
-    assert [e["date"] for e in latest["events"]] == ["2024-03-12"] and latest["next_before"]
-    older = client.get("/api/timeline/KEN/NOR", params={"limit": 1, "before": latest["next_before"]}).json()
-    assert [e["date"] for e in older["events"]] == ["2024-03-05"]
+    assert [e["date"] for e in latest["items"]] == ["2024-03-12"] and latest["next"]
+    older = client.get("/api/timeline/KEN/NOR", params={"limit": 1, "before": latest["next"]}).json()
+    assert [e["date"] for e in older["items"]] == ["2024-03-05"]
     by_date = client.get("/api/timeline/KEN/NOR", params={"before": "2024-03-10"}).json()
-    assert [e["date"] for e in by_date["events"]] == ["2024-03-05"]
+    assert [e["date"] for e in by_date["items"]] == ["2024-03-05"]
 
 
 def test_last_contact_before_a_date_and_level(client):
@@ -187,3 +189,25 @@ def test_pages_say_what_to_do_when_there_is_nothing(store):
         assert "Nothing in the record" in empty.get("/search", params={"q": "x"}).text
         missing = empty.get("/event/nothing")
         assert missing.status_code == 404 and "Open a timeline" in missing.text
+
+
+def test_the_api_pages_events_as_the_command_line_prints_them(client, store):
+    """GET /api/events and `communique events --json` give the same items and the same `next`, page
+    after page, for the same filter."""
+    from typer.testing import CliRunner
+
+    from communique.cli import app
+
+    path = store.url.split("///", 1)[1] if store.url.startswith("sqlite") else store.url
+    offset, pages = 0, 0
+    while True:
+        api = client.get("/api/events", params={"limit": 1, "offset": offset}).json()
+        cli = CliRunner().invoke(app, ["events", "--limit", "1", "--offset", str(offset), "--json", "--db", path])
+        assert cli.exit_code == 0, cli.output
+        printed = json.loads(cli.stdout)
+        assert api["items"] == printed["items"] and api["next"] == printed["next"]
+        pages += 1
+        if api["next"] is None:
+            break
+        offset = int(api["next"])
+    assert pages >= 2

@@ -93,7 +93,7 @@ def page(browser):
 def _call_id(base_url: str) -> str:
     import httpx
 
-    events = httpx.get(f"{base_url}/api/timeline/CHN/UKR", params={"type": "CONSULT"}).json()["events"]
+    events = httpx.get(f"{base_url}/api/timeline/CHN/UKR", params={"type": "CONSULT"}).json()["items"]
     [call] = [e for e in events if e["date"] == "2022-04-04"]
     return call["id"]
 

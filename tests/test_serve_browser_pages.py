@@ -60,7 +60,7 @@ def phone(browser):  # noqa: F811
 
 
 def _call(base: str) -> dict:
-    events = httpx.get(f"{base}/api/timeline/CHN/UKR", params={"type": "CONSULT"}).json()["events"]
+    events = httpx.get(f"{base}/api/timeline/CHN/UKR", params={"type": "CONSULT"}).json()["items"]
     return next(e for e in events if e["date"] == "2022-04-04")
 
 

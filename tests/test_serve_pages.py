@@ -44,10 +44,10 @@ def _text(html: str) -> str:
 
 
 def test_a_side_may_be_a_country_name_or_demonym(client):
-    by_code = client.get("/api/timeline/NOR/KEN").json()["events"]
+    by_code = client.get("/api/timeline/NOR/KEN").json()["items"]
     assert len(by_code) == 2
     for a, b in [("Norway", "Kenya"), ("norwegian", "Kenyan"), ("NOR", "Kenya")]:
-        assert client.get(f"/api/timeline/{a}/{b}").json()["events"] == by_code
+        assert client.get(f"/api/timeline/{a}/{b}").json()["items"] == by_code
         page = client.get(f"/timeline/{a}/{b}")
         assert page.status_code == 200
         assert _event_links(page.text) == {e["id"] for e in by_code}
@@ -110,7 +110,7 @@ def test_last_contact_form_and_levels(client):
 
 
 def test_event_page_shows_each_participants_statements(client):
-    call = next(e for e in client.get("/api/timeline/NOR/KEN").json()["events"] if e["date"] == "2024-03-05")
+    call = next(e for e in client.get("/api/timeline/NOR/KEN").json()["items"] if e["date"] == "2024-03-05")
     page = client.get(f"/event/{call['id']}").text
     said = page[page.index('id="statements"'):]
     assert 'data-side="Daniel Otieno (Kenya)"' in said and "fair deal for coastal" in said

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from communique.models import Actor, Event, Extraction
-from communique.store.filters import dyad_countries, event_id_query
+from communique.store.filters import EventFilter, dyad_countries, event_id_query
 from communique.store.queries import list_events
 from store_fixtures import make_article
 
@@ -77,8 +77,8 @@ def test_country_dyads_read_event_dyads_and_find_what_the_participant_join_finds
                     continue
                 for dyad in ((a, b), (a.lower(), b)):
                     assert dyad_countries(conn, dyad) == (a, b)  # the event_dyads path is the one taken
-                    new = [e["id"] for e in list_events(conn, dyad=dyad)]
-                    old = list(conn.execute(event_id_query(None, dyad=dyad)).scalars())
+                    new = [e["id"] for e in list_events(conn, EventFilter(dyad=dyad))]
+                    old = list(conn.execute(event_id_query(None, EventFilter(dyad=dyad))).scalars())
                     assert new == old, dyad
                     found_any += bool(new)
     assert found_any >= 10  # the pairs above do have events (both directions, both spellings)

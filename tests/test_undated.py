@@ -175,7 +175,7 @@ def test_the_pages_and_the_api_show_undated_events(store, extractions):
         page = client.get("/timeline/NOR/KEN").text
         assert "date unknown" in page and 'id="undated-listed"' in page and "1 undated event is listed" in page
         api = client.get("/api/timeline/NOR/KEN", params={"since": "2000-01-01"}).json()
-        assert len(api["events"]) == 1 and api["undated_left_out"] == 1
+        assert len(api["items"]) == 1 and api["undated_left_out"] == 1
         assert client.get("/api/timeline/NOR/KEN").json()["undated_left_out"] == 0
         page = client.get("/timeline/NOR/KEN", params={"before": "2030-01-01"}).text
         assert 'id="undated-left-out"' in page

@@ -20,10 +20,10 @@ except PackageNotFoundError:  # run from a source tree that was never installed
     __version__ = "0+unknown"
 
 if TYPE_CHECKING:
-    from communique.api import NotAnalysed, extract, open  # noqa: F401
+    from communique.api import NotAnalysed, extract, ingest, open  # noqa: F401
     from communique.query import Record  # noqa: F401
 
-_LAZY = {"extract": "communique.api", "open": "communique.api", "NotAnalysed": "communique.api",
+_LAZY = {"extract": "communique.api", "ingest": "communique.api", "open": "communique.api", "NotAnalysed": "communique.api",
          "Record": "communique.query"}
 
 
@@ -36,4 +36,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'communique' has no attribute {name!r}")
 
 
-__all__ = ["NotAnalysed", "Record", "__version__", "extract", "open"]
+__all__ = ["NotAnalysed", "Record", "__version__", "extract", "ingest", "open"]

@@ -1,4 +1,4 @@
-"""The one-call Python API: `communique.extract(...)` and `communique.open(...)`.
+"""The one-call Python API: `communique.extract(...)`, `communique.ingest(...)` and `communique.open(...)`.
 
     import communique
     result = communique.extract(open("article.html").read(), published="2022-04-05")
@@ -107,4 +107,32 @@ def open(db: str | None = None, create: bool = False):  # noqa: A001  (communiqu
     return Record(db, create=create)
 
 
-__all__ = ["NotAnalysed", "extract", "open", "pipeline"]
+def ingest(
+    paths_or_articles, db: str | None = None, *, published: date | str | None = None,
+    settings: Settings | None = None, workers: int = 1, bulk: bool = False,
+):
+    """Read, analyse and store articles, as `communique ingest` does; an `IngestSummary` (stored,
+    skipped, errors, one line per item) comes back.
+
+    `paths_or_articles` is one path or article dict, or a list of them: files, directories, globs,
+    or dicts in the JSONL article format (`{"text": ..., "published": ...}`, sourced "python:N").
+    An item that cannot be read or analysed is one "rejected" line and the rest goes on. `db` is a
+    SQLite path or postgresql:// URL (None: COMMUNIQUE_DB or the default file), created if needed."""
+    import os
+
+    from communique.intake import analyse, store_results
+    from communique.store import Store
+
+    if isinstance(paths_or_articles, str | os.PathLike | dict):
+        paths_or_articles = [paths_or_articles]
+    if db is not None and isinstance(db, os.PathLike):
+        db = os.fspath(db)
+    settings = settings or Settings()
+    store = Store.open(db, create=True)
+    try:
+        return store_results(store, analyse(paths_or_articles, settings, _published(published), workers), bulk)
+    finally:
+        store.close()
+
+
+__all__ = ["NotAnalysed", "extract", "ingest", "open", "pipeline"]

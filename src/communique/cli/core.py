@@ -18,7 +18,7 @@ from communique.cli.app import DbOption, JsonOption, MaxBytesOption, app, consol
 
 if TYPE_CHECKING:  # imported where used: `communique --help` and `--version` load none of them
     from communique.config import Settings
-    from communique.models import Article, Extraction, Rejection
+    from communique.models import Extraction, Rejection
 
 # Inputs that hold many articles: `extract` prints JSONL for these even when given alone.
 _CONTAINER_SUFFIXES = (".jsonl", ".ndjson", ".warc", ".warc.gz", ".arc", ".arc.gz", ".parquet", ".parq")
@@ -81,27 +81,20 @@ def run_pipeline(
 
     An article that cannot be analysed becomes a Rejection like any unreadable input, and the rest
     of the batch goes on."""
+    from communique.intake import analyse
     from communique.models import Rejection
     from communique.nlp import ModelNotInstalled
-    from communique.parallel import analyse_in_order
     from communique.parallel.pool import WorkersFailing
-    from communique.readers import load_articles
 
-    def read() -> Iterator[Article | Rejection]:
-        for item in load_articles(paths, settings, published):
-            if not isinstance(item, Rejection):
-                for note in item.notes:
-                    report_note(item.source, note)
-            yield item
+    def reported(result) -> None:
+        rejected = isinstance(result, Rejection)
+        if rejected:
+            report_rejection(result)
+        if tick:  # rejections count too: a long run of them shows as progress, not silence
+            tick(result.source if rejected else result.article.source or "")
 
     try:
-        for result in analyse_in_order(read(), settings, workers):
-            rejected = isinstance(result, Rejection)
-            if rejected:
-                report_rejection(result)
-            if tick:  # rejections count too: a long run of them shows as progress, not silence
-                tick(result.source if rejected else result.article.source or "")
-            yield result
+        yield from analyse(paths, settings, published, workers, on_note=report_note, on_result=reported)
     except (ModelNotInstalled, WorkersFailing) as exc:
         fail(str(exc))
 
@@ -204,11 +197,12 @@ def ingest_paths(
 ):
     """Analyse on `workers` processes; this process is the one writer (a batch per transaction with
     `bulk`, else one transaction per article)."""
+    from communique.intake import store_results
+
     store = open_store(db, create=True)
     with progress_bar("ingesting") as tick:
-        results = run_pipeline(paths, settings, published, tick, workers)
-        report = store.bulk_ingest(results) if bulk else store.ingest(results)
-    return store, report
+        summary = store_results(store, run_pipeline(paths, settings, published, tick, workers), bulk)
+    return store, summary.report
 
 
 @app.command()

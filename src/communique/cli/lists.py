@@ -83,23 +83,15 @@ def events(
     as_json: bool = JsonOption,
 ) -> None:
     """List stored events in date order."""
+    from communique.store.filters import EventFilter
+
+    where = EventFilter(
+        actor=actor, country=country.upper() if country else None, dyad=dyad, type=type_value(event_type),
+        since=parse_date(since, "--since"), until=parse_date(until, "--until"),
+    )  # fmt: skip
     with _record(db) as record:
-        found = record.events(
-            actor=actor,
-            country=country.upper() if country else None,
-            dyad=dyad if dyad and all(dyad) else None,
-            type=type_value(event_type),
-            since=parse_date(since, "--since"),
-            until=parse_date(until, "--until"),
-            limit=limit,
-            offset=offset,
-        )
-        undated = 0
-        if since or until:
-            undated = record.undated_count(
-                actor=actor, country=country.upper() if country else None,
-                dyad=dyad if dyad and all(dyad) else None, type=type_value(event_type),
-            )  # fmt: skip
+        found = record.events(where, limit=limit, offset=offset)
+        undated = record.undated_count(where=where) if where.dated_only else 0
     left_out(undated, "undated event", "--since and --until keep dated events only (without them undated events come last)")
     rows = _rows(found, as_json, lambda e: {"participants": _participants(e), "date_label": date_label(e.date, e.date_precision)})
     columns = ["date_label", "type", "mode", "status", "participants", "report_count", "id"]

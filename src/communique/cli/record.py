@@ -285,6 +285,8 @@ def export(
         filters.update(type=type_value(type), since=parse_date(since, "--since"), until=parse_date(until, "--until"))
     elif type or since or until:
         raise typer.BadParameter(f"--type, --since and --until filter events, not {what}", param_hint="--kind")
+    from communique.store.filters import EventFilter
+
     skipped: Counter = Counter()
     with _record(db) as record:
         rows = record.rows(what, **filters)
@@ -296,7 +298,7 @@ def export(
         else:
             n = record.export(fmt, sys.stdout, kind=what, left_out=skipped, **filters)
         undated_by_dates = (
-            record.undated_count(country=filters["country"], type=filters["type"])
+            record.undated_count(where=EventFilter(country=filters["country"], type=filters["type"]))
             if what == "events" and (filters.get("since") or filters.get("until")) else 0
         )  # fmt: skip
     console.print(f"{n} {what} written" + (f" to {out}" if out else ""), soft_wrap=True)

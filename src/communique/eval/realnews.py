@@ -331,21 +331,22 @@ def read_jsonl(path: str | Path) -> list[dict]:
 
 
 def predict(gold: list[dict]) -> list[dict]:
-    """Run the whole pipeline on the gold texts (as `communique extract` would) and return the extract
-    JSON documents."""
-    import tempfile
+    """Run the whole pipeline on the gold texts (as `communique extract` would, through the one
+    ingest path's reading and analysis, `communique.intake`) and return the extract JSON documents.
+    A text the pipeline rejects is one "rejected" line on stderr, as the command line prints it."""
+    import sys
 
-    from communique.cli.core import run_pipeline
     from communique.config import Settings
-    from communique.models import Extraction
+    from communique.intake import analyse
+    from communique.models import Extraction, Rejection
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "articles.jsonl"
-        with open(path, "w", encoding="utf-8") as fh:
-            for a in gold:
-                fh.write(json.dumps({"id": a["id"], "text": a["text"], "published": a.get("published")}) + "\n")
-        return [item.with_record_dates().to_json_dict() for item in run_pipeline([str(path)], Settings(), None)
-                if isinstance(item, Extraction)]
+    def report(result) -> None:
+        if isinstance(result, Rejection):
+            print(f"rejected: {result}", file=sys.stderr)
+
+    articles = [{"id": a["id"], "text": a["text"], "published": a.get("published")} for a in gold]
+    return [item.with_record_dates().to_json_dict() for item in analyse(articles, Settings(), on_result=report)
+            if isinstance(item, Extraction)]
 
 
 def summary_line(report: dict) -> str:

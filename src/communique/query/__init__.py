@@ -29,7 +29,7 @@ from communique.query import search as _search
 from communique.query.records import Actor, Event, Quote, Results, SearchHit, to_dataframe
 from communique.store import Store
 from communique.store import queries as _queries
-from communique.store.filters import event_id_query, undated_left_out
+from communique.store.filters import EventFilter, event_filter, event_id_query, undated_left_out
 
 LEVELS = ("any", "minister", "leader")
 
@@ -89,21 +89,11 @@ class Record:
     # ------------------------------------------------------------ events
 
     def iter_events(
-        self,
-        actor: str | None = None,
-        country: str | None = None,
-        dyad: tuple[str, str] | None = None,
-        type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+        self, where: EventFilter | None = None, /, limit: int | None = None, offset: int = 0, **filters
     ) -> Iterator[Event]:
         """`events`, streamed in batches: memory stays flat on any store (the exports use it)."""
         with self._read() as conn:
-            query = event_id_query(
-                conn, actor=actor, country=country, dyad=dyad, type=type, since=since, until=until
-            )
+            query = event_id_query(conn, event_filter(where, **filters))
             if offset:
                 query = query.offset(max(0, offset))
             if limit is not None:
@@ -112,26 +102,17 @@ class Record:
                 yield Event.from_dict(record)
 
     def events(
-        self,
-        actor: str | None = None,
-        country: str | None = None,
-        dyad: tuple[str, str] | None = None,
-        type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+        self, where: EventFilter | None = None, /, limit: int | None = None, offset: int = 0, **filters
     ) -> Results[Event]:
         """Fused events in date order (undated last), with participants and reports. `actor`
         matches a participant's name; `country` a participant's country; `dyad` two different
         participants (names or country codes, either role); `type` a PLOVER type; `since` /
-        `until` bound the date (inclusive). The same arguments as `Store.events` and
-        `communique events`."""
-        found = self.iter_events(actor, country, dyad, type, since, until, limit=limit, offset=offset)
-        page = Results(found, Event)
-        if limit and len(page) == limit:
-            page.next = str(offset + limit)
-        return page
+        `until` bound the date (inclusive): the keyword filters of an `EventFilter`, or one given
+        whole as `where`. The same filters as `Store.events` and `communique events`."""
+        # one event more than the page: `next` is set only when another page follows
+        found = list(self.iter_events(event_filter(where, **filters), limit=None if limit is None else limit + 1, offset=offset))
+        more = limit is not None and len(found) > limit
+        return Results(found[:limit] if limit is not None else found, Event, next=str(offset + limit) if more and limit else None)
 
     def timeline(
         self,
@@ -174,17 +155,16 @@ class Record:
         b: str | None = None,
         type: str | None = None,
         level: str = "any",
-        actor: str | None = None,
-        country: str | None = None,
-        dyad: tuple[str, str] | None = None,
+        where: EventFilter | None = None,
     ) -> int:
         """How many undated fused events (their articles had no date, nor did the text) a date
         filter leaves out: between sides `a` and `b` (or of `a`), as `timeline` and `last_contact`
-        read them; else matching `actor` / `country` / `dyad` / `type`, as `events` reads them."""
+        read them; else matching `where` (an EventFilter; its dates are not used), as `events` reads it."""
         with self._read() as conn:
             if a:
                 return _record.undated_count(conn, a, b, type=type, level=level)
-            return int(conn.execute(undated_left_out(conn, actor=actor, country=country, dyad=dyad, type=type)).scalar() or 0)
+            where = where or EventFilter(type=type)
+            return int(conn.execute(undated_left_out(conn, where)).scalar() or 0)
 
     def event(self, ident: str) -> Event | None:
         """One fused event with its reports, their merge reasons and the conflicts between them."""

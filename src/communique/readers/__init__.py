@@ -315,13 +315,13 @@ def load_articles(
 
 
 def load_jsonl(
-    lines: Iterable[bytes], name: str, settings: Settings | None = None
+    lines: Iterable[bytes], name: str, settings: Settings | None = None, published: date | None = None
 ) -> Iterator[Article | Rejection]:
     """Cleaned English articles from JSONL lines held in memory (a POST body), exactly as the lines of
     a `.jsonl` file are read; sources are "NAME:LINE"."""
     settings = settings or Settings()
     for item in _guarded(read_jsonl(lines, name, settings.max_bytes), name):
         try:
-            yield _printable(finish_article(item))
+            yield _printable(finish_article(item, published))
         except Exception as exc:  # noqa: BLE001
             yield _printable(Rejection(getattr(item, "source", name), f"could not process ({_one_line(exc)})"))

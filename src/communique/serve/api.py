@@ -15,6 +15,7 @@ from communique.serve import params
 from communique.serve.errors import error_body, error_response
 from communique.serve.ingest import BadArticles
 from communique.serve.queries import RecordReader
+from communique.store.filters import EventFilter
 
 router = APIRouter(prefix="/api")
 log = logging.getLogger("communique.serve")
@@ -104,9 +105,8 @@ def list_events(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict:
-    return reader(request).events(
-        dyad=_dyad(dyad), type=_event_type(type), since=since, until=until, country=country, actor=actor, limit=limit, offset=offset
-    )
+    where = EventFilter(actor=actor, country=country, dyad=_dyad(dyad), type=_event_type(type), since=since, until=until)
+    return reader(request).events(where, limit=limit, offset=offset)
 
 
 def _event_type(value: str | None) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, distinct, extract, func, select
 
 from communique.query.record import country_named
 from communique.serve import cache
-from communique.store.filters import COUNTRY_CODE, actors_named, event_id_query
+from communique.store.filters import COUNTRY_CODE, EventFilter, actors_named, event_id_query
 from communique.store.queries import _quotes_by_id
 from communique.store.schema import actors, articles, event_participants, event_reports, events, quotes
 
@@ -73,7 +73,7 @@ def _by_outlet(outlet: str):
 def event_ids(conn: Connection, f: EventFilters):
     """SELECT the ids of the events the filters mean, in date order (undated last)."""
     query = event_id_query(
-        conn, actor=f.actor, country=country_code(f.country), type=f.type, since=f.since, until=f.until
+        conn, EventFilter(actor=f.actor, country=country_code(f.country), type=f.type, since=f.since, until=f.until)
     )
     if f.outlet:
         query = query.where(events.c.id.in_(_by_outlet(f.outlet)))

@@ -1,9 +1,9 @@
-"""POST /api/articles: articles sent over HTTP go through the command line's ingest path.
+"""POST /api/articles: articles sent over HTTP go through the one ingest path (`communique.intake`).
 
 The body is one JSON article object or JSONL (one object per line, the `communique ingest` JSONL
-format). It is read, cleaned and checked exactly as a `.jsonl` file given to `communique ingest`
-(`communique.readers.load_jsonl`; a stored article's source is "api:<request>:<line>", never a
-server path), analysed by the same pipeline and stored by `Store.ingest`.
+format). Its lines are read from the request bytes, cleaned and checked exactly as a `.jsonl` file
+given to `communique ingest` (a stored article's source is "api:<request>:<line>", never a server
+path), analysed by the server's pipeline and stored by `intake.store_results`, as the CLI stores.
 Everything is checked and analysed before anything is written: a bad line, an article the readers
 reject (empty, not English) or one the pipeline cannot analyse refuses the whole request, so a
 request is stored whole or not at all (each article is then its own transaction, as in the CLI).
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from communique.config import Settings
-from communique.models import Extraction, Rejection
+from communique.models import Rejection
 
 
 class BadArticles(ValueError):
@@ -139,40 +139,22 @@ class Ingester:
         return self._pipeline
 
     def ingest(self, body: bytes) -> IngestResult:
-        lines = jsonl_lines(body)
-        from communique.readers import load_jsonl
+        from communique.intake import analyse, read_inputs, store_results
 
+        lines = jsonl_lines(body)
         name = request_name()
         with self._lock:
-            items = list(load_jsonl(lines, name, self.settings))
+            # everything is read and checked before the pipeline is loaded or anything is written
+            items = list(read_inputs(lines, self.settings, name=name))
             rejected = [_reason(item, name) for item in items if isinstance(item, Rejection)]
             if rejected:
                 raise BadArticles(rejected)
-            extractions = []
-            for item in self._get_pipeline().process(items):
-                if isinstance(item, Rejection):
-                    rejected.append(_reason(item, name))
-                else:
-                    extractions.append(item)
+            results = list(analyse(items, self.settings, pipeline=self._get_pipeline(), name=name))
+            rejected = [_reason(item, name) for item in results if isinstance(item, Rejection)]
             if rejected:
                 raise BadArticles(rejected)
-            return self._store(extractions)
-
-    def _store(self, extractions: list[Extraction]) -> IngestResult:
-        from communique.store.ingest import ADDED, UNCHANGED, stored_article_id
-
-        result = IngestResult()
-
-        def record(item, outcome) -> None:
-            ident = stored_article_id(item) if isinstance(item, Extraction) else None
-            if outcome == ADDED:
-                result.added.append(ident or "")
-            elif outcome == UNCHANGED:
-                result.already_stored.append(ident or "")
-
-        report = self.reader.ingest(extractions, on_item=record)
-        result.errors = list(report.errors) + [report.stopped or "not stored"] * report.unwritten
-        return result
+            summary = store_results(self.reader, results)
+        return IngestResult(added=summary.added_ids, already_stored=summary.unchanged_ids, errors=summary.errors)
 
 
 def _reason(item: Rejection, name: str) -> str:

@@ -92,7 +92,7 @@ def timeline(
         return render(request, "timeline.html", status=422, problem=str(exc), type="", events=[], chart=None, older=None, **page)
     cursor = iso_date(before, whole=True) or (before.strip() or None)
     found = r.timeline(a, b, type=type or None, since=first, until=last, limit=limit, before=cursor)
-    events = found["events"]
+    events = found["items"]
     # undated events are listed, not drawn; a date filter leaves them out: the page says how many
     undated_left_out = found["undated_left_out"]
     offers = [] if events else [
@@ -104,7 +104,7 @@ def timeline(
         type=type,
         events=list(reversed(events)),
         chart=charts.timeline_chart(events),
-        older=found["next_before"],
+        older=found["next"],
         undated_listed=sum(1 for e in events if not e.get("date")),
         undated_left_out=undated_left_out,
         suggestions=offers,

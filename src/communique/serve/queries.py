@@ -1,7 +1,7 @@
 """Every call the server makes into the record: the one place that knows `Record` and `Store`.
 
 The API routes and the web pages both read through `RecordReader`, which returns JSON-ready dicts
-(lists come as pages: `{"items", "limit", "offset", "next_offset"}`). The queries themselves are
+(lists come as pages: `{"items", "next", "limit"}`, as `--json` prints them). The queries themselves are
 the record's (`communique.query.Record`, `communique.store.Store`), the same ones the command line
 runs; the few views the record has no method for (an actor's mentions and contacts, the busiest
 dyads) are small reads here over the store's tables.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -19,20 +20,18 @@ from communique.query import Record
 from communique.query.records import jsonable
 from communique.serve.facets import country_code, named_side
 from communique.store import Store
+from communique.store.filters import EventFilter
 from communique.store.schema import actor_mentions, articles, event_dyads
 
 ACTOR_EVENTS = 200  # an actor page shows its latest events (and its contacts from them)
 
 
 def page(rows: list, limit: int, offset: int) -> dict:
-    """A page of `rows`, read with one row more than `limit` to know whether another page follows."""
+    """A page of `rows`, read with one row more than `limit` to know whether another page follows:
+    the one listing shape of the API and `--json` (`{"items", "next", "limit"}`); `next` is passed
+    back as `offset` for the next page."""
     more = len(rows) > limit
-    return {
-        "items": rows[:limit],
-        "limit": limit,
-        "offset": offset,
-        "next_offset": offset + limit if more else None,
-    }
+    return {"items": rows[:limit], "next": str(offset + limit) if more and limit else None, "limit": limit}
 
 
 def _slice(rows: Iterable, limit: int, offset: int) -> dict:
@@ -123,34 +122,14 @@ class RecordReader:
         rows = self.store.quotes(speaker=speaker or None, via=via or None, search=q or None, limit=limit + 1, offset=offset)
         return page(rows, limit, offset)
 
-    def events(
-        self,
-        dyad: tuple[str, str] | None = None,
-        type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        country: str | None = None,
-        actor: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> dict:
+    def events(self, where: EventFilter, limit: int = 50, offset: int = 0) -> dict:
         # a side or country may be a name or demonym ("China", "Ukrainian"): read as its code
-        country = country_code(country)
-        dyad = (named_side(dyad[0]), named_side(dyad[1])) if dyad else None
-        rows = self.store.events(
-            actor=actor or None,
-            country=country,
-            dyad=dyad,
-            type=type.upper() if type else None,
-            since=since,
-            until=until,
-            limit=offset + limit + 1,
-        )
-        found = page(rows[offset:], limit, offset)
+        dyad = (named_side(where.dyad[0]), named_side(where.dyad[1])) if where.dyad else None
+        where = replace(where, country=country_code(where.country), dyad=dyad)
+        listed = self.record.events(where, limit=limit, offset=offset)  # as `communique events --json` reads
+        found = {"items": listed.to_dicts(), "next": listed.next, "limit": limit}
         # a date range keeps dated events only: how many undated ones it left out
-        found["undated_left_out"] = self.record.undated_count(
-            actor=actor or None, country=country, dyad=dyad, type=type.upper() if type else None
-        ) if (since or until) else 0  # fmt: skip
+        found["undated_left_out"] = self.record.undated_count(where=where) if where.dated_only else 0
         return found
 
     def timeline(
@@ -164,13 +143,14 @@ class RecordReader:
         before: date | str | None = None,
     ) -> dict:
         """A page of a dyad's fused events in date order, the undated ones last: the latest `limit`
-        (before `before`, a date or the first event id of the page read last); `next_before` names
-        the next (older) page; `undated_left_out` counts the undated events a date filter left out."""
+        (before `before`, a date or the first event id of the page read last); `next` names
+        the next (older) page, passed back as `before`; `undated_left_out` counts the undated events a
+        date filter left out. The listing shape of `communique timeline --json`, with `limit`."""
         found = jsonable(self.record.timeline(a, b, type=type or None, since=since, until=until, limit=limit, before=before))
         older = found[0]["id"] if limit and len(found) == limit else None
         dated_only = bool(since or until or isinstance(before, date))
         left_out = self.record.undated_count(a, b, type=type or None) if dated_only else 0
-        return {"events": found, "limit": limit, "next_before": older, "undated_left_out": left_out}
+        return {"items": found, "next": older, "limit": limit, "undated_left_out": left_out}
 
     def last_contact(self, a: str, b: str, before: date | None = None, level: str = "any") -> dict | None:
         return jsonable(self.record.last_contact(a, b, before=before, level=level))

@@ -6,7 +6,6 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Self
@@ -17,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from communique.models import Extraction, Rejection
 from communique.store import queries
+from communique.store.filters import EventFilter, event_filter
 from communique.store.engine import WRITE, is_sqlite_busy, make_engine
 from communique.store.errors import (
     DiskFull,
@@ -436,33 +436,11 @@ class Store:
                 conn, speaker=speaker, country=country, via=via, search=search, limit=limit, offset=offset
             )
 
-    def events(
-        self,
-        actor: str | None = None,
-        country: str | None = None,
-        dyad: tuple[str, str] | None = None,
-        type: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int | None = None,
-    ) -> list[dict]:
-        """Events in date order (undated last) with participants and reports.
-
-        `actor` matches a participant's name; `country` a participant's country; `dyad` two
-        different participants, each side given as a name or a country code, in either role;
-        `type` is a PLOVER type; `since` / `until` bound the event date (inclusive).
-        """
+    def events(self, where: EventFilter | None = None, /, limit: int | None = None, **filters) -> list[dict]:
+        """Events in date order (undated last) with participants and reports: those `where` (an
+        EventFilter) means, or the keyword filters of one (actor, country, dyad, type, since, until)."""
         with self._read() as conn:
-            return queries.list_events(
-                conn,
-                actor=actor,
-                country=country,
-                dyad=dyad,
-                type=type,
-                since=since,
-                until=until,
-                limit=limit,
-            )
+            return queries.list_events(conn, event_filter(where, **filters), limit=limit)
 
 
 def _stops_when_full(report: IngestReport, batch: list, write: Callable[..., None], *args) -> bool:

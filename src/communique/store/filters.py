@@ -5,6 +5,7 @@ country codes the store knows is read from the `event_dyads` index; names go thr
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Connection, and_, exists, or_, select
@@ -13,6 +14,49 @@ from sqlalchemy.orm import aliased
 from communique.store.schema import actors, article_actors, event_dyads, event_participants, events
 
 COUNTRY_CODE = re.compile(r"^[A-Za-z]{2,4}$")  # ISO 3166 alpha-3, or an organisation code such as EU
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which fused events are meant: the filters of `communique events`, GET /api/events and
+    `Record.events`, passed down whole from the faces to the SELECT (`event_id_query`).
+
+    `actor` matches a participant's name; `country` a participant's country; `dyad` two different
+    participants (names or country codes, either role); `type` a PLOVER type (any case); `since` /
+    `until` bound the event date (inclusive; an undated event is outside every range). An empty
+    string is no filter, and so is a dyad with an empty side."""
+
+    actor: str | None = None
+    country: str | None = None
+    dyad: tuple[str, str] | None = None
+    type: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def __post_init__(self):
+        for name in ("actor", "country", "type"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, None)
+        if self.type:
+            object.__setattr__(self, "type", self.type.strip().upper())
+        if self.dyad is not None:
+            dyad = tuple(self.dyad)
+            object.__setattr__(self, "dyad", dyad if len(dyad) == 2 and all(dyad) else None)
+
+    @property
+    def dated_only(self) -> bool:
+        """A date range keeps dated events only (`undated_left_out` counts what it left out)."""
+        return bool(self.since or self.until)
+
+    def without_dates(self) -> EventFilter:
+        return replace(self, since=None, until=None)
+
+
+def event_filter(where: EventFilter | None = None, **filters) -> EventFilter:
+    """`where`, or an EventFilter of the keyword filters (the Python API's and tests' spelling)."""
+    if where is not None and filters:
+        raise TypeError("give an EventFilter or keyword filters, not both")
+    return where if where is not None else EventFilter(**filters)
 
 
 def actors_named(term: str):
@@ -82,34 +126,21 @@ def type_and_dates(query, type: str | None = None, since: date | None = None, un
     return query
 
 
-def undated_left_out(
-    conn: Connection | None,
-    actor: str | None = None,
-    country: str | None = None,
-    dyad: tuple[str, str] | None = None,
-    type: str | None = None,
-):
+def undated_left_out(conn: Connection | None, where: EventFilter):
     """SELECT count of the undated fused events matching the filters other than dates: what a
     `since` / `until` leaves out of `event_id_query` (an undated event cannot be inside a range)."""
     from sqlalchemy import func
 
-    ids = event_id_query(conn, actor=actor, country=country, dyad=dyad, type=type).order_by(None)
+    ids = event_id_query(conn, where.without_dates()).order_by(None)
     return select(func.count()).select_from(ids.where(events.c.date.is_(None)).subquery())
 
 
-def event_id_query(
-    conn: Connection | None,
-    actor: str | None = None,
-    country: str | None = None,
-    dyad: tuple[str, str] | None = None,
-    type: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-):
+def event_id_query(conn: Connection | None, where: EventFilter):
     """SELECT the ids of the fused events matching the filters, in date order (undated last): the
     one definition of `communique events`' filters, shared by `Store.events`, `Record.events` and
     the exports. `conn` lets a dyad of two country codes the store knows be read from `event_dyads`
     (`dyad_countries`); without it every dyad goes through the participants."""
+    actor, country, dyad = where.actor, where.country, where.dyad
     query = select(events.c.id)
     if actor:
         p = aliased(event_participants)
@@ -135,5 +166,5 @@ def event_id_query(
     if dyad:
         codes = dyad_countries(conn, dyad) if conn is not None else None
         query = query.where(events.c.id.in_(dyad_by_countries(*codes) if codes else dyad_by_participants(*dyad)))
-    query = type_and_dates(query, type, since, until)
+    query = type_and_dates(query, where.type, where.since, where.until)
     return query.order_by(events.c.date.asc().nulls_last(), events.c.first_seen.asc().nulls_last(), events.c.id)

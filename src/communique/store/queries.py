@@ -11,7 +11,7 @@ from sqlalchemy import Connection, distinct, func, or_, select
 from sqlalchemy.orm import aliased
 
 from communique.dates import record_date
-from communique.store.filters import actors_named, event_id_query
+from communique.store.filters import EventFilter, actors_named, event_id_query
 from communique.store.schema import (
     DERIVED_TABLES,
     WATCH_TABLES,
@@ -357,17 +357,8 @@ def _quotes_by_id(conn: Connection, ids: list[str]) -> list[dict]:
     return [{**_quote_dict(r, names), "article": articles_info[r.id]} for r in ordered]
 
 
-def list_events(
-    conn: Connection,
-    actor: str | None = None,
-    country: str | None = None,
-    dyad: tuple[str, str] | None = None,
-    type: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    limit: int | None = None,
-) -> list[dict]:
-    ids = event_id_query(conn, actor=actor, country=country, dyad=dyad, type=type, since=since, until=until)
+def list_events(conn: Connection, where: EventFilter, limit: int | None = None) -> list[dict]:
+    ids = event_id_query(conn, where)
     if limit is not None:
         ids = ids.limit(max(0, limit))
     order = [r.id for r in conn.execute(ids)]
