@@ -234,7 +234,7 @@ def time_write_path(args) -> None:
         if args.path == "item":
             result = store.ingest(chunk)
         else:
-            result = store.bulk_ingest(chunk, batch_size=args.batch, copy=args.path == "copy")
+            result = store.bulk_ingest(chunk, batch_size=args.batch, copy=args.path == "copy", writers=args.writers)
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
         seconds += took
         added, errors, fallbacks = added + result.added, errors + len(result.errors), fallbacks + result.bulk_fallbacks
@@ -261,6 +261,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=None, help="time a write path on N synthetic extractions")
     parser.add_argument("--path", choices=("item", "insert", "copy"), default="copy")
     parser.add_argument("--batch", type=int, default=500, help="extractions per bulk transaction")
+    parser.add_argument("--writers", type=int, default=1, help="bulk paths on PostgreSQL: connections writing events")
     parser.add_argument("--arrival", choices=("random", "time"), default="random",
                         help="synthetic dates drawn over 15 years, or advancing with the articles (--reports)")
     parser.add_argument("--slice", type=int, default=10000, help="extractions timed together (--reports)")
