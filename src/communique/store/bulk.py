@@ -113,16 +113,16 @@ def event_partitions(event_rows: list[dict], report_rows: list[dict], writers: i
     return [part for part in parts if part[0]]
 
 
-def write_event_partition(engine: Engine, event_rows: list[dict], report_rows: list[dict], copy: bool) -> None:
+def write_event_partition(engine: Engine, part_events: list[dict], part_reports: list[dict], copy: bool) -> None:
     """One partition's events and reports in one transaction, then their fusion, under the shared
     GLOBAL lock and the FUSION locks of the partition's event types (an item writer's locks)."""
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         item_locks = locks.ItemLocks(conn, expected=0)
-        item_locks.take(locks.FUSION, [fusion.event_lock_name(t) for t in {e["type"] for e in event_rows}])
+        item_locks.take(locks.FUSION, [fusion.event_lock_name(t) for t in {e["type"] for e in part_events}])
         use_copy = copy and conn.dialect.name == "postgresql"
-        for table, rows in ((events, event_rows), (event_reports, report_rows)):
+        for table, rows in ((events, part_events), (event_reports, part_reports)):
             (copy_rows if use_copy else insert_rows)(conn, table, [identity.safe_row(table, row) for row in rows])
-        fusion.place_reports(conn, [report["id"] for report in report_rows])
+        fusion.place_reports(conn, [report["id"] for report in part_reports])
 
 
 def write_event_partitions(engine: Engine, batch: BulkBatch, writers: int, copy: bool) -> None:
@@ -131,9 +131,9 @@ def write_event_partitions(engine: Engine, batch: BulkBatch, writers: int, copy:
     parts = event_partitions(batch.rows["events"], batch.rows["event_reports"], writers)
     with ThreadPoolExecutor(max_workers=max(1, len(parts))) as pool:
         futures = [pool.submit(write_event_partition, engine, e, r, copy) for e, r in parts]
-    for future, (event_rows, report_rows) in zip(futures, parts):
+    for future, (part_events, part_reports) in zip(futures, parts):
         if future.exception() is not None:  # e.g. a deadlock with an item writer: its transaction rolled back
-            write_event_partition(engine, event_rows, report_rows, copy)
+            write_event_partition(engine, part_events, part_reports, copy)
 
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
