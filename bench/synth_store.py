@@ -177,20 +177,21 @@ def secondary_ddl(raw, pg: bool) -> list[tuple[str, str]]:
     return [(f"{r[0]} {r[1]}", r[2]) for r in cur.fetchall()]
 
 
-def synthetic_extractions(n: int, countries: int, seed: int, arrival: str = "random"):
+def synthetic_extractions(n: int, countries: int, seed: int, arrival: str = "random", first: int = 0):
     """N extractions as the pipeline would give them: a leader and a minister of two countries and a
     third official, a quote, and two reports of events between them on nearby days. `arrival`:
     "random", dates drawn over the whole 15 years (each day's news grows denser as the store fills:
     what a report can match grows with the store), or "time", dates advancing with the article (the
-    news of each day arriving in turn: as many reports a day at the end as at the start)."""
+    news of each day arriving in turn: as many reports a day at the end as at the start). `first`: the
+    number of the first article (articles of different numbers are different articles)."""
     from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id
 
     rng = random.Random(seed)
     codes = country_codes(countries)
     weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(countries)))
-    for i in range(n):
+    for i in range(first, first + n):
         a, b = rng.choices(codes, cum_weights=weights, k=2)
-        offset = rng.randrange(DAYS) if arrival == "random" else min(DAYS - 1, i * DAYS // n + rng.randrange(3))
+        offset = rng.randrange(DAYS) if arrival == "random" else min(DAYS - 1, (i - first) * DAYS // n + rng.randrange(3))
         day = START + timedelta(days=offset)
         people = [(a, "president"), (b, "foreign minister"), (a, ROLES[rng.randrange(len(ROLES))])]
         actors = [
