@@ -177,20 +177,21 @@ def secondary_ddl(raw, pg: bool) -> list[tuple[str, str]]:
     return [(f"{r[0]} {r[1]}", r[2]) for r in cur.fetchall()]
 
 
-def synthetic_extractions(n: int, countries: int, seed: int, arrival: str = "random"):
+def synthetic_extractions(n: int, countries: int, seed: int, arrival: str = "random", first: int = 0):
     """N extractions as the pipeline would give them: a leader and a minister of two countries and a
     third official, a quote, and two reports of events between them on nearby days. `arrival`:
     "random", dates drawn over the whole 15 years (each day's news grows denser as the store fills:
     what a report can match grows with the store), or "time", dates advancing with the article (the
-    news of each day arriving in turn: as many reports a day at the end as at the start)."""
+    news of each day arriving in turn: as many reports a day at the end as at the start). `first`: the
+    number of the first article (articles of different numbers are different articles)."""
     from communique.models import Actor, ArticleOut, Event, Extraction, Quote, content_id
 
     rng = random.Random(seed)
     codes = country_codes(countries)
     weights = list(accumulate(1 / (i + 1) ** 0.8 for i in range(countries)))
-    for i in range(n):
+    for i in range(first, first + n):
         a, b = rng.choices(codes, cum_weights=weights, k=2)
-        offset = rng.randrange(DAYS) if arrival == "random" else min(DAYS - 1, i * DAYS // n + rng.randrange(3))
+        offset = rng.randrange(DAYS) if arrival == "random" else min(DAYS - 1, (i - first) * DAYS // n + rng.randrange(3))
         day = START + timedelta(days=offset)
         people = [(a, "president"), (b, "foreign minister"), (a, ROLES[rng.randrange(len(ROLES))])]
         actors = [
@@ -234,7 +235,7 @@ def time_write_path(args) -> None:
         if args.path == "item":
             result = store.ingest(chunk)
         else:
-            result = store.bulk_ingest(chunk, batch_size=args.batch, copy=args.path == "copy")
+            result = store.bulk_ingest(chunk, batch_size=args.batch, copy=args.path == "copy", writers=args.writers)
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
         seconds += took
         added, errors, fallbacks = added + result.added, errors + len(result.errors), fallbacks + result.bulk_fallbacks
@@ -261,6 +262,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=None, help="time a write path on N synthetic extractions")
     parser.add_argument("--path", choices=("item", "insert", "copy"), default="copy")
     parser.add_argument("--batch", type=int, default=500, help="extractions per bulk transaction")
+    parser.add_argument("--writers", type=int, default=1, help="bulk paths on PostgreSQL: connections writing events")
     parser.add_argument("--arrival", choices=("random", "time"), default="random",
                         help="synthetic dates drawn over 15 years, or advancing with the articles (--reports)")
     parser.add_argument("--slice", type=int, default=10000, help="extractions timed together (--reports)")

@@ -81,7 +81,8 @@ def test_shards_are_read_one_by_one_in_the_jobs_order(tmp_path, monkeypatch):
     assert labels == [x.source if isinstance(x, Rejection) else x.article.id for x in items]
 
 
-def test_loading_shards_gives_the_store_of_the_items_in_order(tmp_path):
+@pytest.mark.parametrize("writers", [[], ["--writers", "3"]])  # SQLite: one writer whatever is asked
+def test_loading_shards_gives_the_store_of_the_items_in_order(tmp_path, writers):
     items = _items()
     _write_job_shards(tmp_path / "shards", items, [5, 1, 10], ["z.parquet", "m.parquet", "a.parquet"], seed=3)
     reference = tmp_path / "reference.db"
@@ -90,7 +91,7 @@ def test_loading_shards_gives_the_store_of_the_items_in_order(tmp_path):
         assert report.added == len(items) - 1 and report.rejected == 1
         expected = dump(store.engine)
     loaded = str(tmp_path / "loaded.db")
-    result = runner.invoke(app, ["load", str(tmp_path / "shards"), "--db", loaded])
+    result = runner.invoke(app, ["load", str(tmp_path / "shards"), "--db", loaded, *writers])
     assert result.exit_code == 0, result.output
     with Store.open(loaded) as store:
         got = dump(store.engine)

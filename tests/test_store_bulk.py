@@ -99,3 +99,39 @@ def test_an_actor_completed_later_updates_the_dyads_of_earlier_events(store, tmp
     reference.bulk_ingest([first, later])
     assert dump(reference.engine) == dump(store.engine)
     reference.close()
+
+
+@pytest.mark.parametrize("writers", [2, 3])
+def test_parallel_bulk_writers_store_what_one_writer_stores(store, tmp_path, writers):
+    """Events partitioned by type over several connections (PostgreSQL; SQLite stays serial):
+    the same fused events, reports, quote groups and actors as one writer, compared row by row."""
+    items = corpus()
+    result = store.bulk_ingest(items, batch_size=7, writers=writers)
+    assert result.errors == [] and result.added == len(items) and result.bulk_fallbacks == 0
+    parallel = dump(store.engine)
+    reference = Store(f"sqlite:///{tmp_path / 'one.db'}")
+    reference.migrate()
+    assert reference.bulk_ingest(items, batch_size=7, writers=1).added == len(items)
+    expected = dump(reference.engine)
+    reference.close()
+    assert {row[1] for row in parallel["events"]} >= {"MEET", "CONSULT"}  # several partitions were written
+    assert len({row[1] for row in parallel["event_reports"]}) < len(parallel["event_reports"])  # some fused
+    assert parallel == expected
+
+
+def test_event_partitions_keep_every_type_in_one_part():
+    from communique.store.bulk import event_partitions
+
+    types = ["MEET"] * 5 + ["CONSULT"] * 3 + ["ACCUSE"] * 2 + ["AID"]
+    events = [{"id": f"e{i}", "type": t} for i, t in enumerate(types)]
+    reports = [{"id": f"e{i}", "type": t} for i, t in enumerate(types)]
+    parts = event_partitions(events, reports, 3)
+    assert len(parts) == 3
+    owners = {}
+    for index, (part_events, part_reports) in enumerate(parts):
+        assert [e["id"] for e in part_events] == [r["id"] for r in part_reports]
+        for event in part_events:
+            assert owners.setdefault(event["type"], index) == index
+    assert sorted(e["id"] for part in parts for e in part[0]) == sorted(e["id"] for e in events)
+    assert [len(p[0]) for p in parts] == [5, 3, 3]  # largest type first, each to the smallest part
+    assert len(event_partitions(events, reports, 8)) == 4  # never more parts than types

@@ -274,6 +274,10 @@ def _ingest_on_ray(paths, db, published, settings, address, workers, out):
 def load(
     directory: str = typer.Argument(..., help="A folder of Parquet shards written by `ingest --ray ... --out DIR`."),
     db: Optional[str] = DbOption,
+    writers: int = typer.Option(
+        1, "--writers", min=1, max=16,
+        help="PostgreSQL: write each batch's events over this many connections, by event type (SQLite: one writer).",
+    ),
 ) -> None:
     """Store the extractions of Parquet shards (from `ingest --ray --out`). Loading again changes nothing."""
     from communique.parallel.ray_job import read_shards
@@ -284,7 +288,7 @@ def load(
     try:
         with progress_bar("loading") as tick:
             report = store.bulk_ingest(read_shards(directory, on_bad_row=report_rejection),
-                                       on_item=lambda item, outcome: tick())
+                                       on_item=lambda item, outcome: tick(), writers=writers)
     except ImportError:
         fail("reading Parquet needs pyarrow: pip install 'communique[parquet]'")
     except (OSError, ValueError) as exc:

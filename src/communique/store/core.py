@@ -247,26 +247,36 @@ class Store:
         batch_size: int = 500,
         on_item: OnItem | None = None,
         copy: bool = True,
+        writers: int = 1,
     ) -> IngestReport:
         """Store items as `ingest` does, a batch per transaction (`store.bulk`): COPY on PostgreSQL
         (unless `copy` is False: batched INSERTs), batched INSERTs on SQLite, then fusion of the
         batch's reports. A batch that fails is rolled back and written item by item, so the outcome
-        of every item, and the store, are those of `ingest`."""
+        of every item, and the store, are those of `ingest`. With `writers` > 1 on PostgreSQL, each
+        batch's events are written by that many connections at once, partitioned by event type
+        (`store.bulk` says why the record is the same); SQLite has one writer and ignores it."""
+        writers = max(1, int(writers)) if self.engine.dialect.name == "postgresql" else 1
         report = IngestReport()
         # one resolver for the whole load, bound to each batch's connection in turn: actors resolved
         # (and completed) by a committed batch are not looked up again by the next
         resolver = ActorResolver(None)
         for batch, failure in _batches(items, max(1, int(batch_size))):
-            if batch and not _stops_when_full(report, batch, self._bulk_batch, on_item, copy, resolver):
+            if batch and not _stops_when_full(report, batch, self._bulk_batch, on_item, copy, resolver, writers):
                 return report
             if failure is not None:
                 raise failure
         return report
 
     def _bulk_batch(
-        self, batch: list, report: IngestReport, on_item: OnItem | None, copy: bool, resolver: ActorResolver
+        self,
+        batch: list,
+        report: IngestReport,
+        on_item: OnItem | None,
+        copy: bool,
+        resolver: ActorResolver,
+        writers: int = 1,
     ) -> None:
-        from communique.store.bulk import BulkBatch
+        from communique.store.bulk import BulkBatch, write_event_partitions
 
         with self.engine.connect() as conn:
             stored, to_date = known_article_ids(conn, batch)
@@ -293,7 +303,7 @@ class Store:
                             outcomes.append((UNCHANGED, article_id))
                         else:
                             outcomes.append((ADDED, article_id))
-                    rows.flush()
+                    rows.flush(with_events=writers == 1)
             except Exception:
                 resolver.forget()  # what it remembered may have been rolled back with the batch
                 if conn.invalidated:
@@ -301,6 +311,8 @@ class Store:
                 report.bulk_fallbacks += 1
                 self._ingest_batch(batch, report, on_item)
                 return
+        if writers > 1:  # the committed articles' events, by type, over `writers` connections
+            write_event_partitions(self.engine, rows, writers, copy)
         late: list[tuple[str, str | None]] = []
         if later:  # each in its own transaction, as `ingest` writes it
             with self.engine.connect().execution_options(**WRITE) as conn:
