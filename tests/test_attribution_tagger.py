@@ -231,8 +231,11 @@ def test_best_combination_is_the_highest_sum_then_the_fewest_switches():
     few = Combination(source_boundaries=True, add_tagged=True)
     many = Combination(source_boundaries=True, content_boundaries=True, add_tagged=True)
     worse = Combination(add_tagged=True)
-    assert best([scored(many, 70.0, 60.0, 50.2), scored(few, 70.0, 60.2, 50.0), scored(worse, 69.0, 60.0, 50.0)]).combination == few
-    assert best([scored(few, 70.0, 60.0, 50.0), scored(many, 70.0, 60.0, 50.5)]).combination == many
+    ranked = [scored(many, 70.0, 60.0, 50.2), scored(few, 70.0, 60.2, 50.0), scored(worse, 69.0, 60.0, 50.0)]
+    assert best(ranked, keep_rules=False).combination == few
+    assert best([scored(few, 70.0, 60.0, 50.0), scored(many, 70.0, 60.0, 50.5)], keep_rules=False).combination == many
+    # by default only a combination that leaves the rules' attributions as they are may win
+    assert best(ranked).combination == worse
 
 
 @shipped
@@ -247,4 +250,5 @@ def test_shipped_combination_is_the_best_of_those_its_meta_records():
              for row in meta["combinations"]["tried"]]
     assert len(tried) == 2 ** len(asdict(Combination()))
     assert asdict(best(tried).combination) == meta["combination"]
+    assert meta["combinations"]["best_of_all"]["combination"] == asdict(best(tried, keep_rules=False).combination)
     assert combination_of(str(default_model_path())) == best(tried).combination

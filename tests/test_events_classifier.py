@@ -98,7 +98,7 @@ def test_train_command_names_the_extra_when_torch_is_missing(tmp_path, monkeypat
     def missing():
         raise training.TrainingUnavailable("no torch")
 
-    monkeypatch.setattr(training, "_require", missing)
+    monkeypatch.setattr(training, "check_available", missing)
     path = tmp_path / "mini.csv"
     path.write_text("text,label\nRebels shelled the town.,ASSAULT\nThe envoy met the king.,CONSULT\n")
     result = CliRunner().invoke(app, ["train", "plv-classifier", str(path), "--out", str(tmp_path / "m")])

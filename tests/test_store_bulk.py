@@ -33,17 +33,24 @@ def corpus() -> list:
 
 
 
+def reference_dump(path, write, expected_added: int) -> dict:
+    """Every row of a fresh SQLite store that `write(store)` filled (checking how many it added)."""
+    reference = Store(f"sqlite:///{path}")
+    reference.migrate()
+    try:
+        assert write(reference).added == expected_added
+        return dump(reference.engine)
+    finally:
+        reference.close()
+
+
 @pytest.mark.parametrize("copy", [True, False])
 def test_bulk_load_stores_what_item_by_item_stores(store, tmp_path, copy):
     items = corpus()
     result = store.bulk_ingest(items, batch_size=7, copy=copy)
     assert result.errors == [] and result.added == len(items) and result.bulk_fallbacks == 0
     bulk = dump(store.engine)
-    reference = Store(f"sqlite:///{tmp_path / 'items.db'}")
-    reference.migrate()
-    assert reference.ingest(items).added == len(items)
-    expected = dump(reference.engine)
-    reference.close()
+    expected = reference_dump(tmp_path / "items.db", lambda reference: reference.ingest(items), len(items))
     assert bulk["events"] and bulk["quotes"]
     assert bulk == expected
 
@@ -109,11 +116,8 @@ def test_parallel_bulk_writers_store_what_one_writer_stores(store, tmp_path, wri
     result = store.bulk_ingest(items, batch_size=7, writers=writers)
     assert result.errors == [] and result.added == len(items) and result.bulk_fallbacks == 0
     parallel = dump(store.engine)
-    reference = Store(f"sqlite:///{tmp_path / 'one.db'}")
-    reference.migrate()
-    assert reference.bulk_ingest(items, batch_size=7, writers=1).added == len(items)
-    expected = dump(reference.engine)
-    reference.close()
+    expected = reference_dump(tmp_path / "one.db", lambda reference: reference.bulk_ingest(items, batch_size=7, writers=1),
+                              len(items))
     assert {row[1] for row in parallel["events"]} >= {"MEET", "CONSULT"}  # several partitions were written
     assert len({row[1] for row in parallel["event_reports"]}) < len(parallel["event_reports"])  # some fused
     assert parallel == expected

@@ -278,11 +278,14 @@ def choose_combination(model_dir: Path, dev_dir: Path, log: Callable[[str], None
     search = CombinationSearch.prepare(dev_dir, model_dir)
     scored = search.every_combination()
     chosen = best(scored)
+    unconstrained = best(scored, keep_rules=False)
     rules = search.score(None)
     alone = search.tagger_alone()
     summary = {
         "folder": Path(dev_dir).name,
-        "chosen_by": "highest sum of exact F1 (source, cue, content); among equals the fewest switches",
+        "chosen_by": "highest sum of exact F1 (source, cue, content) among the combinations that leave the rules' "
+                     "attributions as they are (only add); among equals the fewest switches",
+        "best_of_all": unconstrained.row(),
         "rules_alone": rules.row()["exact_f1"],
         "tagger_alone": {r: alone["exact"][r]["f1"] for r in ("source", "cue", "content")},
         "tried": [s.row() for s in scored],

@@ -3,8 +3,9 @@
 The rules' attributions (`communique.attribution.find_attributions`) and the tagger's spans are
 computed once per article; every `Combination` of the tagger's switches is then applied to them and
 scored exactly as `communique eval polnear` scores (exact F1 of source, cue and content). The best
-combination is the one with the highest sum of the three exact F1 figures; among equals, the one
-that changes the rules least (fewest switches on). `communique train attribution` records it in the
+combination is the one with the highest sum of the three exact F1 figures among those that leave
+the rules' own attributions as they are (`only_adds`); among equals, the one with the fewest
+switches on. The best of all 32 is recorded beside it. `communique train attribution` records it in the
 model's meta.json, and the attribution stage uses what the model names (`tagger.combination_of`).
 """
 
@@ -102,6 +103,16 @@ class CombinationSearch:
                 for values in product((False, True), repeat=len(names))]
 
 
-def best(scored: list[Scored]) -> Scored:
-    """The highest sum of exact F1; among equals, the fewest switches on."""
-    return max(scored, key=lambda s: (round(s.total, 1), -sum(asdict(s.combination).values())))
+def only_adds(how: Combination) -> bool:
+    """The tagger adds attributions and leaves the rules' own as they are: no boundary is replaced
+    and nothing the rules found is dropped. PolNeAR flattens nested attributions and keeps a
+    source's apposition, so a tagger trained on it would otherwise cut a relay's inner quote
+    ("Reuters reported that X said ...") and sign a quote "Amara Okafor, education minister"."""
+    return not (how.content_boundaries or how.source_boundaries or how.cue_boundaries or how.drop_unsupported)
+
+
+def best(scored: list[Scored], keep_rules: bool = True) -> Scored:
+    """The highest sum of exact F1 (among the combinations that only add, with keep_rules); among
+    equals, the fewest switches on."""
+    candidates = [s for s in scored if only_adds(s.combination)] if keep_rules else scored
+    return max(candidates, key=lambda s: (round(s.total, 1), -sum(asdict(s.combination).values())))
