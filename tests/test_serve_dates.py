@@ -9,22 +9,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from fastapi.testclient import TestClient
 
-from communique.serve import charts, create_app
-from fusion_fixtures import call_reports, later_call
-from store_fixtures import harbour_gazette
+from communique.serve import charts
 
-pytest_plugins = ["store_db"]
-
-
-@pytest.fixture
-def client(store):
-    report = store.ingest(call_reports() + [later_call(), harbour_gazette()])
-    assert report.errors == [] and report.added == 5
-    with TestClient(create_app(store, token="")) as c:
-        yield c
+pytest_plugins = ["store_db", "served_calls"]
 
 
 def _event(ident: str, day: str, precision: str, outlets: list[str | None]) -> dict:

@@ -14,22 +14,13 @@ import json
 import re
 from urllib.parse import unquote
 
-import pytest
 from fastapi.testclient import TestClient
 
 from communique.serve import counting, create_app
 from fusion_fixtures import call_reports, later_call
 from store_fixtures import harbour_gazette
 
-pytest_plugins = ["store_db"]
-
-
-@pytest.fixture
-def client(store):
-    report = store.ingest(call_reports() + [later_call(), harbour_gazette()])
-    assert report.errors == [] and report.added == 5
-    with TestClient(create_app(store, token="")) as c:
-        yield c
+pytest_plugins = ["store_db", "served_calls"]
 
 
 def _event_links(html: str) -> set[str]:
