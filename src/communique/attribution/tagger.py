@@ -80,6 +80,15 @@ def default_model_path() -> Path:
     return MODEL_DIR
 
 
+def _in_use() -> Path | None:
+    """The tagger model to run, or None when COMMUNIQUE_ATTRIBUTION_TAGGER is off; one read of the
+    settings, since the attribution stage asks once per article."""
+    from communique.config import Settings
+
+    settings = Settings()
+    return (settings.attribution_model or MODEL_DIR) if settings.attribution_tagger else None
+
+
 def model_path() -> Path:
     """The tagger model in use: COMMUNIQUE_ATTRIBUTION_MODEL, else the shipped one."""
     from communique.config import Settings
@@ -89,9 +98,7 @@ def model_path() -> Path:
 
 def enabled() -> bool:
     """COMMUNIQUE_ATTRIBUTION_TAGGER: off (0/false/no/off) runs the rules alone."""
-    from communique.config import Settings
-
-    return Settings().attribution_tagger
+    return _in_use() is not None
 
 
 @lru_cache(maxsize=2)
@@ -329,10 +336,11 @@ def _tagged_attributions(doc: Doc, tagged: list[Tagged], used: set[int],
 def refine(doc: Doc, found: list[Found]) -> list[Found]:
     """The integration point for the attribution stage: the rules' attributions combined with the
     tagger's spans, or unchanged when the tagger is off, not shipped or fails."""
-    if not enabled():
+    in_use = _in_use()
+    if in_use is None:
         return found
     try:
-        where = str(model_path())
+        where = str(in_use)
         nlp = load_tagger(where)
         if nlp is None:
             return found
